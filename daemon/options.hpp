@@ -1,0 +1,30 @@
+// The command line of smppgwd (SPEC §1): --config FILE, --check-config, --version, --help.
+// Parsing is a pure function so that main() stays a few lines and the rules are tested.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace smppgw::daemon {
+
+// SPEC §2: the default configuration path.
+inline constexpr std::string_view kDefaultConfigPath = "/etc/smppgw/smppgw.yaml";
+
+struct Options {
+  std::string config_path{kDefaultConfigPath};
+  bool check_config = false;  // validate the file, print errors, exit 0/1
+  bool version = false;
+  bool help = false;
+};
+
+// `args` excludes the program name. Accepts "--config FILE" and "--config=FILE".
+// An unknown argument or a missing value is an error sentence for stderr.
+tl::expected<Options, std::string> parse_options(const std::vector<std::string_view>& args);
+
+// The --help text.
+std::string usage();
+
+}  // namespace smppgw::daemon
