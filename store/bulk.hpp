@@ -1,0 +1,77 @@
+// Bulk jobs over the writer (SPEC §6 Manual Opt-Out and broadcast, DESIGN.md §4): a big
+// upload is cut into chunks, each chunk one write request, so a million rows never hold the
+// writer (or the event loop) for long, and the result stays exact and honest about failures.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/error.hpp"
+#include "store/types.hpp"
+#include "store/writer.hpp"
+
+namespace smppgw::store {
+
+// Phones per Manual Opt-Out chunk: ~25k phones commit in a few tens of milliseconds, which
+// bounds the latency an MO queued behind a chunk sees, while keeping fsyncs per upload low.
+inline constexpr std::size_t kOptOutChunkPhones = 25000;
+
+// Exact duplicate detection over a whole upload (SPEC §6 "duplicates"), without keeping a
+// million strings: an E.164 number ("+" and up to 15 digits) is kept as one 64-bit integer
+// in an open-addressing table (16 bytes per distinct phone at most); anything else is kept
+// as text. Not thread-safe; one per upload.
+class PhoneSet {
+ public:
+  PhoneSet();
+  // Returns true if `phone` was not in the set (and adds it), false for a duplicate.
+  bool insert(std::string_view phone);
+  std::size_t size() const { return size_ + others_.size(); }
+
+ private:
+  void grow();
+  std::vector<std::uint64_t> slots_;  // 0 = empty; value = digits + 1
+  std::size_t size_ = 0;
+  std::vector<std::string> others_;  // sorted, for non-E.164 text
+};
+
+// A write request applying one OptOutBatch; `done` runs on the writer thread after the
+// commit with the chunk's counts, or with the error (then nothing of the chunk is applied).
+WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
+                                  std::function<void(Result<OptOutBatchResult>)> done);
+
+// A write request enqueuing one broadcast chunk (see WriteTxn::enqueue_broadcast_chunk).
+WriteRequest make_broadcast_request(std::shared_ptr<const BroadcastChunk> chunk,
+                                    std::function<void(Result<BroadcastChunkResult>)> done);
+
+// The running result of a chunked Manual Opt-Out, for the HTTP response.
+//
+// How failures are reported: chunks are numbered from 0 in upload order and each is atomic.
+// Submit chunk k+1 only after chunk k completed (apply_chunk_blocking does so): then, when a
+// chunk fails, exactly the chunks before it are durable and nothing after it was tried, so
+// the response can say "rows 1..applied_phones were applied" (SPEC §6 "reports exactly what
+// was applied"). The Writer applies requests in submission order, so a caller that pipelines
+// chunks must stop at the first failure and report `applied_chunks` as recorded here.
+struct OptOutProgress {
+  std::uint64_t opted_out = 0;
+  std::uint64_t already_opted_out = 0;
+  std::uint64_t applied_chunks = 0;
+  std::uint64_t applied_phones = 0;  // phones in the applied chunks
+  std::optional<std::uint64_t> failed_chunk;
+  std::error_code error;  // why failed_chunk failed
+
+  // Adds the outcome of chunk `index` (of `phones` phones). Returns false once a chunk failed.
+  bool add(std::uint64_t index, std::size_t phones, const Result<OptOutBatchResult>& r);
+};
+
+// Applies one chunk through the writer and waits for its durable completion. For a worker
+// thread that may block (the CSV upload worker), never for the event loop. Returns the
+// chunk's counts or the error (queue shutting down, or the chunk's own failure).
+Result<OptOutBatchResult> apply_opt_out_blocking(Writer& writer, OptOutBatch batch);
+
+}  // namespace smppgw::store
