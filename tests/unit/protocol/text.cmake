@@ -1,0 +1,17 @@
+# Unit tests of the text part of protocol/ (protocol/text.cmake), one file per source file.
+smppgw_test(smppgw_protocol_text_test
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/utf8_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/gsm7_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ucs2_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/latin1_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ia5_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/message_text_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/user_data_header_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/emoji_shortcodes_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/text_analysis_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/segmenter_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/reassembler_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/delivery_receipt_test.cpp
+  LIBS smppgw_protocol_text
+  LABELS unit protocol)
