@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "store/error.hpp"
@@ -37,7 +38,7 @@ class PhoneSet {
   void grow();
   std::vector<std::uint64_t> slots_;  // 0 = empty; value = digits + 1
   std::size_t size_ = 0;
-  std::vector<std::string> others_;  // sorted, for non-E.164 text
+  std::unordered_set<std::string> others_;  // text that is not E.164
 };
 
 // A write request applying one OptOutBatch; `done` runs on the writer thread after the

@@ -1,0 +1,130 @@
+// Bulk jobs over the writer: duplicate detection for a whole upload, write requests for one
+// Manual Opt-Out or broadcast chunk, and the bookkeeping that makes a partly failed upload
+// report exactly what was applied.
+#include "store/bulk.hpp"
+
+#include <future>
+
+namespace smppgw::store {
+namespace {
+
+// E.164: '+' then 1..15 digits. Packs the digit count with the digits so that "+012" and
+// "+12" stay distinct; never 0 (0 marks an empty slot).
+std::optional<std::uint64_t> pack_e164(std::string_view p) {
+  if (p.size() < 2 || p.size() > 16 || p[0] != '+') return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : p.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + std::uint64_t(c - '0');
+  }
+  return (std::uint64_t(p.size() - 1) << 50) | n;
+}
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  x ^= x >> 31;
+  return x;
+}
+
+}  // namespace
+
+PhoneSet::PhoneSet() : slots_(1024, 0) {}
+
+void PhoneSet::grow() {
+  std::vector<std::uint64_t> old(slots_.size() * 2, 0);
+  old.swap(slots_);
+  const std::size_t mask = slots_.size() - 1;
+  for (auto v : old) {
+    if (!v) continue;
+    std::size_t i = mix(v) & mask;
+    while (slots_[i]) i = (i + 1) & mask;
+    slots_[i] = v;
+  }
+}
+
+bool PhoneSet::insert(std::string_view phone) {
+  auto packed = pack_e164(phone);
+  if (!packed) return others_.emplace(phone).second;
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = mix(*packed) & mask;
+  while (slots_[i]) {
+    if (slots_[i] == *packed) return false;
+    i = (i + 1) & mask;
+  }
+  slots_[i] = *packed;
+  ++size_;
+  return true;
+}
+
+WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
+                                  std::function<void(Result<OptOutBatchResult>)> done) {
+  auto out = std::make_shared<OptOutBatchResult>();
+  WriteRequest req;
+  req.apply = [batch = std::move(batch), out](WriteTxn& txn) -> std::error_code {
+    auto r = txn.apply_opt_out_batch(*batch);
+    if (!r) return r.error();
+    *out = *r;  // assigned, not accumulated: apply may run again
+    return {};
+  };
+  req.complete = [out, done = std::move(done)](std::error_code ec) {
+    if (!done) return;
+    if (ec) {
+      done(tl::unexpected(ec));
+    } else {
+      done(*out);
+    }
+  };
+  return req;
+}
+
+WriteRequest make_broadcast_request(std::shared_ptr<const BroadcastChunk> chunk,
+                                    std::function<void(Result<BroadcastChunkResult>)> done) {
+  auto out = std::make_shared<BroadcastChunkResult>();
+  WriteRequest req;
+  req.apply = [chunk = std::move(chunk), out](WriteTxn& txn) -> std::error_code {
+    auto r = txn.enqueue_broadcast_chunk(*chunk);
+    if (!r) return r.error();
+    *out = std::move(*r);
+    return {};
+  };
+  req.complete = [out, done = std::move(done)](std::error_code ec) {
+    if (!done) return;
+    if (ec) {
+      done(tl::unexpected(ec));
+    } else {
+      done(std::move(*out));
+    }
+  };
+  return req;
+}
+
+bool OptOutProgress::add(std::uint64_t index, std::size_t phones,
+                         const Result<OptOutBatchResult>& r) {
+  if (failed_chunk) return false;
+  if (!r) {
+    failed_chunk = index;
+    error = r.error();
+    return false;
+  }
+  opted_out += r->opted_out;
+  already_opted_out += r->already_opted_out;
+  ++applied_chunks;
+  applied_phones += phones;
+  return true;
+}
+
+Result<OptOutBatchResult> apply_opt_out_blocking(Writer& writer, OptOutBatch batch) {
+  std::promise<Result<OptOutBatchResult>> promise;
+  auto future = promise.get_future();
+  auto req = make_opt_out_request(
+      std::make_shared<const OptOutBatch>(std::move(batch)),
+      [&promise](Result<OptOutBatchResult> r) { promise.set_value(std::move(r)); });
+  if (auto ec = writer.submit(std::move(req))) return fail(ec);
+  return future.get();
+}
+
+}  // namespace smppgw::store

@@ -1,0 +1,99 @@
+// Key encodings of the LMDB tables (private to store/). Every query of SPEC §6 is a range
+// scan because keys sort the way the queries read: ids are 8-byte big-endian (so byte order
+// is numeric order and monotonic ids append at the right edge of the B-tree, MDB_APPEND),
+// and composite keys join their parts with a NUL byte, which no phone, campaign, short code
+// or link name may contain (checked at the API edge), so "a\0..." sorts before "ab\0...".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace smppgw::store::keys {
+
+inline void append_be64(std::string& out, std::uint64_t v) {
+  char b[8];
+  for (int i = 7; i >= 0; --i) {
+    b[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  out.append(b, 8);
+}
+
+inline std::uint64_t read_be64(std::string_view s) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+  return v;
+}
+
+// id → 8 bytes big-endian (inbox, outbox, audit main tables).
+inline std::string id(std::uint64_t v) {
+  std::string k;
+  append_be64(k, v);
+  return k;
+}
+
+// "a\0" : the prefix of every composite key that starts with `a`.
+inline std::string prefix(std::string_view a) {
+  std::string k;
+  k.reserve(a.size() + 1);
+  k.append(a);
+  k.push_back('\0');
+  return k;
+}
+
+// "a\0b" (subscriptions: phone\0campaign; last_stop: phone\0short_code; carrier ids:
+// link\0carrier_message_id).
+inline std::string pair(std::string_view a, std::string_view b) {
+  std::string k;
+  k.reserve(a.size() + b.size() + 1);
+  k.append(a);
+  k.push_back('\0');
+  k.append(b);
+  return k;
+}
+
+// "a\0" + be64(id) (per-phone, per-campaign and per-short-code id indexes).
+inline std::string with_id(std::string_view a, std::uint64_t v) {
+  std::string k;
+  k.reserve(a.size() + 9);
+  k.append(a);
+  k.push_back('\0');
+  append_be64(k, v);
+  return k;
+}
+
+// The campaign → phones index of one state: state byte, campaign, NUL, phone. One table
+// serves "subscribed phones of a campaign" (broadcasts) and "opted-out rows" (exports).
+inline std::string by_campaign(std::uint8_t state, std::string_view campaign,
+                               std::string_view phone) {
+  std::string k;
+  k.reserve(campaign.size() + phone.size() + 2);
+  k.push_back(static_cast<char>(state));
+  k.append(campaign);
+  k.push_back('\0');
+  k.append(phone);
+  return k;
+}
+
+// The part of `key` after the first NUL (the second component of a pair key).
+inline std::string_view second(std::string_view key) {
+  auto p = key.find('\0');
+  return p == std::string_view::npos ? std::string_view{} : key.substr(p + 1);
+}
+
+inline bool starts_with(std::string_view key, std::string_view pfx) {
+  return key.size() >= pfx.size() && key.compare(0, pfx.size(), pfx) == 0;
+}
+
+// The id at the end of a with_id key.
+inline std::uint64_t trailing_id(std::string_view key) {
+  return key.size() >= 8 ? read_be64(key.substr(key.size() - 8)) : 0;
+}
+
+// True if `s` can be a key component (non-empty, no NUL, within LMDB's 511-byte key limit).
+inline bool valid_component(std::string_view s) {
+  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
+}
+
+}  // namespace smppgw::store::keys

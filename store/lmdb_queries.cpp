@@ -1,0 +1,156 @@
+// Point reads shared by the read and the write side; see lmdb_queries.hpp.
+#include "store/lmdb_queries.hpp"
+
+#include "store/keys.hpp"
+#include "store/records.hpp"
+
+namespace smppgw::store::lmdb {
+namespace {
+
+std::error_code corrupted() {
+  return make_error_code(StoreErrc::corrupted);
+}
+
+}  // namespace
+
+Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Tables& t,
+                                                     std::string_view phone,
+                                                     std::string_view campaign) {
+  std::string_view v;
+  int rc = txn.get(t.subs, keys::pair(phone, campaign), v);
+  if (rc == MDB_NOTFOUND) return std::optional<Subscription>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto s = records::decode_subscription(phone, campaign, v);
+  if (!s) return fail(corrupted());
+  return s;
+}
+
+Result<std::optional<CompanyOptOut>> get_company(const Txn& txn, const Tables& t,
+                                                 std::string_view phone) {
+  std::string_view v;
+  int rc = txn.get(t.company, phone, v);
+  if (rc == MDB_NOTFOUND) return std::optional<CompanyOptOut>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto c = records::decode_company(phone, v);
+  if (!c) return fail(corrupted());
+  return c;
+}
+
+Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const Tables& t,
+                                                         std::string_view phone,
+                                                         std::string_view campaign,
+                                                         std::optional<Subscription>* record) {
+  auto rec = get_subscription(txn, t, phone, campaign);
+  if (!rec) return fail(rec.error());
+  std::optional<SubscriptionState> state;
+  if (*rec) {
+    state = (*rec)->state;
+  } else {
+    std::string_view v;
+    int rc = txn.get(t.company, phone, v);
+    if (rc == 0) {
+      state = SubscriptionState::opted_out;
+    } else if (rc != MDB_NOTFOUND) {
+      return fail(lmdb_error(rc));
+    }
+  }
+  if (record) *record = std::move(*rec);
+  return state;
+}
+
+Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
+                                                     std::string_view phone) {
+  std::vector<Subscription> out;
+  const std::string pfx = keys::prefix(phone);
+  bool bad = false;
+  auto ec = scan_forward(txn, t.subs, pfx, pfx, [&](std::string_view k, std::string_view v) {
+    auto s = records::decode_subscription(phone, k.substr(pfx.size()), v);
+    if (!s) {
+      bad = true;
+      return false;
+    }
+    out.push_back(std::move(*s));
+    return true;
+  });
+  if (ec) return fail(ec);
+  if (bad) return fail(corrupted());
+  return out;
+}
+
+Result<std::optional<LastStop>> get_last_stop(const Txn& txn, const Tables& t,
+                                              std::string_view phone, std::string_view short_code) {
+  std::string_view v;
+  int rc = txn.get(t.last_stop, keys::pair(phone, short_code), v);
+  if (rc == MDB_NOTFOUND) return std::optional<LastStop>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto s = records::decode_last_stop(phone, short_code, v);
+  if (!s) return fail(corrupted());
+  return s;
+}
+
+Result<std::optional<RecentJoin>> get_recent_join(const Txn& txn, const Tables& t,
+                                                  std::string_view phone,
+                                                  std::string_view short_code) {
+  std::string_view v;
+  int rc = txn.get(t.recent_join, keys::pair(phone, short_code), v);
+  if (rc == MDB_NOTFOUND) return std::optional<RecentJoin>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto r = records::decode_recent_join(phone, short_code, v);
+  if (!r) return fail(corrupted());
+  return r;
+}
+
+Result<std::optional<InboxMessage>> get_inbox(const Txn& txn, const Tables& t, std::uint64_t id) {
+  std::string_view v;
+  int rc = txn.get(t.inbox, keys::id(id), v);
+  if (rc == MDB_NOTFOUND) return std::optional<InboxMessage>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto m = records::decode_inbox(id, v);
+  if (!m) return fail(corrupted());
+  return m;
+}
+
+Result<std::optional<OutboxMessage>> get_outbox(const Txn& txn, const Tables& t, std::uint64_t id) {
+  std::string_view v;
+  int rc = txn.get(t.outbox, keys::id(id), v);
+  if (rc == MDB_NOTFOUND) return std::optional<OutboxMessage>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto m = records::decode_outbox(id, v);
+  if (!m) return fail(corrupted());
+  return m;
+}
+
+Result<CampaignCounts> get_counts(const Txn& txn, const Tables& t, std::string_view campaign) {
+  CampaignCounts c;
+  c.campaign = campaign;
+  std::string_view v;
+  int rc = txn.get(t.counts, campaign, v);
+  if (rc == MDB_NOTFOUND) return c;
+  if (rc != 0) return fail(lmdb_error(rc));
+  if (!records::decode_counts(v, c.subscribed, c.opted_out)) return fail(corrupted());
+  return c;
+}
+
+Result<std::uint64_t> get_meta_u64(const Txn& txn, const Tables& t, std::string_view key) {
+  std::string_view v;
+  int rc = txn.get(t.meta, key, v);
+  if (rc == MDB_NOTFOUND) return std::uint64_t{0};
+  if (rc != 0) return fail(lmdb_error(rc));
+  records::Decoder d(v);
+  auto n = d.u64();
+  if (!d.done()) return fail(corrupted());
+  return n;
+}
+
+Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi) {
+  Cursor c;
+  if (int rc = Cursor::open(txn, dbi, c)) return fail(lmdb_error(rc));
+  std::string_view k, v;
+  int rc = c.get(MDB_LAST, k, v);
+  if (rc == MDB_NOTFOUND) return std::uint64_t{0};
+  if (rc != 0) return fail(lmdb_error(rc));
+  if (k.size() != 8) return fail(corrupted());
+  return keys::read_be64(k);
+}
+
+}  // namespace smppgw::store::lmdb

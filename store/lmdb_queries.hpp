@@ -1,0 +1,104 @@
+// Read queries over the LMDB tables, shared by the read side (LmdbStore, in read
+// transactions) and the write side (LmdbWriteTxn, inside the writer's transaction), so both
+// answer "what is the state of (phone, campaign)" with the same code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/error.hpp"
+#include "store/lmdb_env.hpp"
+#include "store/schema.hpp"
+#include "store/types.hpp"
+
+namespace smppgw::store::lmdb {
+
+Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Tables& t,
+                                                     std::string_view phone,
+                                                     std::string_view campaign);
+Result<std::optional<CompanyOptOut>> get_company(const Txn& txn, const Tables& t,
+                                                 std::string_view phone);
+// The effective state (see WriteTxn::state); `record` receives the record if there is one.
+Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const Tables& t,
+                                                         std::string_view phone,
+                                                         std::string_view campaign,
+                                                         std::optional<Subscription>* record);
+Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
+                                                     std::string_view phone);
+Result<std::optional<LastStop>> get_last_stop(const Txn& txn, const Tables& t,
+                                              std::string_view phone, std::string_view short_code);
+Result<std::optional<RecentJoin>> get_recent_join(const Txn& txn, const Tables& t,
+                                                  std::string_view phone,
+                                                  std::string_view short_code);
+Result<std::optional<InboxMessage>> get_inbox(const Txn& txn, const Tables& t, std::uint64_t id);
+Result<std::optional<OutboxMessage>> get_outbox(const Txn& txn, const Tables& t, std::uint64_t id);
+Result<CampaignCounts> get_counts(const Txn& txn, const Tables& t, std::string_view campaign);
+Result<std::uint64_t> get_meta_u64(const Txn& txn, const Tables& t, std::string_view key);
+
+// The id of the last entry of an id-keyed table (0 if empty).
+Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi);
+
+// Walks the keys of `dbi` that start with `prefix` backwards, from the last key below
+// prefix + be64(before) (or the last key of the prefix if before is empty). `visit` gets the
+// key and returns false to stop. Returns the first backend error.
+template <class Visit>
+std::error_code scan_back(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
+                          std::optional<std::uint64_t> before, Visit&& visit);
+
+// Walks the keys >= `from` that start with `prefix` forwards. `visit(key, value)` returns
+// false to stop.
+template <class Visit>
+std::error_code scan_forward(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
+                             std::string_view from, Visit&& visit);
+
+// ---- template definitions ----
+
+template <class Visit>
+std::error_code scan_back(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
+                          std::optional<std::uint64_t> before, Visit&& visit) {
+  Cursor c;
+  if (int rc = Cursor::open(txn, dbi, c)) return lmdb_error(rc);
+  std::string start(prefix);
+  std::string_view k, v;
+  int rc;
+  if (before) {
+    for (int i = 7; i >= 0; --i) start.push_back(static_cast<char>((*before >> (8 * i)) & 0xff));
+    rc = c.seek(start, k, v);
+  } else {
+    // One past every key of the prefix: the prefix followed by 0xFF bytes (keys of the prefix
+    // are prefix + 8 id bytes, or prefix + text that never starts with 0xFF in UTF-8).
+    start.append(9, '\xff');
+    rc = c.seek(start, k, v);
+  }
+  if (rc == MDB_NOTFOUND) {
+    rc = c.get(MDB_LAST, k, v);
+  } else if (rc == 0) {
+    rc = c.get(MDB_PREV, k, v);
+  }
+  while (rc == 0) {
+    if (k.size() < prefix.size() || k.compare(0, prefix.size(), prefix) != 0) return {};
+    if (!visit(k, v)) return {};
+    rc = c.get(MDB_PREV, k, v);
+  }
+  return rc == MDB_NOTFOUND ? std::error_code{} : lmdb_error(rc);
+}
+
+template <class Visit>
+std::error_code scan_forward(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
+                             std::string_view from, Visit&& visit) {
+  Cursor c;
+  if (int rc = Cursor::open(txn, dbi, c)) return lmdb_error(rc);
+  std::string_view k, v;
+  int rc = c.seek(from, k, v);
+  while (rc == 0) {
+    if (k.size() < prefix.size() || k.compare(0, prefix.size(), prefix) != 0) return {};
+    if (!visit(k, v)) return {};
+    rc = c.get(MDB_NEXT, k, v);
+  }
+  return rc == MDB_NOTFOUND ? std::error_code{} : lmdb_error(rc);
+}
+
+}  // namespace smppgw::store::lmdb

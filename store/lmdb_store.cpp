@@ -1,0 +1,587 @@
+// The LMDB backend: opening the environment, the read queries of SPEC §6, and the write
+// groups of the writer.
+//
+// Reads: each query opens one MDB read transaction (MDB_NOTLS, so any thread may read and a
+// reader slot is held only for the query) and holds the remap lock shared. Readers never
+// block the writer; the writer only waits for them when it must grow the map, which LMDB
+// allows only with no transaction open in the process.
+//
+// Map growth: MDB_MAP_FULL makes the writer abort its group, call grow() (double the map,
+// up to StoreOptions::max_map_size, refusing when the file system is nearly full) and re-run
+// the group. Without MDB_WRITEMAP the data file only grows by pages actually written, so a
+// larger map costs address space, not disk; a full disk shows up as ENOSPC at commit and is
+// reported as disk_full to every request of that group.
+#include "store/lmdb_store.hpp"
+
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+
+#include "store/keys.hpp"
+#include "store/lmdb_queries.hpp"
+#include "store/records.hpp"
+
+namespace smppgw::store {
+
+// ---- Store's non-virtual helper (backend-neutral) ----
+
+std::error_code Store::for_each_opted_out(
+    std::optional<std::string> campaign, std::size_t chunk_size,
+    const std::function<bool(std::span<const OptOutRow>)>& sink) const {
+  std::optional<std::string> cursor;
+  do {
+    auto chunk = opted_out(campaign, cursor, chunk_size);
+    if (!chunk) return chunk.error();
+    if (!chunk->rows.empty() && !sink(chunk->rows)) return {};
+    cursor = std::move(chunk->next);
+  } while (cursor);
+  return {};
+}
+
+namespace lmdb {
+namespace {
+
+std::error_code invalid() {
+  return make_error_code(StoreErrc::invalid_argument);
+}
+std::error_code corrupted() {
+  return make_error_code(StoreErrc::corrupted);
+}
+bool valid(std::string_view s) {
+  return keys::valid_component(s);
+}
+
+// Below this much free space the map is not grown: the commit that needs it would fail
+// with ENOSPC anyway, and the operator must be told before the disk is completely full.
+constexpr std::uint64_t kMinFreeDiskBytes = 16ull << 20;
+// Chunked reads (subscribed phones, opted-out export) return at most this many rows.
+constexpr std::size_t kMaxChunkRows = 100000;
+
+}  // namespace
+
+LmdbStore::LmdbStore(Env env, Tables tables, IdCounters ids, StoreOptions options)
+    : env_(std::move(env)), t_(tables), ids_(ids), options_(std::move(options)) {}
+
+Result<LmdbStore::ReadTxn> LmdbStore::begin_read() const {
+  ReadTxn r{std::shared_lock<std::shared_mutex>(remap_), Txn{}};
+  int rc = Txn::begin(env_.get(), MDB_RDONLY, r.txn);
+  if (rc != 0) return fail(lmdb_error(rc));
+  return r;
+}
+
+// ---- Subscriptions ----
+
+Result<std::optional<SubscriptionState>> LmdbStore::state(std::string_view phone,
+                                                          std::string_view campaign) const {
+  if (!valid(phone) || !valid(campaign)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return effective_state(r->txn, t_, phone, campaign, nullptr);
+}
+
+Result<std::vector<Subscription>> LmdbStore::subscriptions(std::string_view phone) const {
+  if (!valid(phone)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return list_subscriptions(r->txn, t_, phone);
+}
+
+Result<std::optional<CompanyOptOut>> LmdbStore::company_opt_out(std::string_view phone) const {
+  if (!valid(phone)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_company(r->txn, t_, phone);
+}
+
+Result<std::optional<LastStop>> LmdbStore::last_stop(std::string_view phone,
+                                                     std::string_view short_code) const {
+  if (!valid(phone) || !valid(short_code)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_last_stop(r->txn, t_, phone, short_code);
+}
+
+Result<std::optional<RecentJoin>> LmdbStore::recent_join(std::string_view phone,
+                                                         std::string_view short_code) const {
+  if (!valid(phone) || !valid(short_code)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_recent_join(r->txn, t_, phone, short_code);
+}
+
+Result<CampaignCounts> LmdbStore::campaign_counts(std::string_view campaign) const {
+  if (!valid(campaign)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_counts(r->txn, t_, campaign);
+}
+
+Result<std::vector<CampaignCounts>> LmdbStore::all_campaign_counts() const {
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  std::vector<CampaignCounts> out;
+  bool bad = false;
+  auto ec = scan_forward(r->txn, t_.counts, {}, {}, [&](std::string_view k, std::string_view v) {
+    CampaignCounts c;
+    c.campaign = k;
+    if (!records::decode_counts(v, c.subscribed, c.opted_out)) {
+      bad = true;
+      return false;
+    }
+    out.push_back(std::move(c));
+    return true;
+  });
+  if (ec) return fail(ec);
+  if (bad) return fail(corrupted());
+  return out;
+}
+
+Result<std::uint64_t> LmdbStore::company_opt_out_count() const {
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_meta_u64(r->txn, t_, kMetaCompanyCount);
+}
+
+Result<Chunk<std::string>> LmdbStore::subscribed_phones(std::string_view campaign,
+                                                        std::optional<std::string> cursor,
+                                                        std::size_t limit) const {
+  if (!valid(campaign) || limit == 0 || limit > kMaxChunkRows || (cursor && !valid(*cursor))) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  const std::string pfx =
+      keys::by_campaign(static_cast<std::uint8_t>(SubscriptionState::subscribed), campaign, {});
+  std::string from = pfx;
+  if (cursor) {
+    from.append(*cursor);
+    from.push_back('\0');
+  }
+  Chunk<std::string> out;
+  auto ec = scan_forward(r->txn, t_.subs_by_campaign, pfx, from,
+                         [&](std::string_view k, std::string_view) {
+                           if (out.rows.size() == limit) {
+                             out.next = out.rows.back();
+                             return false;
+                           }
+                           out.rows.emplace_back(k.substr(pfx.size()));
+                           return true;
+                         });
+  if (ec) return fail(ec);
+  return out;
+}
+
+// Cursor of the opted-out export: 'r' + the last subs_by_campaign key returned (records
+// phase) or 'c' + the last phone returned (company-wide phase).
+Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaign,
+                                              std::optional<std::string> cursor,
+                                              std::size_t limit) const {
+  if ((campaign && !valid(*campaign)) || limit == 0 || limit > kMaxChunkRows) {
+    return fail(invalid());
+  }
+  if (cursor && (cursor->empty() || ((*cursor)[0] != 'r' && (*cursor)[0] != 'c'))) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  Chunk<OptOutRow> out;
+  bool bad = false;
+  const std::uint8_t out_state = static_cast<std::uint8_t>(SubscriptionState::opted_out);
+  const std::string pfx = campaign ? keys::by_campaign(out_state, *campaign, {})
+                                   : std::string(1, static_cast<char>(out_state));
+  const bool records_phase = !cursor || (*cursor)[0] == 'r';
+  if (records_phase) {
+    std::string from = pfx;
+    if (cursor) {
+      from = cursor->substr(1);
+      from.push_back('\0');
+    }
+    std::string last;
+    auto ec = scan_forward(
+        r->txn, t_.subs_by_campaign, pfx, from, [&](std::string_view k, std::string_view v) {
+          if (out.rows.size() == limit) {
+            out.next = "r" + last;
+            return false;
+          }
+          auto rest = k.substr(1);
+          auto nul = rest.find('\0');
+          OptOutRow row;
+          if (nul == std::string_view::npos || !records::decode_index(v, row.since, row.source)) {
+            bad = true;
+            return false;
+          }
+          row.campaign = rest.substr(0, nul);
+          row.phone = rest.substr(nul + 1);
+          out.rows.push_back(std::move(row));
+          last = k;
+          return true;
+        });
+    if (ec) return fail(ec);
+    if (bad) return fail(corrupted());
+    if (out.next) return out;
+  }
+  // Company-wide phase.
+  std::string from;
+  if (!records_phase) {
+    from = cursor->substr(1);
+    from.push_back('\0');
+  }
+  std::error_code inner;
+  std::string last_company;  // empty: the phase starts at its beginning ("c" cursor)
+  auto ec = scan_forward(r->txn, t_.company, {}, from, [&](std::string_view k, std::string_view v) {
+    if (campaign) {
+      // Covered only if the phone has no record of its own for the campaign.
+      std::string_view unused;
+      int rc = r->txn.get(t_.subs, keys::pair(k, *campaign), unused);
+      if (rc == 0) return true;
+      if (rc != MDB_NOTFOUND) {
+        inner = lmdb_error(rc);
+        return false;
+      }
+    }
+    if (out.rows.size() == limit) {
+      out.next = "c" + last_company;
+      return false;
+    }
+    auto c = records::decode_company(k, v);
+    if (!c) {
+      bad = true;
+      return false;
+    }
+    out.rows.push_back(OptOutRow{std::string(k), std::string(kAllCampaigns), c->since, c->source});
+    last_company = k;
+    return true;
+  });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  if (bad) return fail(corrupted());
+  return out;
+}
+
+// ---- Inbox ----
+
+Result<InboxPage> LmdbStore::inbox_page(const InboxQuery& q) const {
+  if (q.limit == 0 || q.limit > kMaxPageLimit || (q.phone && !valid(*q.phone)) ||
+      (q.campaign && !valid(*q.campaign))) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  MDB_dbi dbi = t_.inbox;
+  std::string pfx;
+  bool filter_campaign = false;
+  if (q.phone) {
+    dbi = t_.inbox_by_phone;
+    pfx = keys::prefix(*q.phone);
+    filter_campaign = q.campaign.has_value();
+  } else if (q.campaign) {
+    dbi = t_.inbox_by_campaign;
+    pfx = keys::prefix(*q.campaign);
+  }
+  InboxPage page;
+  std::error_code inner;
+  auto ec = scan_back(r->txn, dbi, pfx, q.before, [&](std::string_view k, std::string_view v) {
+    const std::uint64_t id = keys::trailing_id(k);
+    std::optional<InboxMessage> m;
+    if (dbi == t_.inbox) {
+      m = records::decode_inbox(id, v);
+      if (!m) inner = corrupted();
+    } else {
+      auto got = get_inbox(r->txn, t_, id);
+      if (!got) {
+        inner = got.error();
+      } else if (!*got) {
+        inner = corrupted();  // an index entry without its row
+      } else {
+        m = std::move(*got);
+      }
+    }
+    if (inner) return false;
+    if (filter_campaign && m->campaign != *q.campaign) return true;
+    if (page.messages.size() == q.limit) {
+      page.next_before = page.messages.back().id;
+      return false;
+    }
+    page.messages.push_back(std::move(*m));
+    return true;
+  });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  return page;
+}
+
+Result<std::optional<InboxMessage>> LmdbStore::inbox_message(std::uint64_t id) const {
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_inbox(r->txn, t_, id);
+}
+
+// ---- Outbox ----
+
+Result<std::optional<OutboxMessage>> LmdbStore::outbox_message(std::uint64_t id) const {
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  return get_outbox(r->txn, t_, id);
+}
+
+Result<std::vector<OutboxMessage>> LmdbStore::pending_outbox(std::string_view short_code,
+                                                             std::uint64_t after_id,
+                                                             std::size_t limit) const {
+  if (!valid(short_code) || limit == 0 || limit > kMaxChunkRows || after_id == UINT64_MAX) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  const std::string pfx = keys::prefix(short_code);
+  std::vector<OutboxMessage> out;
+  std::error_code inner;
+  auto ec = scan_forward(r->txn, t_.outbox_pending, pfx, keys::with_id(short_code, after_id + 1),
+                         [&](std::string_view k, std::string_view) {
+                           auto m = get_outbox(r->txn, t_, keys::trailing_id(k));
+                           if (!m || !*m) {
+                             inner = m ? corrupted() : m.error();
+                             return false;
+                           }
+                           out.push_back(std::move(**m));
+                           return out.size() < limit;
+                         });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  return out;
+}
+
+Result<std::uint64_t> LmdbStore::pending_count(std::string_view short_code) const {
+  if (!valid(short_code)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  const std::string pfx = keys::prefix(short_code);
+  std::uint64_t n = 0;
+  auto ec =
+      scan_forward(r->txn, t_.outbox_pending, pfx, pfx, [&](std::string_view, std::string_view) {
+        ++n;
+        return true;
+      });
+  if (ec) return fail(ec);
+  return n;
+}
+
+Result<std::optional<Store::PartRef>> LmdbStore::find_by_carrier_id(
+    std::string_view link, std::string_view carrier_message_id) const {
+  if (!valid(link) || !valid(carrier_message_id)) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  std::string_view v;
+  int rc = r->txn.get(t_.carrier_ids, keys::pair(link, carrier_message_id), v);
+  if (rc == MDB_NOTFOUND) return std::optional<PartRef>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  PartRef ref;
+  if (!records::decode_part_ref(v, ref.outbox_id, ref.part)) return fail(corrupted());
+  return ref;
+}
+
+// ---- Conversation ----
+
+Result<std::vector<ConversationEntry>> LmdbStore::conversation(std::string_view phone,
+                                                               std::optional<std::string> campaign,
+                                                               std::size_t limit) const {
+  if (!valid(phone) || (campaign && !valid(*campaign)) || limit == 0 || limit > kMaxPageLimit) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  const std::string pfx = keys::prefix(phone);
+  std::vector<ConversationEntry> all;
+  std::error_code inner;
+  // The newest `limit` of each direction are enough to find the newest `limit` overall.
+  std::size_t taken = 0;
+  auto ec = scan_back(r->txn, t_.inbox_by_phone, pfx, std::nullopt,
+                      [&](std::string_view k, std::string_view) {
+                        auto m = get_inbox(r->txn, t_, keys::trailing_id(k));
+                        if (!m || !*m) {
+                          inner = m ? corrupted() : m.error();
+                          return false;
+                        }
+                        if (campaign && (*m)->campaign != *campaign) return true;
+                        all.push_back(ConversationEntry{Direction::in, (*m)->id, (*m)->received_at,
+                                                        std::move((*m)->campaign),
+                                                        std::move((*m)->text), std::nullopt});
+                        return ++taken < limit;
+                      });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  taken = 0;
+  ec = scan_back(r->txn, t_.outbox_by_phone, pfx, std::nullopt,
+                 [&](std::string_view k, std::string_view) {
+                   auto m = get_outbox(r->txn, t_, keys::trailing_id(k));
+                   if (!m || !*m) {
+                     inner = m ? corrupted() : m.error();
+                     return false;
+                   }
+                   if (campaign && (*m)->campaign != *campaign) return true;
+                   all.push_back(ConversationEntry{Direction::out, (*m)->id, (*m)->created_at,
+                                                   std::move((*m)->campaign), std::move((*m)->text),
+                                                   (*m)->status});
+                   return ++taken < limit;
+                 });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  // Oldest first; at the same millisecond an inbound text precedes the reply to it.
+  std::sort(all.begin(), all.end(), [](const ConversationEntry& a, const ConversationEntry& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.direction != b.direction) return a.direction == Direction::in;
+    return a.id < b.id;
+  });
+  if (all.size() > limit) all.erase(all.begin(), all.end() - static_cast<std::ptrdiff_t>(limit));
+  return all;
+}
+
+// ---- Audit ----
+
+Result<AuditPage> LmdbStore::audit_page(const AuditQuery& q) const {
+  if (q.limit == 0 || q.limit > kMaxPageLimit || (q.phone && !valid(*q.phone))) {
+    return fail(invalid());
+  }
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  const MDB_dbi dbi = q.phone ? t_.audit_by_phone : t_.audit;
+  const std::string pfx = q.phone ? keys::prefix(*q.phone) : std::string{};
+  AuditPage page;
+  std::error_code inner;
+  auto ec = scan_back(r->txn, dbi, pfx, q.before, [&](std::string_view k, std::string_view v) {
+    const std::uint64_t id = keys::trailing_id(k);
+    if (page.events.size() == q.limit) {
+      page.next_before = page.events.back().id;
+      return false;
+    }
+    if (dbi != t_.audit) {
+      std::string_view rv;
+      int rc = r->txn.get(t_.audit, keys::id(id), rv);
+      if (rc != 0) {
+        inner = rc == MDB_NOTFOUND ? corrupted() : lmdb_error(rc);
+        return false;
+      }
+      v = rv;
+    }
+    auto e = records::decode_audit(id, v);
+    if (!e) {
+      inner = corrupted();
+      return false;
+    }
+    page.events.push_back(std::move(*e));
+    return true;
+  });
+  if (ec) return fail(ec);
+  if (inner) return fail(inner);
+  return page;
+}
+
+// ---- Health ----
+
+Result<StoreInfo> LmdbStore::info() const {
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  std::string_view v;
+  StoreInfo i;
+  if (int rc = r->txn.get(t_.meta, kMetaSchemaVersion, v)) return fail(lmdb_error(rc));
+  records::Decoder d(v);
+  i.schema_version = d.u32();
+  i.map_size = env_.map_size();
+  i.used_bytes = env_.used_bytes();
+  i.map_growths = growths_.load(std::memory_order_relaxed);
+  return i;
+}
+
+// ---- Writer backend ----
+
+class LmdbStore::Group final : public detail::WriteGroup {
+ public:
+  Group(LmdbStore& store, Txn txn)
+      : store_(store), mdb_(std::move(txn)), txn_(mdb_, store.t_, store.ids_) {}
+  WriteTxn& txn() override { return txn_; }
+  std::error_code poisoned() const override { return txn_.poisoned(); }
+  std::error_code commit() override {
+    if (auto ec = txn_.finish()) {
+      mdb_.abort();
+      return ec;
+    }
+    if (int rc = mdb_.commit()) return lmdb_error(rc);
+    store_.ids_ = txn_.counters();
+    return {};
+  }
+  void abort() noexcept override { mdb_.abort(); }
+
+ private:
+  LmdbStore& store_;
+  Txn mdb_;
+  LmdbWriteTxn txn_;
+};
+
+bool LmdbStore::claim_writer() {
+  return !writer_claimed_.exchange(true);
+}
+void LmdbStore::release_writer() {
+  writer_claimed_.store(false);
+}
+
+Result<std::unique_ptr<detail::WriteGroup>> LmdbStore::begin_group() {
+  Txn txn;
+  if (int rc = Txn::begin(env_.get(), 0, txn)) return fail(lmdb_error(rc));
+  return std::unique_ptr<detail::WriteGroup>(std::make_unique<Group>(*this, std::move(txn)));
+}
+
+std::error_code LmdbStore::grow() {
+  const std::uint64_t current = env_.map_size();
+  if (current >= options_.max_map_size) return make_error_code(StoreErrc::disk_full);
+  struct statvfs fs {};
+  if (statvfs(env_.path().c_str(), &fs) == 0 &&
+      std::uint64_t(fs.f_bavail) * fs.f_frsize < kMinFreeDiskBytes) {
+    return make_error_code(StoreErrc::disk_full);
+  }
+  const std::uint64_t next = std::min(options_.max_map_size, current * 2);
+  std::unique_lock<std::shared_mutex> lock(remap_);
+  if (int rc = env_.set_map_size(next)) return lmdb_error(rc);
+  growths_.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+}  // namespace lmdb
+
+// ---- Opening ----
+
+Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
+  if (options.state_dir.empty() || options.map_size == 0 ||
+      options.map_size > options.max_map_size || options.max_readers == 0) {
+    return fail(StoreErrc::invalid_argument);
+  }
+  lmdb::Env::Options eo;
+  eo.dir = options.state_dir / "store";
+  eo.map_size = options.map_size;
+  eo.max_readers = options.max_readers;
+  eo.max_dbs = lmdb::kTableCount + 2;
+  eo.flags = options.durability == Durability::nosync ? MDB_NOSYNC : 0;
+  auto env = lmdb::Env::open(eo);
+  if (!env) return fail(env.error());
+
+  lmdb::Txn txn;
+  if (int rc = lmdb::Txn::begin(env->get(), 0, txn)) return fail(lmdb::lmdb_error(rc));
+  lmdb::Tables tables;
+  std::uint32_t found = 0;
+  if (auto ec = lmdb::open_schema(txn, tables, found)) return fail(ec);
+  lmdb::IdCounters ids;
+  auto inbox = lmdb::last_id(txn, tables.inbox);
+  auto outbox = lmdb::last_id(txn, tables.outbox);
+  auto audit = lmdb::last_id(txn, tables.audit);
+  if (!inbox) return fail(inbox.error());
+  if (!outbox) return fail(outbox.error());
+  if (!audit) return fail(audit.error());
+  ids.inbox = *inbox;
+  ids.outbox = *outbox;
+  ids.audit = *audit;
+  if (int rc = txn.commit()) return fail(lmdb::lmdb_error(rc));
+  return std::unique_ptr<Store>(
+      std::make_unique<lmdb::LmdbStore>(std::move(*env), tables, ids, options));
+}
+
+}  // namespace smppgw::store

@@ -1,0 +1,590 @@
+// The domain writes of the LMDB backend.
+//
+// Invariants every member keeps (the unit tests check them against the tables):
+// - subs and subs_by_campaign hold the same (phone, campaign, state) set;
+// - counts[campaign] equals the number of subs records of each state (after finish());
+// - meta company_count equals the number of company records;
+// - every inbox/outbox/audit row has exactly its index entries, and outbox_pending holds
+//   exactly the records in status queued;
+// - carrier_ids points at parts that carry that carrier message id;
+// - every change of a subscription or company-wide opt-out appends one audit event.
+// Effective state of (phone, campaign): the record's state if there is one, else opted_out if
+// the phone has a company-wide opt-out, else none. The company-wide opt-out therefore covers
+// campaigns added later, and a later keyword join (a record) lifts it for one campaign.
+#include "store/lmdb_write_txn.hpp"
+
+#include <algorithm>
+
+#include "store/keys.hpp"
+#include "store/lmdb_queries.hpp"
+#include "store/records.hpp"
+
+namespace smppgw::store::lmdb {
+namespace {
+
+std::error_code invalid() {
+  return make_error_code(StoreErrc::invalid_argument);
+}
+std::error_code corrupted() {
+  return make_error_code(StoreErrc::corrupted);
+}
+
+bool valid(std::string_view s) {
+  return keys::valid_component(s);
+}
+// A text field that is not a key part: any UTF-8, but bounded (records must stay far below
+// LMDB's overflow-page territory to keep writes cheap).
+bool valid_text(std::string_view s) {
+  return s.size() <= 64 * 1024;
+}
+
+// The record's status implied by its parts (SPEC §5): failed as soon as one part failed,
+// expired if a part expired (and none failed), delivered when every part is, submitted when
+// every part has a carrier message id, else still queued.
+OutboxStatus aggregate(const OutboxMessage& m) {
+  bool any_failed = false, any_expired = false, any_pending = false, all_delivered = true;
+  for (const auto& p : m.parts) {
+    any_failed |= p.status == PartStatus::failed;
+    any_expired |= p.status == PartStatus::expired;
+    any_pending |= p.status == PartStatus::pending;
+    all_delivered &= p.status == PartStatus::delivered;
+  }
+  if (any_failed) return OutboxStatus::failed;
+  if (any_expired) return OutboxStatus::expired;
+  if (all_delivered && !m.parts.empty()) return OutboxStatus::delivered;
+  if (any_pending) return OutboxStatus::queued;
+  return OutboxStatus::submitted;
+}
+
+}  // namespace
+
+std::error_code LmdbWriteTxn::put(MDB_dbi dbi, std::string_view k, std::string_view v,
+                                  unsigned flags) {
+  if (poison_) return poison_;
+  int rc = check(txn_.put(dbi, k, v, flags));
+  if (rc == MDB_KEYEXIST) return corrupted();  // MDB_APPEND out of order: ids went backwards
+  return rc ? lmdb_error(rc) : std::error_code{};
+}
+
+std::error_code LmdbWriteTxn::del(MDB_dbi dbi, std::string_view k) {
+  if (poison_) return poison_;
+  int rc = check(txn_.del(dbi, k));
+  return (rc == 0 || rc == MDB_NOTFOUND) ? std::error_code{} : lmdb_error(rc);
+}
+
+void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::int64_t delta) {
+  auto it = count_delta_.find(campaign);
+  if (it == count_delta_.end())
+    it = count_delta_.emplace(std::string(campaign), std::pair<std::int64_t, std::int64_t>{0, 0})
+             .first;
+  (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
+}
+
+std::error_code LmdbWriteTxn::finish() {
+  if (poison_) return poison_;
+  for (const auto& [campaign, d] : count_delta_) {
+    if (d.first == 0 && d.second == 0) continue;
+    auto c = get_counts(txn_, t_, campaign);
+    if (!c) return c.error();
+    auto sub = static_cast<std::int64_t>(c->subscribed) + d.first;
+    auto out = static_cast<std::int64_t>(c->opted_out) + d.second;
+    if (sub < 0 || out < 0) return corrupted();
+    if (sub == 0 && out == 0) {
+      if (auto ec = del(t_.counts, campaign)) return ec;
+    } else {
+      records::encode_counts(buf_, std::uint64_t(sub), std::uint64_t(out));
+      if (auto ec = put(t_.counts, campaign, buf_)) return ec;
+    }
+  }
+  count_delta_.clear();
+  if (company_delta_ != 0) {
+    auto n = get_meta_u64(txn_, t_, kMetaCompanyCount);
+    if (!n) return n.error();
+    auto v = static_cast<std::int64_t>(*n) + company_delta_;
+    if (v < 0) return corrupted();
+    records::Encoder e(buf_);
+    e.u64(std::uint64_t(v));
+    if (auto ec = put(t_.meta, kMetaCompanyCount, buf_)) return ec;
+    company_delta_ = 0;
+  }
+  return {};
+}
+
+// ---- Subscriptions ----
+
+Result<std::optional<SubscriptionState>> LmdbWriteTxn::state(std::string_view phone,
+                                                             std::string_view campaign) {
+  if (!valid(phone) || !valid(campaign)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return effective_state(txn_, t_, phone, campaign, nullptr);
+}
+
+Result<std::optional<Subscription>> LmdbWriteTxn::subscription(std::string_view phone,
+                                                               std::string_view campaign) {
+  if (!valid(phone) || !valid(campaign)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return get_subscription(txn_, t_, phone, campaign);
+}
+
+Result<std::vector<Subscription>> LmdbWriteTxn::subscriptions(std::string_view phone) {
+  if (!valid(phone)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return list_subscriptions(txn_, t_, phone);
+}
+
+Result<std::optional<CompanyOptOut>> LmdbWriteTxn::company_opt_out(std::string_view phone) {
+  if (!valid(phone)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return get_company(txn_, t_, phone);
+}
+
+std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_view campaign,
+                                           std::optional<SubscriptionState> from,
+                                           SubscriptionState to, const ChangeContext& ctx) {
+  AuditEvent a;
+  a.at = ctx.at;
+  a.phone = phone;
+  a.campaign = campaign;
+  a.from_state = from;
+  a.to_state = to;
+  a.source = ctx.source;
+  a.ref = ctx.ref;
+  a.reason = ctx.reason;
+  const std::uint64_t id = ids_.audit + 1;
+  records::encode(buf_, a);
+  if (auto ec = put(t_.audit, keys::id(id), buf_, MDB_APPEND)) return ec;
+  if (auto ec = put(t_.audit_by_phone, keys::with_id(phone, id), {})) return ec;
+  ids_.audit = id;
+  return {};
+}
+
+std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& prev,
+                                           std::string_view phone, std::string_view campaign,
+                                           SubscriptionState state,
+                                           std::optional<SubscriptionState> before,
+                                           const ChangeContext& ctx) {
+  const auto st = static_cast<std::uint8_t>(state);
+  if (prev) {
+    if (auto ec = del(t_.subs_by_campaign,
+                      keys::by_campaign(static_cast<std::uint8_t>(prev->state), campaign, phone))) {
+      return ec;
+    }
+    count(campaign, prev->state, -1);
+  }
+  Subscription s;
+  s.state = state;
+  s.since = ctx.at;
+  s.source = ctx.source;
+  s.changed_by = ctx.ref;
+  records::encode(buf_, s);
+  if (auto ec = put(t_.subs, keys::pair(phone, campaign), buf_)) return ec;
+  records::encode_index(buf_, ctx.at, ctx.source);
+  if (auto ec = put(t_.subs_by_campaign, keys::by_campaign(st, campaign, phone), buf_)) return ec;
+  count(campaign, state, +1);
+  return append_audit(phone, campaign, before, state, ctx);
+}
+
+Result<SubscriptionChange> LmdbWriteTxn::subscribe(std::string_view phone,
+                                                   std::string_view campaign,
+                                                   std::string_view short_code,
+                                                   const ChangeContext& ctx) {
+  if (!valid(phone) || !valid(campaign) || !valid(short_code) || !valid_text(ctx.ref) ||
+      !valid_text(ctx.reason)) {
+    return fail(invalid());
+  }
+  if (poison_) return fail(poison_);
+  std::optional<Subscription> rec;
+  auto before = effective_state(txn_, t_, phone, campaign, &rec);
+  if (!before) return fail(before.error());
+  SubscriptionChange change{*before, SubscriptionState::subscribed, false};
+  if (!rec || rec->state != SubscriptionState::subscribed) {
+    if (auto ec = write_record(rec, phone, campaign, SubscriptionState::subscribed, *before, ctx)) {
+      return fail(ec);
+    }
+    change.changed = true;
+  }
+  RecentJoin j;
+  j.campaign = campaign;
+  j.at = ctx.at;
+  records::encode(buf_, j);
+  if (auto ec = put(t_.recent_join, keys::pair(phone, short_code), buf_)) return fail(ec);
+  return change;
+}
+
+Result<SubscriptionChange> LmdbWriteTxn::opt_out(std::string_view phone, std::string_view campaign,
+                                                 const ChangeContext& ctx) {
+  if (!valid(phone) || !valid(campaign) || !valid_text(ctx.ref) || !valid_text(ctx.reason)) {
+    return fail(invalid());
+  }
+  if (poison_) return fail(poison_);
+  std::optional<Subscription> rec;
+  auto before = effective_state(txn_, t_, phone, campaign, &rec);
+  if (!before) return fail(before.error());
+  SubscriptionChange change{*before, SubscriptionState::opted_out, false};
+  if (*before == SubscriptionState::opted_out) return change;
+  if (auto ec = write_record(rec, phone, campaign, SubscriptionState::opted_out, *before, ctx)) {
+    return fail(ec);
+  }
+  change.changed = true;
+  return change;
+}
+
+Result<WriteTxn::CompanyOptOutChange> LmdbWriteTxn::opt_out_company(std::string_view phone,
+                                                                    const ChangeContext& ctx) {
+  if (!valid(phone) || !valid_text(ctx.ref) || !valid_text(ctx.reason)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  CompanyOptOutChange change;
+  auto existing = get_company(txn_, t_, phone);
+  if (!existing) return fail(existing.error());
+  auto subs = list_subscriptions(txn_, t_, phone);
+  if (!subs) return fail(subs.error());
+  for (auto& s : *subs) {
+    if (s.state != SubscriptionState::subscribed) continue;
+    std::optional<Subscription> prev(std::move(s));
+    if (auto ec = write_record(prev, phone, prev->campaign, SubscriptionState::opted_out,
+                               SubscriptionState::subscribed, ctx)) {
+      return fail(ec);
+    }
+    change.ended.push_back(prev->campaign);
+  }
+  if (!*existing) {
+    CompanyOptOut c;
+    c.since = ctx.at;
+    c.source = ctx.source;
+    c.changed_by = ctx.ref;
+    records::encode(buf_, c);
+    if (auto ec = put(t_.company, phone, buf_)) return fail(ec);
+    ++company_delta_;
+    if (auto ec =
+            append_audit(phone, kAllCampaigns, std::nullopt, SubscriptionState::opted_out, ctx)) {
+      return fail(ec);
+    }
+  }
+  change.changed = !*existing || !change.ended.empty();
+  return change;
+}
+
+// ---- STOP / OOPS bookkeeping ----
+
+std::error_code LmdbWriteTxn::set_last_stop(const LastStop& stop) {
+  if (!valid(stop.phone) || !valid(stop.short_code) || !valid_text(stop.changed_by)) {
+    return invalid();
+  }
+  for (const auto& c : stop.campaigns) {
+    if (!valid(c)) return invalid();
+  }
+  records::encode(buf_, stop);
+  return put(t_.last_stop, keys::pair(stop.phone, stop.short_code), buf_);
+}
+
+Result<std::optional<LastStop>> LmdbWriteTxn::last_stop(std::string_view phone,
+                                                        std::string_view short_code) {
+  if (!valid(phone) || !valid(short_code)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return get_last_stop(txn_, t_, phone, short_code);
+}
+
+Result<bool> LmdbWriteTxn::clear_last_stop(std::string_view phone, std::string_view short_code) {
+  if (!valid(phone) || !valid(short_code)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  int rc = check(txn_.del(t_.last_stop, keys::pair(phone, short_code)));
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return fail(lmdb_error(rc));
+  return true;
+}
+
+Result<std::optional<RecentJoin>> LmdbWriteTxn::recent_join(std::string_view phone,
+                                                            std::string_view short_code) {
+  if (!valid(phone) || !valid(short_code)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  return get_recent_join(txn_, t_, phone, short_code);
+}
+
+// ---- Inbox ----
+
+Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
+  if (!valid(msg.from) || !valid(msg.to) || (!msg.campaign.empty() && !valid(msg.campaign)) ||
+      !valid_text(msg.text) || !valid_text(msg.link)) {
+    return fail(invalid());
+  }
+  InboxMessage m;
+  m.received_at = msg.received_at;
+  m.from = msg.from;
+  m.to = msg.to;
+  m.campaign = msg.campaign;
+  m.text = msg.text;
+  m.kind = msg.kind;
+  m.link = msg.link;
+  const std::uint64_t id = ids_.inbox + 1;
+  records::encode(buf_, m);
+  if (auto ec = put(t_.inbox, keys::id(id), buf_, MDB_APPEND)) return fail(ec);
+  if (auto ec = put(t_.inbox_by_phone, keys::with_id(msg.from, id), {})) return fail(ec);
+  if (!msg.campaign.empty()) {
+    if (auto ec = put(t_.inbox_by_campaign, keys::with_id(msg.campaign, id), {})) return fail(ec);
+  }
+  ids_.inbox = id;
+  return id;
+}
+
+// ---- Outbox ----
+
+std::error_code LmdbWriteTxn::put_outbox(const OutboxMessage& m) {
+  records::encode(buf_, m);
+  return put(t_.outbox, keys::id(m.id), buf_);
+}
+
+Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
+  if (!valid(msg.to) || !valid(msg.from) || (!msg.campaign.empty() && !valid(msg.campaign)) ||
+      !valid_text(msg.text) || msg.segments == 0 || msg.segments > 255) {
+    return fail(invalid());
+  }
+  OutboxMessage m;
+  m.id = ids_.outbox + 1;
+  m.created_at = m.updated_at = msg.at;
+  m.to = msg.to;
+  m.from = msg.from;
+  m.campaign = msg.campaign;
+  m.text = msg.text;
+  m.kind = msg.kind;
+  m.status = OutboxStatus::queued;
+  m.encoding = msg.encoding;
+  m.segments = msg.segments;
+  m.parts.resize(msg.segments);
+  m.broadcast_id = msg.broadcast_id;
+  records::encode(buf_, m);
+  if (auto ec = put(t_.outbox, keys::id(m.id), buf_, MDB_APPEND)) return fail(ec);
+  if (auto ec = put(t_.outbox_pending, keys::with_id(msg.from, m.id), {})) return fail(ec);
+  if (auto ec = put(t_.outbox_by_phone, keys::with_id(msg.to, m.id), {})) return fail(ec);
+  ids_.outbox = m.id;
+  return m.id;
+}
+
+Result<std::optional<OutboxMessage>> LmdbWriteTxn::outbox(std::uint64_t id) {
+  if (poison_) return fail(poison_);
+  return get_outbox(txn_, t_, id);
+}
+
+Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::uint16_t part,
+                                                         std::string_view link,
+                                                         std::string_view carrier_message_id,
+                                                         Timestamp at) {
+  if (!valid(link) || !valid(carrier_message_id)) return fail(invalid());
+  if (poison_) return fail(poison_);
+  auto rec = get_outbox(txn_, t_, id);
+  if (!rec) return fail(rec.error());
+  if (!*rec || part >= (*rec)->parts.size()) return fail(make_error_code(StoreErrc::not_found));
+  OutboxMessage& m = **rec;
+  if (m.status != OutboxStatus::queued) return fail(invalid());
+  auto& p = m.parts[part];
+  if (!p.carrier_message_id.empty() &&
+      (p.link != link || p.carrier_message_id != carrier_message_id)) {
+    if (auto ec = del(t_.carrier_ids, keys::pair(p.link, p.carrier_message_id))) return fail(ec);
+  }
+  if (p.status == PartStatus::pending) p.status = PartStatus::submitted;
+  p.link = link;
+  p.carrier_message_id = carrier_message_id;
+  records::encode_part_ref(buf_, id, part);
+  if (auto ec = put(t_.carrier_ids, keys::pair(link, carrier_message_id), buf_)) return fail(ec);
+  m.status = aggregate(m);
+  m.updated_at = at;
+  if (m.status != OutboxStatus::queued) {
+    if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+  }
+  if (auto ec = put_outbox(m)) return fail(ec);
+  return m.status;
+}
+
+Result<bool> LmdbWriteTxn::finish_outbox(std::uint64_t id, OutboxStatus status,
+                                         std::string_view error, Timestamp at) {
+  if ((status != OutboxStatus::failed && status != OutboxStatus::expired &&
+       status != OutboxStatus::suppressed) ||
+      !valid_text(error)) {
+    return fail(invalid());
+  }
+  if (poison_) return fail(poison_);
+  auto rec = get_outbox(txn_, t_, id);
+  if (!rec) return fail(rec.error());
+  if (!*rec) return fail(make_error_code(StoreErrc::not_found));
+  OutboxMessage& m = **rec;
+  if (m.status != OutboxStatus::queued) return false;
+  m.status = status;
+  m.error = error;
+  m.updated_at = at;
+  if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+  if (auto ec = put_outbox(m)) return fail(ec);
+  return true;
+}
+
+std::error_code LmdbWriteTxn::count_attempt(std::uint64_t id, Timestamp at) {
+  if (poison_) return poison_;
+  auto rec = get_outbox(txn_, t_, id);
+  if (!rec) return rec.error();
+  if (!*rec) return make_error_code(StoreErrc::not_found);
+  (*rec)->attempts++;
+  (*rec)->updated_at = at;
+  return put_outbox(**rec);
+}
+
+Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
+    std::string_view link, std::string_view carrier_message_id, PartStatus part_status,
+    std::string_view error, Timestamp at) {
+  if (!valid(link) || !valid(carrier_message_id) || !valid_text(error) ||
+      (part_status != PartStatus::delivered && part_status != PartStatus::failed &&
+       part_status != PartStatus::expired)) {
+    return fail(invalid());
+  }
+  if (poison_) return fail(poison_);
+  std::string_view v;
+  int rc = check(txn_.get(t_.carrier_ids, keys::pair(link, carrier_message_id), v));
+  if (rc == MDB_NOTFOUND) return std::optional<ReceiptOutcome>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  std::uint64_t id = 0;
+  std::uint16_t part = 0;
+  if (!records::decode_part_ref(v, id, part)) return fail(corrupted());
+  auto rec = get_outbox(txn_, t_, id);
+  if (!rec) return fail(rec.error());
+  if (!*rec || part >= (*rec)->parts.size()) return fail(corrupted());
+  OutboxMessage& m = **rec;
+  m.parts[part].status = part_status;
+  m.parts[part].error = error;
+  m.updated_at = at;
+  const OutboxStatus old = m.status;
+  // failed and suppressed are final; every other status follows the parts.
+  if (old != OutboxStatus::failed && old != OutboxStatus::suppressed) m.status = aggregate(m);
+  if (m.status == OutboxStatus::failed && m.error.empty()) m.error = error;
+  if (old == OutboxStatus::queued && m.status != OutboxStatus::queued) {
+    if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+  }
+  if (auto ec = put_outbox(m)) return fail(ec);
+  return ReceiptOutcome{id, part, m.status, m.status != old};
+}
+
+Result<std::uint64_t> LmdbWriteTxn::requeue_unacknowledged(Timestamp at) {
+  if (poison_) return fail(poison_);
+  std::vector<std::uint64_t> ids;
+  auto ec =
+      scan_forward(txn_, t_.outbox_pending, {}, {}, [&](std::string_view k, std::string_view) {
+        ids.push_back(keys::trailing_id(k));
+        return true;
+      });
+  if (ec) return fail(ec);
+  std::uint64_t reset = 0;
+  for (auto id : ids) {
+    auto rec = get_outbox(txn_, t_, id);
+    if (!rec) return fail(rec.error());
+    if (!*rec) return fail(corrupted());
+    OutboxMessage& m = **rec;
+    bool partial = false;
+    for (auto& p : m.parts) {
+      if (p.status == PartStatus::pending) continue;
+      partial = true;
+      if (!p.carrier_message_id.empty()) {
+        if (auto e2 = del(t_.carrier_ids, keys::pair(p.link, p.carrier_message_id)))
+          return fail(e2);
+      }
+      p = OutboxPart{};
+    }
+    if (!partial) continue;
+    m.updated_at = at;
+    if (auto e2 = put_outbox(m)) return fail(e2);
+    ++reset;
+  }
+  return reset;
+}
+
+// ---- Bulk ----
+
+Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& batch) {
+  if (batch.campaign && !valid(*batch.campaign)) return fail(invalid());
+  std::vector<std::string_view> phones;
+  phones.reserve(batch.phones.size());
+  for (const auto& p : batch.phones) {
+    if (!valid(p)) return fail(invalid());
+    phones.emplace_back(p);
+  }
+  // Sorted phones touch neighbouring B-tree pages one after the other: far fewer pages
+  // dirtied per chunk than in upload order.
+  std::sort(phones.begin(), phones.end());
+  OptOutBatchResult r;
+  for (auto phone : phones) {
+    bool changed;
+    if (batch.campaign) {
+      auto c = opt_out(phone, *batch.campaign, batch.context);
+      if (!c) return fail(c.error());
+      changed = c->changed;
+    } else {
+      auto c = opt_out_company(phone, batch.context);
+      if (!c) return fail(c.error());
+      changed = c->changed;
+    }
+    ++(changed ? r.opted_out : r.already_opted_out);
+  }
+  return r;
+}
+
+Result<std::uint64_t> LmdbWriteTxn::next_broadcast_id() {
+  if (poison_) return fail(poison_);
+  auto n = get_meta_u64(txn_, t_, kMetaLastBroadcast);
+  if (!n) return fail(n.error());
+  records::Encoder e(buf_);
+  e.u64(*n + 1);
+  if (auto ec = put(t_.meta, kMetaLastBroadcast, buf_)) return fail(ec);
+  return *n + 1;
+}
+
+Result<BroadcastChunkResult> LmdbWriteTxn::enqueue_broadcast_chunk(const BroadcastChunk& chunk) {
+  if (!valid(chunk.campaign) || !valid(chunk.short_code) || !valid_text(chunk.text) ||
+      chunk.limit == 0 || chunk.segments == 0 || chunk.segments > 255 ||
+      (!chunk.after.empty() && !valid(chunk.after))) {
+    return fail(invalid());
+  }
+  if (poison_) return fail(poison_);
+  BroadcastChunkResult r;
+  if (chunk.after.empty()) {
+    auto c = get_counts(txn_, t_, chunk.campaign);
+    if (!c) return fail(c.error());
+    std::int64_t out = static_cast<std::int64_t>(c->opted_out);
+    if (auto it = count_delta_.find(chunk.campaign); it != count_delta_.end())
+      out += it->second.second;
+    r.suppressed = static_cast<std::uint64_t>(std::max<std::int64_t>(out, 0));
+  }
+  const std::string pfx = keys::by_campaign(
+      static_cast<std::uint8_t>(SubscriptionState::subscribed), chunk.campaign, {});
+  std::string from = pfx;
+  if (!chunk.after.empty()) {
+    from.append(chunk.after);
+    from.push_back('\0');  // the smallest key after `after` itself
+  }
+  std::vector<std::string> phones;
+  bool more = false;
+  auto ec =
+      scan_forward(txn_, t_.subs_by_campaign, pfx, from, [&](std::string_view k, std::string_view) {
+        if (phones.size() == chunk.limit) {
+          more = true;
+          return false;
+        }
+        phones.emplace_back(k.substr(pfx.size()));
+        return true;
+      });
+  if (ec) return fail(ec);
+  NewOutboxMessage m;
+  m.at = chunk.at;
+  m.from = chunk.short_code;
+  m.campaign = chunk.campaign;
+  m.text = chunk.text;
+  m.kind = OutboxKind::broadcast;
+  m.encoding = chunk.encoding;
+  m.segments = chunk.segments;
+  m.broadcast_id = chunk.broadcast_id;
+  for (auto& phone : phones) {
+    m.to = std::move(phone);
+    auto id = enqueue_outbox(m);
+    if (!id) return fail(id.error());
+    ++r.recipients;
+    phone = std::move(m.to);
+  }
+  if (more && !phones.empty()) r.next_after = phones.back();
+  return r;
+}
+
+}  // namespace smppgw::store::lmdb

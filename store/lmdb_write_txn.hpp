@@ -1,0 +1,103 @@
+// The LMDB implementation of WriteTxn (private to store/): the domain writes of one group,
+// inside one MDB write transaction. It keeps every index and count in step with its table
+// and writes the audit event of every subscription change itself.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "store/lmdb_env.hpp"
+#include "store/schema.hpp"
+#include "store/write_txn.hpp"
+
+namespace smppgw::store::lmdb {
+
+// The last ids handed out; a group starts from the committed values and hands its own back
+// only if it commits (an aborted group's ids are reused, so ids stay dense and monotonic).
+struct IdCounters {
+  std::uint64_t inbox = 0;
+  std::uint64_t outbox = 0;
+  std::uint64_t audit = 0;
+};
+
+class LmdbWriteTxn final : public WriteTxn {
+ public:
+  LmdbWriteTxn(Txn& txn, const Tables& tables, IdCounters start)
+      : txn_(txn), t_(tables), ids_(start) {}
+
+  // The first backend error seen (the MDB transaction is then unusable), or {}.
+  std::error_code poisoned() const { return poison_; }
+  // Writes what is kept in memory during the group (count deltas); call once before commit.
+  std::error_code finish();
+  IdCounters counters() const { return ids_; }
+
+  Result<std::optional<SubscriptionState>> state(std::string_view phone,
+                                                 std::string_view campaign) override;
+  Result<std::optional<Subscription>> subscription(std::string_view phone,
+                                                   std::string_view campaign) override;
+  Result<std::vector<Subscription>> subscriptions(std::string_view phone) override;
+  Result<std::optional<CompanyOptOut>> company_opt_out(std::string_view phone) override;
+  Result<SubscriptionChange> subscribe(std::string_view phone, std::string_view campaign,
+                                       std::string_view short_code,
+                                       const ChangeContext& ctx) override;
+  Result<SubscriptionChange> opt_out(std::string_view phone, std::string_view campaign,
+                                     const ChangeContext& ctx) override;
+  Result<CompanyOptOutChange> opt_out_company(std::string_view phone,
+                                              const ChangeContext& ctx) override;
+  std::error_code set_last_stop(const LastStop& stop) override;
+  Result<std::optional<LastStop>> last_stop(std::string_view phone,
+                                            std::string_view short_code) override;
+  Result<bool> clear_last_stop(std::string_view phone, std::string_view short_code) override;
+  Result<std::optional<RecentJoin>> recent_join(std::string_view phone,
+                                                std::string_view short_code) override;
+  Result<std::uint64_t> add_inbox(const NewInboxMessage& msg) override;
+  Result<std::uint64_t> enqueue_outbox(const NewOutboxMessage& msg) override;
+  Result<std::optional<OutboxMessage>> outbox(std::uint64_t id) override;
+  Result<OutboxStatus> record_part_submitted(std::uint64_t id, std::uint16_t part,
+                                             std::string_view link,
+                                             std::string_view carrier_message_id,
+                                             Timestamp at) override;
+  Result<bool> finish_outbox(std::uint64_t id, OutboxStatus status, std::string_view error,
+                             Timestamp at) override;
+  std::error_code count_attempt(std::uint64_t id, Timestamp at) override;
+  Result<std::optional<ReceiptOutcome>> apply_receipt(std::string_view link,
+                                                      std::string_view carrier_message_id,
+                                                      PartStatus part_status,
+                                                      std::string_view error,
+                                                      Timestamp at) override;
+  Result<std::uint64_t> requeue_unacknowledged(Timestamp at) override;
+  Result<OptOutBatchResult> apply_opt_out_batch(const OptOutBatch& batch) override;
+  Result<std::uint64_t> next_broadcast_id() override;
+  Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk& chunk) override;
+
+ private:
+  // Records the first backend failure; returns rc unchanged.
+  int check(int rc) {
+    if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST && !poison_) poison_ = lmdb_error(rc);
+    return rc;
+  }
+  std::error_code put(MDB_dbi dbi, std::string_view k, std::string_view v, unsigned flags = 0);
+  std::error_code del(MDB_dbi dbi, std::string_view k);  // absent is not an error
+  std::error_code write_record(const std::optional<Subscription>& prev, std::string_view phone,
+                               std::string_view campaign, SubscriptionState state,
+                               std::optional<SubscriptionState> before, const ChangeContext& ctx);
+  std::error_code append_audit(std::string_view phone, std::string_view campaign,
+                               std::optional<SubscriptionState> from, SubscriptionState to,
+                               const ChangeContext& ctx);
+  std::error_code put_outbox(const OutboxMessage& m);
+  void count(std::string_view campaign, SubscriptionState s, std::int64_t delta);
+
+  Txn& txn_;
+  const Tables& t_;
+  IdCounters ids_;
+  std::error_code poison_;
+  std::string buf_;  // scratch for record encodings
+  // Count changes of this group, written once by finish(): a hot campaign's counts record
+  // is then rewritten once per group instead of once per change.
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> count_delta_;
+  std::int64_t company_delta_ = 0;
+};
+
+}  // namespace smppgw::store::lmdb

@@ -1,0 +1,274 @@
+// Record layouts of the LMDB tables; see records.hpp. Every decoder checks that the value
+// is consumed exactly and that enumerations are in range, so a damaged value is reported
+// as corrupted instead of being shown as a wrong record.
+#include "store/records.hpp"
+
+namespace smppgw::store::records {
+namespace {
+
+template <class E>
+bool in_range(std::uint8_t v, E lo, E hi) {
+  return v >= static_cast<std::uint8_t>(lo) && v <= static_cast<std::uint8_t>(hi);
+}
+bool valid_state(std::uint8_t v) {
+  return in_range(v, SubscriptionState::subscribed, SubscriptionState::opted_out);
+}
+bool valid_source(std::uint8_t v) {
+  return in_range(v, ChangeSource::sms, ChangeSource::csv);
+}
+
+}  // namespace
+
+void encode(std::string& out, const Subscription& s) {
+  Encoder e(out);
+  e.u8(static_cast<std::uint8_t>(s.state));
+  e.time(s.since);
+  e.u8(static_cast<std::uint8_t>(s.source));
+  e.str(s.changed_by);
+}
+
+std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
+                                                std::string_view v) {
+  Decoder d(v);
+  Subscription s;
+  s.phone = phone;
+  s.campaign = campaign;
+  auto st = d.u8();
+  s.since = d.time();
+  auto src = d.u8();
+  s.changed_by = d.str();
+  if (!d.done() || !valid_state(st) || !valid_source(src)) return std::nullopt;
+  s.state = static_cast<SubscriptionState>(st);
+  s.source = static_cast<ChangeSource>(src);
+  return s;
+}
+
+void encode(std::string& out, const CompanyOptOut& c) {
+  Encoder e(out);
+  e.time(c.since);
+  e.u8(static_cast<std::uint8_t>(c.source));
+  e.str(c.changed_by);
+}
+
+std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_view v) {
+  Decoder d(v);
+  CompanyOptOut c;
+  c.phone = phone;
+  c.since = d.time();
+  auto src = d.u8();
+  c.changed_by = d.str();
+  if (!d.done() || !valid_source(src)) return std::nullopt;
+  c.source = static_cast<ChangeSource>(src);
+  return c;
+}
+
+void encode_index(std::string& out, Timestamp since, ChangeSource source) {
+  Encoder e(out);
+  e.time(since);
+  e.u8(static_cast<std::uint8_t>(source));
+}
+
+bool decode_index(std::string_view v, Timestamp& since, ChangeSource& source) {
+  Decoder d(v);
+  since = d.time();
+  auto src = d.u8();
+  if (!d.done() || !valid_source(src)) return false;
+  source = static_cast<ChangeSource>(src);
+  return true;
+}
+
+void encode_counts(std::string& out, std::uint64_t subscribed, std::uint64_t opted_out) {
+  Encoder e(out);
+  e.u64(subscribed);
+  e.u64(opted_out);
+}
+
+bool decode_counts(std::string_view v, std::uint64_t& subscribed, std::uint64_t& opted_out) {
+  Decoder d(v);
+  subscribed = d.u64();
+  opted_out = d.u64();
+  return d.done();
+}
+
+void encode(std::string& out, const LastStop& s) {
+  Encoder e(out);
+  e.time(s.at);
+  e.str(s.changed_by);
+  e.u32(static_cast<std::uint32_t>(s.campaigns.size()));
+  for (const auto& c : s.campaigns) e.str(c);
+}
+
+std::optional<LastStop> decode_last_stop(std::string_view phone, std::string_view short_code,
+                                         std::string_view v) {
+  Decoder d(v);
+  LastStop s;
+  s.phone = phone;
+  s.short_code = short_code;
+  s.at = d.time();
+  s.changed_by = d.str();
+  auto n = d.u32();
+  if (!d.ok() || n > v.size()) return std::nullopt;
+  s.campaigns.reserve(n);
+  for (std::uint32_t i = 0; i < n && d.ok(); ++i) s.campaigns.emplace_back(d.str());
+  if (!d.done()) return std::nullopt;
+  return s;
+}
+
+void encode(std::string& out, const RecentJoin& r) {
+  Encoder e(out);
+  e.str(r.campaign);
+  e.time(r.at);
+}
+
+std::optional<RecentJoin> decode_recent_join(std::string_view phone, std::string_view short_code,
+                                             std::string_view v) {
+  Decoder d(v);
+  RecentJoin r;
+  r.phone = phone;
+  r.short_code = short_code;
+  r.campaign = d.str();
+  r.at = d.time();
+  if (!d.done()) return std::nullopt;
+  return r;
+}
+
+void encode(std::string& out, const InboxMessage& m) {
+  Encoder e(out);
+  e.time(m.received_at);
+  e.str(m.from);
+  e.str(m.to);
+  e.str(m.campaign);
+  e.str(m.text);
+  e.u8(static_cast<std::uint8_t>(m.kind));
+  e.str(m.link);
+}
+
+std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v) {
+  Decoder d(v);
+  InboxMessage m;
+  m.id = id;
+  m.received_at = d.time();
+  m.from = d.str();
+  m.to = d.str();
+  m.campaign = d.str();
+  m.text = d.str();
+  auto kind = d.u8();
+  m.link = d.str();
+  if (!d.done() || !in_range(kind, InboxKind::message, InboxKind::help)) return std::nullopt;
+  m.kind = static_cast<InboxKind>(kind);
+  return m;
+}
+
+void encode(std::string& out, const OutboxMessage& m) {
+  Encoder e(out);
+  e.time(m.created_at);
+  e.time(m.updated_at);
+  e.str(m.to);
+  e.str(m.from);
+  e.str(m.campaign);
+  e.str(m.text);
+  e.u8(static_cast<std::uint8_t>(m.kind));
+  e.u8(static_cast<std::uint8_t>(m.status));
+  e.u8(static_cast<std::uint8_t>(m.encoding));
+  e.u16(m.segments);
+  e.u16(static_cast<std::uint16_t>(m.parts.size()));
+  for (const auto& p : m.parts) {
+    e.u8(static_cast<std::uint8_t>(p.status));
+    e.str(p.link);
+    e.str(p.carrier_message_id);
+    e.str(p.error);
+  }
+  e.str(m.error);
+  e.u8(m.broadcast_id ? 1 : 0);
+  e.u64(m.broadcast_id.value_or(0));
+  e.u32(m.attempts);
+}
+
+std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v) {
+  Decoder d(v);
+  OutboxMessage m;
+  m.id = id;
+  m.created_at = d.time();
+  m.updated_at = d.time();
+  m.to = d.str();
+  m.from = d.str();
+  m.campaign = d.str();
+  m.text = d.str();
+  auto kind = d.u8();
+  auto status = d.u8();
+  auto enc = d.u8();
+  m.segments = d.u16();
+  auto nparts = d.u16();
+  if (!d.ok() || nparts > v.size()) return std::nullopt;
+  m.parts.resize(nparts);
+  for (auto& p : m.parts) {
+    auto ps = d.u8();
+    p.link = d.str();
+    p.carrier_message_id = d.str();
+    p.error = d.str();
+    if (!in_range(ps, PartStatus::pending, PartStatus::expired)) return std::nullopt;
+    p.status = static_cast<PartStatus>(ps);
+  }
+  m.error = d.str();
+  auto has_b = d.u8();
+  auto b = d.u64();
+  m.attempts = d.u32();
+  if (!d.done() || !in_range(kind, OutboxKind::reply, OutboxKind::help) ||
+      !in_range(status, OutboxStatus::queued, OutboxStatus::suppressed) ||
+      !in_range(enc, TextEncoding::gsm7, TextEncoding::ucs2)) {
+    return std::nullopt;
+  }
+  m.kind = static_cast<OutboxKind>(kind);
+  m.status = static_cast<OutboxStatus>(status);
+  m.encoding = static_cast<TextEncoding>(enc);
+  if (has_b) m.broadcast_id = b;
+  return m;
+}
+
+void encode(std::string& out, const AuditEvent& a) {
+  Encoder e(out);
+  e.time(a.at);
+  e.str(a.phone);
+  e.str(a.campaign);
+  e.u8(a.from_state ? static_cast<std::uint8_t>(*a.from_state) : 0);
+  e.u8(static_cast<std::uint8_t>(a.to_state));
+  e.u8(static_cast<std::uint8_t>(a.source));
+  e.str(a.ref);
+  e.str(a.reason);
+}
+
+std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v) {
+  Decoder d(v);
+  AuditEvent a;
+  a.id = id;
+  a.at = d.time();
+  a.phone = d.str();
+  a.campaign = d.str();
+  auto from = d.u8();
+  auto to = d.u8();
+  auto src = d.u8();
+  a.ref = d.str();
+  a.reason = d.str();
+  if (!d.done() || (from != 0 && !valid_state(from)) || !valid_state(to) || !valid_source(src)) {
+    return std::nullopt;
+  }
+  if (from != 0) a.from_state = static_cast<SubscriptionState>(from);
+  a.to_state = static_cast<SubscriptionState>(to);
+  a.source = static_cast<ChangeSource>(src);
+  return a;
+}
+
+void encode_part_ref(std::string& out, std::uint64_t outbox_id, std::uint16_t part) {
+  Encoder e(out);
+  e.u64(outbox_id);
+  e.u16(part);
+}
+
+bool decode_part_ref(std::string_view v, std::uint64_t& outbox_id, std::uint16_t& part) {
+  Decoder d(v);
+  outbox_id = d.u64();
+  part = d.u16();
+  return d.done();
+}
+
+}  // namespace smppgw::store::records

@@ -1,0 +1,135 @@
+// Value encodings of the LMDB tables (private to store/): a compact little-endian binary
+// layout per record (fixed-width integers, strings as varint length + bytes). Layout
+// changes bump the schema version (store/schema.cpp) and come with a forward migration.
+// Decoding is bounds-checked: a short or malformed value decodes to nullopt (corrupted).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "store/types.hpp"
+
+namespace smppgw::store::records {
+
+class Encoder {
+ public:
+  explicit Encoder(std::string& out) : out_(out) { out_.clear(); }
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u16(std::uint16_t v) { fixed(v, 2); }
+  void u32(std::uint32_t v) { fixed(v, 4); }
+  void u64(std::uint64_t v) { fixed(v, 8); }
+  void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v), 8); }
+  void str(std::string_view s) {
+    std::uint64_t n = s.size();
+    while (n >= 0x80) {
+      out_.push_back(static_cast<char>((n & 0x7f) | 0x80));
+      n >>= 7;
+    }
+    out_.push_back(static_cast<char>(n));
+    out_.append(s);
+  }
+  void time(Timestamp t) { i64(unix_ms(t)); }
+
+ private:
+  void fixed(std::uint64_t v, int n) {
+    char b[8];
+    for (int i = 0; i < n; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    out_.append(b, static_cast<std::size_t>(n));
+  }
+  std::string& out_;
+};
+
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return ok_ && pos_ == in_.size(); }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(fixed(1)); }
+  std::uint16_t u16() { return static_cast<std::uint16_t>(fixed(2)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }
+  std::uint64_t u64() { return fixed(8); }
+  std::int64_t i64() { return static_cast<std::int64_t>(fixed(8)); }
+  Timestamp time() { return timestamp_from_unix_ms(i64()); }
+  std::string_view str() {
+    std::uint64_t n = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) return bad();
+      auto b = static_cast<unsigned char>(in_[pos_++]);
+      n |= std::uint64_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) {
+        if (n > in_.size() - pos_) return bad();
+        auto s = in_.substr(pos_, n);
+        pos_ += n;
+        return s;
+      }
+    }
+    return bad();
+  }
+
+ private:
+  std::string_view bad() {
+    ok_ = false;
+    return {};
+  }
+  std::uint64_t fixed(int n) {
+    if (!ok_ || in_.size() - pos_ < static_cast<std::size_t>(n)) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+      v |= std::uint64_t(static_cast<unsigned char>(in_[pos_ + i])) << (8 * i);
+    pos_ += static_cast<std::size_t>(n);
+    return v;
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+// subscriptions: phone\0campaign → state, since, source, changed_by
+void encode(std::string& out, const Subscription& s);
+std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
+                                                std::string_view v);
+
+// company: phone → since, source, changed_by
+void encode(std::string& out, const CompanyOptOut& c);
+std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_view v);
+
+// by_campaign index value: since, source (so exports need no second lookup)
+void encode_index(std::string& out, Timestamp since, ChangeSource source);
+bool decode_index(std::string_view v, Timestamp& since, ChangeSource& source);
+
+// counts: campaign → subscribed, opted_out
+void encode_counts(std::string& out, std::uint64_t subscribed, std::uint64_t opted_out);
+bool decode_counts(std::string_view v, std::uint64_t& subscribed, std::uint64_t& opted_out);
+
+// last_stop: phone\0short_code → at, changed_by, campaigns
+void encode(std::string& out, const LastStop& s);
+std::optional<LastStop> decode_last_stop(std::string_view phone, std::string_view short_code,
+                                         std::string_view v);
+
+// recent_join: phone\0short_code → campaign, at
+void encode(std::string& out, const RecentJoin& r);
+std::optional<RecentJoin> decode_recent_join(std::string_view phone, std::string_view short_code,
+                                             std::string_view v);
+
+// inbox: be64(id) → the message
+void encode(std::string& out, const InboxMessage& m);
+std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v);
+
+// outbox: be64(id) → the record
+void encode(std::string& out, const OutboxMessage& m);
+std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v);
+
+// audit: be64(id) → the event
+void encode(std::string& out, const AuditEvent& e);
+std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v);
+
+// carrier_ids: link\0carrier_message_id → outbox id, part
+void encode_part_ref(std::string& out, std::uint64_t outbox_id, std::uint16_t part);
+bool decode_part_ref(std::string_view v, std::uint64_t& outbox_id, std::uint16_t& part);
+
+}  // namespace smppgw::store::records

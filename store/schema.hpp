@@ -1,0 +1,47 @@
+// The LMDB tables of the store and its schema version (private to store/). Opening creates
+// the named databases, records the version in a fresh environment, refuses files written by
+// a newer binary and runs the forward migrations from an older one, all in one transaction.
+#pragma once
+
+#include <cstdint>
+#include <system_error>
+
+#include "store/lmdb_env.hpp"
+
+namespace smppgw::store::lmdb {
+
+// Version of the table layout and record encodings this binary writes. Bump it with every
+// layout change and add the step to kMigrations in schema.cpp.
+inline constexpr std::uint32_t kSchemaVersion = 1;
+
+// Every table (named database); key → value layouts are in keys.hpp / records.hpp.
+struct Tables {
+  MDB_dbi meta = 0;               // name → value (schema_version, company_count, ...)
+  MDB_dbi subs = 0;               // phone\0campaign → Subscription
+  MDB_dbi subs_by_campaign = 0;   // state|campaign\0phone → since, source
+  MDB_dbi company = 0;            // phone → CompanyOptOut
+  MDB_dbi counts = 0;             // campaign → subscribed, opted_out
+  MDB_dbi last_stop = 0;          // phone\0short_code → LastStop
+  MDB_dbi recent_join = 0;        // phone\0short_code → RecentJoin
+  MDB_dbi inbox = 0;              // be64(id) → InboxMessage
+  MDB_dbi inbox_by_phone = 0;     // phone\0be64(id) → ""
+  MDB_dbi inbox_by_campaign = 0;  // campaign\0be64(id) → ""
+  MDB_dbi outbox = 0;             // be64(id) → OutboxMessage
+  MDB_dbi outbox_pending = 0;     // short_code\0be64(id) → "" (queued records only)
+  MDB_dbi outbox_by_phone = 0;    // phone\0be64(id) → ""
+  MDB_dbi carrier_ids = 0;        // link\0carrier_message_id → outbox id, part
+  MDB_dbi audit = 0;              // be64(id) → AuditEvent
+  MDB_dbi audit_by_phone = 0;     // phone\0be64(id) → ""
+};
+inline constexpr unsigned kTableCount = 16;
+
+// Meta keys.
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
+inline constexpr std::string_view kMetaCompanyCount = "company_count";
+inline constexpr std::string_view kMetaLastBroadcast = "last_broadcast_id";
+
+// Opens every table inside `txn` (a write transaction), then checks and migrates the schema.
+// Returns schema_too_new, corrupted (unreadable version) or a backend error.
+std::error_code open_schema(Txn& txn, Tables& tables, std::uint32_t& version_found);
+
+}  // namespace smppgw::store::lmdb

@@ -1,0 +1,318 @@
+// The store writer: the one thread that changes the store (DESIGN.md §3).
+//
+// Why one writer: LMDB allows one write transaction at a time, and the keyword engine must
+// decide an MO on the subscriber's current state inside the same transaction that records
+// it. Serialising all writes on one thread makes every decision see every earlier write,
+// with no lock held across the engine's code.
+//
+// Why groups: "acknowledge after commit" (SPEC §5) needs each MO durable before its
+// deliver_sm_resp. One fsync per MO would cap the gateway at a few thousand MO/s; instead the
+// writer takes everything queued (up to max_group), runs it in one transaction and pays one
+// commit (one fsync pair) for the whole group. While it commits, new requests queue up and
+// form the next group, so the group size adapts to the load by itself: one request per
+// commit when idle (lowest latency), thousands per commit under a burst.
+//
+// Why completions wait: a completion runs only after mdb_txn_commit returned, i.e. after
+// the data and meta pages were fsynced (Durability::fsync). Nothing a completion tells the
+// outside world (an ESME_ROK, an HTTP 2xx) can be lost by a crash after it.
+//
+// Failure of one request: LMDB's nested transactions would roll back one request alone, but
+// they cost an allocation and copy per request and exclude MDB_WRITEMAP. Failures are rare,
+// so the writer is optimistic instead: the group runs in one transaction; when a request
+// returns an error, the transaction is aborted and the group re-run without that request.
+// The same re-run serves MDB_MAP_FULL (grow the map, then re-run). This is why
+// WriteRequest::apply must be deterministic and assign, not accumulate, its outputs.
+// A request that overflows the transaction by itself (txn_full) fails alone; a group that
+// overflows only together is split and committed in two parts.
+//
+// Back-pressure: the queue is bounded. try_submit fails when it is full (an SMPP session then
+// stops reading, so TCP pushes back to the carrier), notify_when_space tells the caller when
+// the queue drained to half, and submit blocks for callers that may block.
+#include "store/writer.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/write_backend.hpp"
+
+namespace smppgw::store {
+
+struct Writer::Impl {
+  Impl(detail::WriteBackend& b, WriterOptions o) : backend(b), options(std::move(o)) {}
+
+  detail::WriteBackend& backend;
+  const WriterOptions options;
+
+  mutable std::mutex m;
+  std::condition_variable work_cv;   // the writer waits for requests
+  std::condition_variable space_cv;  // blocking submitters wait for room
+  std::condition_variable done_cv;   // flush() waits for completions
+  std::deque<WriteRequest> queue;
+  std::vector<std::function<void()>> space_waiters;
+  bool closing = false;
+  bool exited = false;
+  std::uint64_t submitted = 0;  // requests ever queued
+  std::uint64_t completed = 0;  // requests ever completed
+  WriterStats stats;
+  std::thread thread;
+
+  void run();
+  // Runs batch[begin, end) to completion: commits what can be committed, sets results.
+  void process(std::vector<WriteRequest>& batch, std::vector<std::error_code>& results,
+               std::size_t begin, std::size_t end);
+  void complete(std::vector<WriteRequest>& batch, const std::vector<std::error_code>& results);
+};
+
+namespace {
+
+std::error_code err(StoreErrc e) {
+  return make_error_code(e);
+}
+
+}  // namespace
+
+void Writer::Impl::run() {
+  std::vector<WriteRequest> batch;
+  std::vector<std::error_code> results;
+  for (;;) {
+    std::vector<std::function<void()>> wake;
+    bool exit = false;
+    {
+      std::unique_lock lk(m);
+      work_cv.wait(lk, [&] { return !queue.empty() || closing; });
+      if (queue.empty()) {
+        exit = true;
+        exited = true;
+        wake.swap(space_waiters);
+      } else {
+        const std::size_t n = std::min(queue.size(), options.max_group);
+        batch.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) batch.push_back(std::move(queue[i]));
+        queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+        if (queue.size() <= options.queue_capacity / 2) wake.swap(space_waiters);
+      }
+    }
+    space_cv.notify_all();
+    for (auto& w : wake) w();
+    if (exit) {
+      done_cv.notify_all();
+      return;
+    }
+
+    results.assign(batch.size(), {});
+    const auto t0 = std::chrono::steady_clock::now();
+    process(batch, results, 0, batch.size());
+    const auto elapsed = std::chrono::steady_clock::now() - t0;
+    if (options.on_commit) {
+      options.on_commit(WriterOptions::CommitInfo{
+          batch.size(), std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)});
+    }
+    complete(batch, results);
+    {
+      std::lock_guard lk(m);
+      completed += batch.size();
+      stats.requests += batch.size();
+      for (const auto& r : results) stats.failed_requests += r ? 1 : 0;
+    }
+    done_cv.notify_all();
+    batch.clear();
+  }
+}
+
+void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::error_code>& results,
+                           std::size_t begin, std::size_t end) {
+  // skip[i]: request i already has its (failure) result and is left out of re-runs; a
+  // request with a result on entry failed in an earlier attempt.
+  std::vector<char> skip(end - begin, 0);
+  for (std::size_t i = begin; i < end; ++i) skip[i - begin] = results[i] ? 1 : 0;
+  auto fail_rest = [&](std::error_code ec) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!skip[i - begin]) results[i] = ec;
+    }
+  };
+  for (;;) {
+    bool any = false;
+    for (char s : skip) any |= !s;
+    if (!any) return;  // every request failed alone: nothing to commit
+
+    auto group = backend.begin_group();
+    if (!group) return fail_rest(group.error());
+    detail::WriteGroup& g = **group;
+
+    enum class Next { commit, rerun, done } next = Next::commit;
+    for (std::size_t i = begin; i < end && next == Next::commit; ++i) {
+      if (skip[i - begin]) continue;
+      std::error_code ec;
+      try {
+        ec = batch[i].apply(g.txn());
+      } catch (...) {
+        ec = err(StoreErrc::request_threw);
+      }
+      if (auto p = g.poisoned()) {
+        g.abort();
+        if (p == StoreErrc::map_full) {
+          if (auto ge = backend.grow()) {
+            fail_rest(ge);
+            next = Next::done;
+          } else {
+            std::lock_guard lk(m);
+            ++stats.map_growths;
+            ++stats.reruns;
+            next = Next::rerun;
+          }
+        } else if (p == StoreErrc::txn_full) {
+          bool first = true;
+          for (std::size_t j = begin; j < i; ++j) first &= bool(skip[j - begin]);
+          if (first) {
+            // Too big on its own: only this request fails.
+            results[i] = p;
+            skip[i - begin] = 1;
+            next = Next::rerun;
+          } else {
+            // Too big together: commit the part before it, then the rest as its own group.
+            process(batch, results, begin, i);
+            process(batch, results, i, end);
+            return;
+          }
+        } else {
+          fail_rest(p);  // io_error, corrupted, ...: the whole group fails
+          next = Next::done;
+        }
+      } else if (ec) {
+        g.abort();
+        results[i] = ec;
+        skip[i - begin] = 1;
+        std::lock_guard lk(m);
+        ++stats.reruns;
+        next = Next::rerun;
+      }
+    }
+    if (next == Next::done) return;
+    if (next == Next::rerun) continue;
+
+    std::error_code ce = g.commit();
+    if (!ce) {
+      std::lock_guard lk(m);
+      ++stats.commits;
+      return;
+    }
+    if (ce == StoreErrc::map_full) {
+      if (auto ge = backend.grow()) return fail_rest(ge);
+      std::lock_guard lk(m);
+      ++stats.map_growths;
+      ++stats.reruns;
+      continue;
+    }
+    return fail_rest(ce);
+  }
+}
+
+void Writer::Impl::complete(std::vector<WriteRequest>& batch,
+                            const std::vector<std::error_code>& results) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].complete) continue;
+    try {
+      batch[i].complete(results[i]);
+    } catch (...) {
+      // A completion must not throw; the writer cannot answer for it, and must keep serving
+      // the other requests.
+    }
+  }
+}
+
+// ---- Writer ----
+
+Writer::Writer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Writer>> Writer::start(Store& store, WriterOptions options) {
+  if (options.queue_capacity == 0 || options.max_group == 0) {
+    return fail(StoreErrc::invalid_argument);
+  }
+  detail::WriteBackend& backend = store.write_backend();
+  if (!backend.claim_writer()) return fail(StoreErrc::invalid_argument);
+  auto impl = std::make_unique<Impl>(backend, std::move(options));
+  Impl* raw = impl.get();
+  std::unique_ptr<Writer> w(new Writer(std::move(impl)));
+  raw->thread = std::thread([raw] { raw->run(); });
+  return w;
+}
+
+Writer::~Writer() {
+  shutdown();
+}
+
+std::error_code Writer::try_submit(WriteRequest&& req) {
+  {
+    std::lock_guard lk(impl_->m);
+    if (impl_->closing) return err(StoreErrc::shutting_down);
+    if (impl_->queue.size() >= impl_->options.queue_capacity) return err(StoreErrc::queue_full);
+    impl_->queue.push_back(std::move(req));
+    ++impl_->submitted;
+  }
+  impl_->work_cv.notify_one();
+  return {};
+}
+
+std::error_code Writer::submit(WriteRequest&& req) {
+  {
+    std::unique_lock lk(impl_->m);
+    impl_->space_cv.wait(
+        lk, [&] { return impl_->closing || impl_->queue.size() < impl_->options.queue_capacity; });
+    if (impl_->closing) return err(StoreErrc::shutting_down);
+    impl_->queue.push_back(std::move(req));
+    ++impl_->submitted;
+  }
+  impl_->work_cv.notify_one();
+  return {};
+}
+
+void Writer::notify_when_space(std::function<void()> on_space) {
+  {
+    std::lock_guard lk(impl_->m);
+    if (!impl_->exited && !impl_->closing && impl_->queue.size() >= impl_->options.queue_capacity) {
+      impl_->space_waiters.push_back(std::move(on_space));
+      return;
+    }
+  }
+  on_space();
+}
+
+void Writer::shutdown() {
+  {
+    std::lock_guard lk(impl_->m);
+    impl_->closing = true;
+  }
+  impl_->work_cv.notify_all();
+  impl_->space_cv.notify_all();
+  if (impl_->thread.joinable() && impl_->thread.get_id() != std::this_thread::get_id()) {
+    impl_->thread.join();
+    impl_->backend.release_writer();
+  }
+}
+
+void Writer::flush() {
+  std::unique_lock lk(impl_->m);
+  const std::uint64_t target = impl_->submitted;
+  impl_->done_cv.wait(lk, [&] { return impl_->completed >= target || impl_->exited; });
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lk(impl_->m);
+  WriterStats s = impl_->stats;
+  s.queue_depth = impl_->queue.size();
+  return s;
+}
+
+std::size_t Writer::queue_depth() const {
+  std::lock_guard lk(impl_->m);
+  return impl_->queue.size();
+}
+
+std::size_t Writer::queue_capacity() const {
+  return impl_->options.queue_capacity;
+}
+
+}  // namespace smppgw::store
