@@ -1,0 +1,20 @@
+#include "tools/sim/event_sink.hpp"
+
+namespace smppgw::sim {
+
+std::string EventSink::line_of(const nlohmann::json& event) {
+  return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void EventSink::emit(const nlohmann::json& event) {
+  if (enabled_) emit_always(event);
+}
+
+void EventSink::emit_always(const nlohmann::json& event) {
+  std::string line = line_of(event);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), out_);
+  std::fflush(out_);
+}
+
+}  // namespace smppgw::sim
