@@ -10,9 +10,10 @@
 //
 // Regenerate (from the repository root):
 //   cd tools/emoji && npm ci && node generate.mjs
-// then commit both output files. node_modules/ is not committed. To move to newer data,
+// then commit both output files. `node generate.mjs --check` writes nothing and exits 1 when
+// a committed output differs from what the pinned data gives (a hand edit or a stale table). node_modules/ is not committed. To move to newer data,
 // change the versions in package.json, run `npm install`, regenerate and commit the lock too.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,18 @@ import { gemoji } from "gemoji";
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
+const checkOnly = process.argv.includes("--check");
+const stale = [];
+
+// Writes `content` to `path` (relative to the repository root), or in --check mode compares.
+function emit(path, content) {
+  const full = join(root, path);
+  if (!checkOnly) {
+    writeFileSync(full, content);
+    return;
+  }
+  if (!existsSync(full) || readFileSync(full, "utf8") !== content) stale.push(path);
+}
 
 const emojibaseCompact = require("emojibase-data/en/compact.json");
 const emojibaseMessages = require("emojibase-data/en/messages.json");
@@ -92,7 +105,7 @@ const inc = [
   ...names.map((n) => `{"${n}", "${hexBytes(byName.get(n))}"},`),
   "",
 ].join("\n");
-writeFileSync(join(root, "protocol", "emoji_table.inc"), inc);
+emit("protocol/emoji_table.inc", inc);
 
 const picker = entries.filter((e) => e.name !== undefined).map((e) => {
   const row = { name: e.name, emoji: e.emoji, category: e.category ?? "Other" };
@@ -108,6 +121,13 @@ const js = [
   "];",
   "",
 ].join("\n");
-writeFileSync(join(root, "daemon", "admin", "web", "emoji-data.js"), js);
+emit("daemon/admin/web/emoji-data.js", js);
 
-console.log(`${names.length} shortcode names, ${picker.length} picker rows (${sources})`);
+if (stale.length > 0) {
+  console.error(`out of date: ${stale.join(", ")}; run: cd tools/emoji && node generate.mjs`);
+  process.exit(1);
+}
+console.log(
+  `${checkOnly ? "up to date: " : ""}${names.length} shortcode names, ` +
+    `${picker.length} picker rows (${sources})`,
+);

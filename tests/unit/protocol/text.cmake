@@ -15,3 +15,12 @@ smppgw_test(smppgw_protocol_text_test
     ${CMAKE_CURRENT_LIST_DIR}/delivery_receipt_test.cpp
   LIBS smppgw_protocol_text
   LABELS unit protocol)
+
+# The committed emoji tables must be what tools/emoji/generate.mjs makes from the pinned data.
+# Runs where the generator's packages are installed (`npm ci --prefix tools/emoji`).
+find_program(SMPPGW_NODE node)
+if(SMPPGW_NODE AND EXISTS ${PROJECT_SOURCE_DIR}/tools/emoji/node_modules/gemoji)
+  add_test(NAME emoji_tables_up_to_date
+    COMMAND ${SMPPGW_NODE} ${PROJECT_SOURCE_DIR}/tools/emoji/generate.mjs --check)
+  set_tests_properties(emoji_tables_up_to_date PROPERTIES LABELS "unit;protocol")
+endif()
