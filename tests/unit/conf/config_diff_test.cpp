@@ -1,0 +1,62 @@
+#include "conf/config_diff.hpp"
+
+#include <gtest/gtest.h>
+
+#include "conf/load_config.hpp"
+
+namespace smppgw::conf {
+namespace {
+
+Config load(const std::string& links, const std::string& extra = "") {
+  auto c = parse_config("company: Acme\nsmpp:\n  links:\n" + links + extra, "t.yaml");
+  EXPECT_TRUE(c) << c.error();
+  return c.value_or(Config{});
+}
+
+constexpr const char* kA =
+    "    - { name: a, host: h, system_id: s, password: p, short_codes: [\"111\"] }\n";
+constexpr const char* kB =
+    "    - { name: b, host: h, system_id: s, password: p, short_codes: [\"222\"] }\n";
+constexpr const char* kC =
+    "    - { name: c, host: h, system_id: s, password: p, short_codes: [\"333\"] }\n";
+
+TEST(ConfigDiff, SortsLinksIntoKeptChangedAddedRemoved) {
+  const Config before = load(std::string(kA) + kB + kC);
+  std::string b2 = kB;
+  b2.replace(b2.find("password: p"), 11, "password: q");  // a new password rebinds
+  const Config after =
+      load(std::string(kA) + b2 +
+           "    - { name: d, host: h, system_id: s, password: p, short_codes: [\"444\"] }\n");
+  const LinkChanges d = diff_links(before, after);
+  EXPECT_EQ(d.unchanged, std::vector<std::string>{"a"});
+  EXPECT_EQ(d.changed, std::vector<std::string>{"b"});
+  EXPECT_EQ(d.added, std::vector<std::string>{"d"});
+  EXPECT_EQ(d.removed, std::vector<std::string>{"c"});
+  EXPECT_FALSE(d.listener_changed);
+  EXPECT_TRUE(d.restart_required.empty());
+}
+
+TEST(ConfigDiff, CampaignEditsKeepEveryBind) {
+  const Config before =
+      load(kA, "campaigns:\n  - { id: x, short_code: \"111\", keywords: [JOIN] }\n");
+  const Config after =
+      load(kA, "campaigns:\n  - { id: x, short_code: \"111\", keywords: [JOIN, GO] }\n");
+  const LinkChanges d = diff_links(before, after);
+  EXPECT_EQ(d.unchanged, std::vector<std::string>{"a"});
+  EXPECT_TRUE(d.changed.empty() && d.added.empty() && d.removed.empty());
+}
+
+TEST(ConfigDiff, ListenerAndRestartOnlySettings) {
+  const Config before = load(kA);
+  const Config after =
+      load(kA,
+           "  listen:\n    address: 0.0.0.0:2776\n    accounts:\n      - { system_id: b, "
+           "password: p, allow: [10.0.0.0/8], short_codes: [\"111\"] }\n"
+           "state_dir: /tmp/x\nadmin: { listen: 127.0.0.1:9090 }\n");
+  const LinkChanges d = diff_links(before, after);
+  EXPECT_TRUE(d.listener_changed);
+  EXPECT_EQ(d.restart_required, (std::vector<std::string>{"state_dir", "admin"}));
+}
+
+}  // namespace
+}  // namespace smppgw::conf
