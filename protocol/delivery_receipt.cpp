@@ -238,7 +238,7 @@ tl::expected<DeliveryReceipt, TextError> parse_delivery_receipt(std::string_view
       }
     }
   }
-  if (!have_id) return tl::unexpected(TextError{TextErrc::invalid_receipt, 0});
+  if (!have_id || r.id.empty()) return tl::unexpected(TextError{TextErrc::invalid_receipt, 0});
   return r;
 }
 

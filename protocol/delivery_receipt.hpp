@@ -59,7 +59,7 @@ struct DeliveryReceipt {
 };
 
 // Key-based, tolerant scanner: keys in any case and order, extra spaces, "submit_date" for
-// "submit date", missing fields. Only "id:" is required (invalid_receipt otherwise).
+// "submit date", missing fields. Only a non-empty "id:" is required (invalid_receipt otherwise).
 tl::expected<DeliveryReceipt, TextError> parse_delivery_receipt(std::string_view text);
 
 // Message-id matching (smpp-notes §8, §11.3). The id from submit_sm_resp and the one in the

@@ -1,5 +1,7 @@
 #include "protocol/message_text.hpp"
 
+#include <algorithm>
+
 #include "protocol/gsm7.hpp"
 #include "protocol/ia5.hpp"
 #include "protocol/latin1.hpp"
@@ -76,6 +78,13 @@ DecodedText decode_message_parts(std::uint8_t data_coding, std::span<const Messa
     } else {
       joined.insert(joined.end(), part.octets.begin(), part.octets.end());
     }
+  }
+  // Unpacked septets never have the high bit set. Octets that do are most likely Latin-1 sent
+  // with data_coding 0 (smpp-notes §11.2: ksmppd #50, Kannel alt-charset); decoding them as
+  // Latin-1 keeps the text readable instead of turning every such octet into U+FFFD.
+  if (out.coding == TextCoding::gsm7 && !packed_gsm7(dcs0) &&
+      std::any_of(joined.begin(), joined.end(), [](std::uint8_t o) { return o > 0x7F; })) {
+    out.coding = TextCoding::latin1;
   }
   switch (out.coding) {
     case TextCoding::gsm7:

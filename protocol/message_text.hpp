@@ -35,7 +35,9 @@ struct MessagePayload {
 };
 
 // Decodes one message's payload (UDH already removed). Lenient: never fails; characters that
-// cannot be decoded become U+FFFD (see gsm7_decode, ucs2_decode, ia5_decode).
+// cannot be decoded become U+FFFD (see gsm7_decode, ucs2_decode, ia5_decode). Unpacked GSM
+// payload with an octet above 0x7F cannot be septets: it is read as Latin-1 instead, and
+// `coding` says latin1 so that the caller can log the mismatch.
 DecodedText decode_message_text(std::uint8_t data_coding, std::span<const std::uint8_t> payload,
                                 Dcs0Charset dcs0 = Dcs0Charset::gsm7_unpacked,
                                 std::size_t udh_octets = 0);

@@ -19,7 +19,7 @@ std::string TextError::message() const {
                     offset);
       break;
     case TextErrc::invalid_receipt:
-      std::snprintf(buf, sizeof buf, "not a delivery receipt: no \"id:\" field");
+      std::snprintf(buf, sizeof buf, "not a delivery receipt: no \"id:\" value");
       break;
     case TextErrc::too_many_segments:
       std::snprintf(buf, sizeof buf, "message needs more than 255 parts");

@@ -1,5 +1,8 @@
 #include "protocol/delivery_receipt.hpp"
 
+#include <iterator>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace smppgw::smpp {
@@ -72,6 +75,29 @@ TEST(DeliveryReceipt, RequiresAnId) {
   EXPECT_EQ(r.error().code, TextErrc::invalid_receipt);
   EXPECT_FALSE(parse_delivery_receipt(""));
   EXPECT_FALSE(parse_delivery_receipt("hello there"));
+  EXPECT_FALSE(parse_delivery_receipt("id: sub:001 stat:DELIVRD"));  // empty id
+}
+
+TEST(DeliveryReceipt, SurvivesArbitraryText) {
+  // Fragments of real receipts glued at random: the scanner must not crash or misread.
+  const char* pieces[] = {
+      "id:",  "ID:",   " ", "sub:", "dlvrd:", "submit date:", "done", " date:", "stat:", "DELIVRD",
+      "err:", "text:", ":", "0",    "5F",     "\xC3\xA9",     "  ",   "_",      "x"};
+  std::uint32_t seed = 7;
+  for (int round = 0; round < 5000; ++round) {
+    std::string s;
+    const int n = static_cast<int>(seed % 12);
+    for (int i = 0; i < n; ++i) {
+      seed = seed * 1664525u + 1013904223u;
+      s += pieces[(seed >> 16) % std::size(pieces)];
+    }
+    seed = seed * 1664525u + 1013904223u;
+    auto r = parse_delivery_receipt(s);
+    if (r) {
+      EXPECT_FALSE(r->id.empty()) << s;
+      EXPECT_NE(s.find(r->id), std::string::npos) << s;
+    }
+  }
 }
 
 TEST(DeliveryReceipt, MapsEveryStatValue) {

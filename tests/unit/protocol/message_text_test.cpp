@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "protocol/gsm7.hpp"
+#include "protocol/utf8.hpp"
 
 namespace smppgw::smpp {
 namespace {
@@ -77,6 +78,37 @@ TEST(MessageText, PackedPartsSkipTheirFillBits) {
   const Bytes hello{0x68, 0x65, 0x6C, 0x6C, 0x6F};
   const std::vector<MessagePayload> parts{{gsm7_pack(hello, 1), 6}, {gsm7_pack(hello, 0), 7}};
   EXPECT_EQ(decode_message_parts(0x00, parts, Dcs0Charset::gsm7_packed).text, "hellohello");
+}
+
+TEST(MessageText, HighOctetsUnderGsm7AreReadAsLatin1) {
+  // "Grüße" sent as Latin-1 with data_coding 0 (ksmppd #50).
+  auto d = decode_message_text(0x00, Bytes{0x47, 0x72, 0xFC, 0xDF, 0x65});
+  EXPECT_EQ(d.coding, TextCoding::latin1);
+  EXPECT_EQ(d.text,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e");
+  // Packed septets use all 8 bits of an octet, so no such guess is made there.
+  auto packed =
+      decode_message_text(0x00, Bytes{0xE8, 0x32, 0x9B, 0xFD, 0x06}, Dcs0Charset::gsm7_packed);
+  EXPECT_EQ(packed.coding, TextCoding::gsm7);
+}
+
+TEST(MessageText, ArbitraryOctetsAlwaysGiveValidUtf8) {
+  std::uint32_t seed = 12345;
+  const auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<std::uint8_t>(seed >> 24);
+  };
+  for (int round = 0; round < 2000; ++round) {
+    Bytes b(next() % 40);
+    for (auto& o : b) o = next();
+    for (int dc : {0x00, 0x01, 0x03, 0x08, 0xF0}) {
+      for (auto dcs0 : {Dcs0Charset::gsm7_unpacked, Dcs0Charset::gsm7_packed}) {
+        const auto d = decode_message_text(static_cast<std::uint8_t>(dc), b, dcs0, next() % 8);
+        EXPECT_TRUE(utf8_validate(d.text)) << "data_coding " << dc << " round " << round;
+      }
+    }
+  }
 }
 
 }  // namespace

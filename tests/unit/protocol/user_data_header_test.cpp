@@ -61,5 +61,24 @@ TEST(UserDataHeader, Builds8BitConcatenationHeader) {
   EXPECT_EQ(concat_udh_8bit(0x60, 2, 1).size(), kConcatUdh8Octets);
 }
 
+TEST(UserDataHeader, ArbitraryOctetsNeverReadPastTheData) {
+  std::uint32_t seed = 99;
+  const auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<std::uint8_t>(seed >> 24);
+  };
+  for (int round = 0; round < 5000; ++round) {
+    Bytes b(next() % 16);
+    for (auto& o : b) o = next() % 12;  // small values make plausible lengths and IEIs
+    auto u = parse_user_data_header(b);
+    if (!u) continue;
+    EXPECT_LE(u->length, b.size());
+    if (u->concat) {
+      EXPECT_GE(u->concat->sequence, 1);
+      EXPECT_LE(u->concat->sequence, u->concat->total);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smppgw::smpp
