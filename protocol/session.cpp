@@ -189,6 +189,10 @@ struct Session::Impl {
   void receive(std::span<const std::uint8_t> bytes, Clock::time_point now) {
     if (state == BindState::closed) return;
     framer.feed(bytes);
+    handle_frames(now);
+  }
+
+  void handle_frames(Clock::time_point now) {
     while (state != BindState::closed) {
       auto frame = framer.next();
       if (!frame) {
@@ -455,6 +459,15 @@ void Session::receive(std::span<const std::uint8_t> bytes, Clock::time_point now
   impl_->receive(bytes, now);
 }
 
+std::span<std::uint8_t> Session::prepare(std::size_t min_size) {
+  return impl_->framer.prepare(min_size);
+}
+
+void Session::commit(std::size_t bytes_read, Clock::time_point now) {
+  impl_->framer.commit(bytes_read);
+  if (impl_->state != BindState::closed) impl_->handle_frames(now);
+}
+
 void Session::advance(Clock::time_point now) {
   impl_->advance(now);
 }
@@ -522,7 +535,8 @@ tl::expected<void, SendError> Session::accept_bind(std::uint32_t sequence_number
                                                    const std::string& system_id) {
   Impl& s = *impl_;
   if (s.state == BindState::closed) return tl::make_unexpected(SendError::closed);
-  if (s.state != BindState::binding || s.config.role != Role::smsc || !s.pending_bind_seq ||
+  if (s.config.role != Role::smsc) return tl::make_unexpected(SendError::not_allowed);
+  if (s.state != BindState::binding || !s.pending_bind_seq ||
       *s.pending_bind_seq != sequence_number) {
     return tl::make_unexpected(SendError::unknown_request);
   }
@@ -544,7 +558,8 @@ tl::expected<void, SendError> Session::reject_bind(std::uint32_t sequence_number
                                                    std::uint32_t status) {
   Impl& s = *impl_;
   if (s.state == BindState::closed) return tl::make_unexpected(SendError::closed);
-  if (s.state != BindState::binding || s.config.role != Role::smsc || !s.pending_bind_seq ||
+  if (s.config.role != Role::smsc) return tl::make_unexpected(SendError::not_allowed);
+  if (s.state != BindState::binding || !s.pending_bind_seq ||
       *s.pending_bind_seq != sequence_number) {
     return tl::make_unexpected(SendError::unknown_request);
   }
@@ -570,7 +585,13 @@ tl::expected<void, SendError> Session::unbind(Clock::time_point now) {
 }
 
 void Session::close() {
-  impl_->close_with(CloseReason::closed_by_host, "closed by the host");
+  Impl& s = *impl_;
+  if (s.state == BindState::unbinding) {
+    s.emit(Unbound{false});
+    s.close_with(CloseReason::unbound, "connection closed after our unbind");
+    return;
+  }
+  s.close_with(CloseReason::closed_by_host, "closed by the host");
 }
 
 std::optional<Event> Session::next_event() {

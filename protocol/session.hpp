@@ -193,7 +193,8 @@ enum class SendError : std::uint8_t {
                     // or it is a response / bind / unbind (use respond/bind/unbind)
   encode_failed,    // the body violates a field limit; nothing was sent
   closed,           // the session is closed
-  unknown_request,  // respond(): no unanswered request with this sequence number + command
+  unknown_request,  // respond()/accept_bind()/reject_bind(): nothing awaits an answer with
+                    // this sequence number (and command)
   wrong_response,   // respond(): the body is not the response type of the request
 };
 const char* to_string(SendError error);
@@ -209,6 +210,12 @@ class Session {
   // bind_resp switches the state before the next PDU of the same read (smpp-notes §11.1).
   // After Closed, further bytes are ignored.
   void receive(std::span<const std::uint8_t> bytes, Clock::time_point now);
+
+  // Zero-copy alternative to receive() (added after the first version; receive() stays):
+  // read the socket straight into prepare(n), a writable area of at least n octets, then
+  // commit(bytes_read, now), which handles them exactly like receive().
+  std::span<std::uint8_t> prepare(std::size_t min_size);
+  void commit(std::size_t bytes_read, Clock::time_point now);
 
   // Timers: response deadlines, bind timeout, enquire_link, delayed unbind_resp. Call at
   // (or after) next_deadline(); calling it early does nothing harmful.
@@ -237,6 +244,8 @@ class Session {
   // SMSC: answer the pending BindRequested. accept_bind sends bind_*_resp OK with our
   // system_id and sc_interface_version 0x34, then emits Bound. reject_bind sends the
   // bind_*_resp with `status` (e.g. status::inv_paswd), then emits Closed{bind_failed}.
+  // Errors: not_allowed (ESME role, or reject with ESME_ROK), unknown_request (no bind
+  // pending with this sequence number), encode_failed (system_id over 15 characters).
   tl::expected<void, SendError> accept_bind(std::uint32_t sequence_number,
                                             const std::string& system_id);
   tl::expected<void, SendError> reject_bind(std::uint32_t sequence_number, std::uint32_t status);
@@ -247,6 +256,8 @@ class Session {
 
   // The connection is gone or the host stops: emits Closed{closed_by_host} listing the
   // outstanding requests (no-op when already closed). Queued output stays readable.
+  // While our unbind waits for its answer, a closed connection counts as the unbind done
+  // (peers hang up right after unbind_resp, smpp-notes §11.6): Unbound + Closed{unbound}.
   void close();
 
   // ---- outputs ----

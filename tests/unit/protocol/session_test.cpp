@@ -1077,6 +1077,58 @@ TEST(SessionBadInput, LengthOverMaximumLosesFraming) {
   EXPECT_EQ(std::get<Closed>(events[0]).reason, CloseReason::framing_lost);
 }
 
+TEST(SessionUnbind, ConnectionClosedWhileOurUnbindWaitsCountsAsUnbound) {
+  Session s = bound_esme(BindType::transceiver);
+  ASSERT_TRUE(s.send_request(sample_submit(), t0, 8));
+  ASSERT_TRUE(s.unbind(t0));
+  s.close();
+  const auto events = drain(s);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_FALSE(std::get<Unbound>(events[0]).by_peer);
+  const auto& closed = std::get<Closed>(events[1]);
+  EXPECT_EQ(closed.reason, CloseReason::unbound);
+  EXPECT_EQ(closed.outstanding.size(), 1u);
+}
+
+TEST(SessionBind, BindAnswersAreForTheSmscOnly) {
+  Session esme(esme_config(), t0);
+  EXPECT_EQ(esme.accept_bind(1, "x").error(), SendError::not_allowed);
+  EXPECT_EQ(esme.reject_bind(1, status::bind_fail).error(), SendError::not_allowed);
+  Session smsc(smsc_config(), t0);
+  EXPECT_EQ(smsc.accept_bind(1, "x").error(), SendError::unknown_request);  // no bind yet
+  EXPECT_EQ(smsc.bind(BindType::transceiver, esme_credentials(), t0).error(),
+            SendError::not_allowed);
+  smsc.receive(wire(status::ok, 1, sample_request(C::bind_receiver)), t0);
+  drain(smsc);
+  EXPECT_EQ(smsc.accept_bind(1, std::string(20, 'x')).error(), SendError::encode_failed);
+  EXPECT_EQ(smsc.state(), BindState::binding);
+  ASSERT_TRUE(smsc.accept_bind(1, "smppgw"));
+  EXPECT_EQ(smsc.state(), BindState::bound_rx);
+}
+
+TEST(SessionOutput, ZeroCopyReceive) {
+  Session s(esme_config(), t0);
+  ASSERT_TRUE(s.bind(BindType::receiver, esme_credentials(), t0));
+  s.take_output();
+  const Bytes read = concat(wire(status::ok, 1, bind_resp_body(BindType::receiver, "SMSC")),
+                            wire(status::ok, 2, sample_deliver()));
+  // Two socket reads, split inside the second PDU.
+  const std::size_t split = read.size() - 5;
+  auto area = s.prepare(split);
+  ASSERT_GE(area.size(), split);
+  std::copy(read.begin(), read.begin() + static_cast<std::ptrdiff_t>(split), area.begin());
+  s.commit(split, t0);
+  auto events = drain(s);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<Bound>(events[0]));
+  area = s.prepare(5);
+  std::copy(read.end() - 5, read.end(), area.begin());
+  s.commit(5, t0);
+  events = drain(s);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(std::get<RequestReceived>(events[0]).pdu.sequence_number, 2u);
+}
+
 TEST(SessionOutput, TakeOutputAppendsToCallerBuffer) {
   Session s(esme_config(), t0);
   ASSERT_TRUE(s.bind(BindType::transceiver, esme_credentials(), t0));
