@@ -34,9 +34,10 @@
 //   a response for no outstanding request -> ProtocolError event, otherwise ignored
 // Timers: enquire_link after enquire_link_interval without any PDU in or out, only while
 // bound and only when the window has room (it takes a window slot); a request whose
-// response is missing after response_timeout (bind: bind_timeout) means a dead connection
-// (SPEC §5): RequestTimedOut events, then Closed{response_timeout}. The SMSC role closes a
-// connection that is not bound bind_timeout after construction (session_init_timer).
+// response is missing after response_timeout means a dead connection (SPEC §5):
+// RequestTimedOut events, then Closed{response_timeout}. A bind_resp missing after
+// bind_timeout gives Closed{bind_timeout}; the SMSC role likewise closes a connection that
+// is not bound bind_timeout after construction (session_init_timer).
 #pragma once
 
 #include <chrono>
