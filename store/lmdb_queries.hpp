@@ -92,7 +92,8 @@ std::error_code scan_forward(const Txn& txn, MDB_dbi dbi, std::string_view prefi
   Cursor c;
   if (int rc = Cursor::open(txn, dbi, c)) return lmdb_error(rc);
   std::string_view k, v;
-  int rc = c.seek(from, k, v);
+  // LMDB refuses an empty key; "from the beginning" is MDB_FIRST.
+  int rc = from.empty() ? c.get(MDB_FIRST, k, v) : c.seek(from, k, v);
   while (rc == 0) {
     if (k.size() < prefix.size() || k.compare(0, prefix.size(), prefix) != 0) return {};
     if (!visit(k, v)) return {};

@@ -110,12 +110,15 @@ void Writer::Impl::run() {
       options.on_commit(WriterOptions::CommitInfo{
           batch.size(), std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed)});
     }
+    {
+      std::lock_guard lk(m);
+      stats.requests += batch.size();
+      for (const auto& r : results) stats.failed_requests += r ? 1 : 0;
+    }
     complete(batch, results);
     {
       std::lock_guard lk(m);
       completed += batch.size();
-      stats.requests += batch.size();
-      for (const auto& r : results) stats.failed_requests += r ? 1 : 0;
     }
     done_cv.notify_all();
     batch.clear();

@@ -1,0 +1,328 @@
+// The read queries of store/lmdb_store.cpp on a real LMDB environment: Inbox and audit
+// pagination at every edge, conversations, chunked exports, reopening and the schema check.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "store/keys.hpp"
+#include "store/lmdb_env.hpp"
+#include "store/records.hpp"
+#include "store/schema.hpp"
+#include "tests/unit/store/test_support.hpp"
+
+namespace smppgw::store::test {
+namespace {
+
+using SS = SubscriptionState;
+
+class StoreReadTest : public StoreFixture {
+ protected:
+  // Inbox rows 1..n: phone i%3, campaign i%2 ("even"/"odd").
+  void fill_inbox(int n) {
+    ASSERT_FALSE(write([&](WriteTxn& w) {
+      for (int i = 1; i <= n; ++i) {
+        NewInboxMessage m;
+        m.received_at = t(i);
+        m.from = phone(i % 3);
+        m.to = "12345";
+        m.campaign = i % 2 ? "odd" : "even";
+        m.text = "text " + std::to_string(i);
+        m.kind = InboxKind::message;
+        m.link = "carrier-a";
+        auto id = w.add_inbox(m);
+        if (!id) return id.error();
+        EXPECT_EQ(*id, std::uint64_t(i));
+      }
+      return std::error_code{};
+    }));
+  }
+  static std::string phone(int k) { return "+1415555000" + std::to_string(k); }
+
+  std::vector<std::uint64_t> all_pages(InboxQuery q) {
+    std::vector<std::uint64_t> ids;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto page = store->inbox_page(q);
+      EXPECT_TRUE(page);
+      if (!page) break;
+      EXPECT_LE(page->messages.size(), q.limit);
+      for (const auto& m : page->messages) ids.push_back(m.id);
+      if (!page->next_before) break;
+      EXPECT_EQ(page->messages.size(), q.limit);  // a short page is the last page
+      q.before = page->next_before;
+    }
+    return ids;
+  }
+};
+
+std::vector<std::uint64_t> descending(int from, int to, auto pred) {
+  std::vector<std::uint64_t> v;
+  for (int i = from; i >= to; --i) {
+    if (pred(i)) v.push_back(std::uint64_t(i));
+  }
+  return v;
+}
+
+TEST_F(StoreReadTest, InboxEmpty) {
+  auto page = store->inbox_page(InboxQuery{});
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->messages.empty());
+  EXPECT_FALSE(page->next_before);
+  EXPECT_FALSE(store->inbox_message(1)->has_value());
+}
+
+TEST_F(StoreReadTest, InboxRowRoundTrip) {
+  fill_inbox(1);
+  auto m = store->inbox_message(1);
+  ASSERT_TRUE(m && *m);
+  EXPECT_EQ(**m, (InboxMessage{1, t(1), phone(1), "12345", "odd", "text 1", InboxKind::message,
+                               "carrier-a"}));
+}
+
+TEST_F(StoreReadTest, InboxPagesNewestFirstAtEveryLimit) {
+  fill_inbox(12);
+  auto all = descending(12, 1, [](int) { return true; });
+  for (std::size_t limit : {1u, 3u, 4u, 5u, 11u, 12u, 13u, 1000u}) {
+    SCOPED_TRACE(limit);
+    EXPECT_EQ(all_pages(InboxQuery{std::nullopt, std::nullopt, limit, std::nullopt}), all);
+  }
+  // Exact multiple: the last full page says there is no more.
+  auto p = store->inbox_page(InboxQuery{std::nullopt, std::nullopt, 6, 7});
+  ASSERT_EQ(p->messages.size(), 6u);
+  EXPECT_FALSE(p->next_before);
+  // before beyond the newest id, before = 1, before = 0.
+  EXPECT_EQ(store->inbox_page(InboxQuery{std::nullopt, std::nullopt, 2, 1000})->messages[0].id,
+            12u);
+  EXPECT_TRUE(store->inbox_page(InboxQuery{std::nullopt, std::nullopt, 2, 1})->messages.empty());
+  EXPECT_TRUE(store->inbox_page(InboxQuery{std::nullopt, std::nullopt, 2, 0})->messages.empty());
+  EXPECT_EQ(
+      store->inbox_page(InboxQuery{std::nullopt, std::nullopt, kMaxPageLimit + 1, {}}).error(),
+      StoreErrc::invalid_argument);
+}
+
+TEST_F(StoreReadTest, InboxFiltersByCampaignPhoneAndBoth) {
+  fill_inbox(30);
+  for (std::size_t limit : {1u, 4u, 7u, 100u}) {
+    SCOPED_TRACE(limit);
+    EXPECT_EQ(all_pages(InboxQuery{"odd", std::nullopt, limit, std::nullopt}),
+              descending(30, 1, [](int i) { return i % 2 == 1; }));
+    EXPECT_EQ(all_pages(InboxQuery{std::nullopt, phone(2), limit, std::nullopt}),
+              descending(30, 1, [](int i) { return i % 3 == 2; }));
+    EXPECT_EQ(all_pages(InboxQuery{"even", phone(0), limit, std::nullopt}),
+              descending(30, 1, [](int i) { return i % 3 == 0 && i % 2 == 0; }));
+  }
+  EXPECT_TRUE(store->inbox_page(InboxQuery{"nope", std::nullopt, 10, {}})->messages.empty());
+  EXPECT_TRUE(store->inbox_page(InboxQuery{std::nullopt, "+1415555000", 10, {}})->messages.empty());
+  // Filter + before.
+  auto p = store->inbox_page(InboxQuery{"even", std::nullopt, 2, 10});
+  ASSERT_EQ(p->messages.size(), 2u);
+  EXPECT_EQ(p->messages[0].id, 8u);
+  EXPECT_EQ(p->messages[1].id, 6u);
+  EXPECT_EQ(p->next_before, 6u);
+}
+
+TEST_F(StoreReadTest, AuditPagesNewestFirstOverallAndPerPhone) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 1; i <= 9; ++i) {
+      ChangeContext c{t(i), ChangeSource::sms, "mo:" + std::to_string(i), "keyword"};
+      (void)w.subscribe(phone(i % 2), "c" + std::to_string(i), "12345", c);
+    }
+    return std::error_code{};
+  }));
+  AuditQuery q;
+  q.limit = 4;
+  std::vector<std::uint64_t> ids;
+  for (;;) {
+    auto page = store->audit_page(q);
+    ASSERT_TRUE(page);
+    for (const auto& e : page->events) ids.push_back(e.id);
+    if (!page->next_before) break;
+    q.before = page->next_before;
+  }
+  EXPECT_EQ(ids, descending(9, 1, [](int) { return true; }));
+  auto one = store->audit_page(AuditQuery{phone(0), 50, std::nullopt});
+  ASSERT_EQ(one->events.size(), 4u);
+  EXPECT_EQ(one->events[0].campaign, "c8");
+  EXPECT_EQ(one->events[3].campaign, "c2");
+  auto paged = store->audit_page(AuditQuery{phone(0), 2, 6});
+  ASSERT_EQ(paged->events.size(), 2u);
+  EXPECT_EQ(paged->events[0].id, 4u);
+  EXPECT_FALSE(paged->next_before);
+}
+
+TEST_F(StoreReadTest, ConversationMergesBothDirectionsOldestFirst) {
+  const std::string p = "+14155550777";
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 1; i <= 6; ++i) {
+      NewInboxMessage in{
+          t(i * 10),          p,  "12345", i % 2 ? "a" : "b", "in " + std::to_string(i),
+          InboxKind::message, "l"};
+      (void)w.add_inbox(in);
+      NewOutboxMessage out;
+      out.at = t(i * 10);  // same millisecond as the text it answers
+      out.to = p;
+      out.from = "12345";
+      out.campaign = i % 2 ? "a" : "b";
+      out.text = "out " + std::to_string(i);
+      (void)w.enqueue_outbox(out);
+    }
+    NewInboxMessage other{t(15),          "+14155550778",     "12345", "a",
+                          "someone else", InboxKind::message, "l"};
+    (void)w.add_inbox(other);
+    return std::error_code{};
+  }));
+  auto all = store->conversation(p, std::nullopt, 100);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 12u);
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    const auto& e = (*all)[i];
+    EXPECT_EQ(e.direction, i % 2 ? Direction::out : Direction::in);
+    EXPECT_EQ(e.text, (i % 2 ? "out " : "in ") + std::to_string(i / 2 + 1));
+    EXPECT_EQ(e.status.has_value(), e.direction == Direction::out);
+  }
+  auto recent = store->conversation(p, std::nullopt, 3);
+  ASSERT_EQ(recent->size(), 3u);
+  EXPECT_EQ((*recent)[0].text, "out 5");
+  EXPECT_EQ((*recent)[1].text, "in 6");
+  EXPECT_EQ((*recent)[2].text, "out 6");
+  auto only_a = store->conversation(p, "a", 100);
+  ASSERT_EQ(only_a->size(), 6u);
+  for (const auto& e : *only_a) EXPECT_EQ(e.campaign, "a");
+  EXPECT_TRUE(store->conversation("+10000000000", std::nullopt, 10)->empty());
+}
+
+TEST_F(StoreReadTest, SubscribedPhonesInChunks) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 0; i < 23; ++i) {
+      (void)w.subscribe("+1415555" + std::to_string(1000 + i), "a", "1", ChangeContext{t(1)});
+    }
+    (void)w.opt_out("+14155551005", "a", ChangeContext{t(2)});
+    (void)w.subscribe("+14155559999", "ab", "1", ChangeContext{t(1)});  // prefix of nothing
+    return std::error_code{};
+  }));
+  std::vector<std::string> phones;
+  std::optional<std::string> cursor;
+  int chunks = 0;
+  do {
+    auto c = store->subscribed_phones("a", cursor, 5);
+    ASSERT_TRUE(c);
+    ++chunks;
+    phones.insert(phones.end(), c->rows.begin(), c->rows.end());
+    cursor = c->next;
+  } while (cursor);
+  EXPECT_EQ(chunks, 5);
+  ASSERT_EQ(phones.size(), 22u);
+  EXPECT_TRUE(std::is_sorted(phones.begin(), phones.end()));
+  EXPECT_EQ(std::count(phones.begin(), phones.end(), "+14155551005"), 0);
+}
+
+TEST_F(StoreReadTest, OptedOutExportInChunksCoversRecordsAndCompanyWide) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 0; i < 7; ++i) {
+      std::string p = "+1415555" + std::to_string(2000 + i);
+      (void)w.opt_out(p, i % 2 ? "a" : "b", ChangeContext{t(i), ChangeSource::csv, "r", ""});
+    }
+    for (int i = 0; i < 4; ++i) {
+      (void)w.opt_out_company("+1415555" + std::to_string(3000 + i),
+                              ChangeContext{t(50), ChangeSource::sms, "mo:1", "STOP ALL"});
+    }
+    // A company-wide opt-out lifted for "a" by a join: not in a's export.
+    (void)w.subscribe("+14155553000", "a", "1", ChangeContext{t(60)});
+    (void)w.subscribe("+14155554000", "a", "1", ChangeContext{t(60)});  // subscribed: never
+    return std::error_code{};
+  }));
+  auto collect = [&](std::optional<std::string> campaign, std::size_t chunk) {
+    std::vector<OptOutRow> rows;
+    auto ec = store->for_each_opted_out(campaign, chunk, [&](std::span<const OptOutRow> part) {
+      EXPECT_LE(part.size(), chunk);
+      rows.insert(rows.end(), part.begin(), part.end());
+      return true;
+    });
+    EXPECT_FALSE(ec);
+    return rows;
+  };
+  auto all = collect(std::nullopt, 1000);
+  ASSERT_EQ(all.size(), 11u);
+  for (std::size_t chunk : {1u, 2u, 3u, 7u, 11u}) {
+    SCOPED_TRACE(chunk);
+    EXPECT_EQ(collect(std::nullopt, chunk), all);
+  }
+  EXPECT_EQ(all[0].campaign, "a");
+  EXPECT_EQ(all[0].source, ChangeSource::csv);
+  EXPECT_EQ(all.back().campaign, "*");
+  EXPECT_EQ(all.back().phone, "+14155553003");
+  EXPECT_EQ(all.back().since, t(50));
+
+  auto a = collect("a", 2);
+  std::set<std::string> a_phones;
+  for (const auto& r : a) a_phones.insert(r.phone + "/" + r.campaign);
+  EXPECT_EQ(a_phones,
+            (std::set<std::string>{"+14155552001/a", "+14155552003/a", "+14155552005/a",
+                                   "+14155553001/*", "+14155553002/*", "+14155553003/*"}));
+  // Early stop.
+  int calls = 0;
+  EXPECT_FALSE(store->for_each_opted_out(std::nullopt, 2, [&](auto) { return ++calls < 2; }));
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(store->opted_out(std::nullopt, std::string("x"), 10).error(),
+            StoreErrc::invalid_argument);
+}
+
+TEST_F(StoreReadTest, DataAndIdsSurviveReopen) {
+  fill_inbox(3);
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.subscribe(phone(1), "a", "1", ChangeContext{t(1)});
+    auto id = w.enqueue_outbox(NewOutboxMessage{t(1), phone(1), "1", "a", "x"});
+    return id ? std::error_code{} : id.error();
+  }));
+  reopen();
+  EXPECT_EQ((*store->inbox_message(3))->text, "text 3");
+  EXPECT_EQ(*store->state(phone(1), "a"), SS::subscribed);
+  std::uint64_t next_inbox = 0, next_outbox = 0;
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    next_inbox = *w.add_inbox(NewInboxMessage{t(9), phone(1), "1", "a", "again"});
+    next_outbox = *w.enqueue_outbox(NewOutboxMessage{t(9), phone(1), "1", "a", "y"});
+    return std::error_code{};
+  }));
+  EXPECT_EQ(next_inbox, 4u);
+  EXPECT_EQ(next_outbox, 2u);
+  auto info = store->info();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->schema_version, lmdb::kSchemaVersion);
+  EXPECT_GT(info->used_bytes, 0u);
+}
+
+TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
+  close();
+  {
+    lmdb::Env::Options eo;
+    eo.dir = dir.path() / "store";
+    eo.map_size = 1 << 20;
+    eo.max_dbs = lmdb::kTableCount + 2;
+    auto env = lmdb::Env::open(eo);
+    ASSERT_TRUE(env);
+    lmdb::Txn txn;
+    ASSERT_EQ(lmdb::Txn::begin(env->get(), 0, txn), 0);
+    MDB_dbi meta;
+    ASSERT_EQ(lmdb::open_dbi(txn, "meta", meta), 0);
+    std::string v;
+    records::Encoder(v).u32(lmdb::kSchemaVersion + 1);
+    ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, v), 0);
+    ASSERT_EQ(txn.commit(), 0);
+  }
+  auto s = open_store(options_for(dir));
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), StoreErrc::schema_too_new);
+}
+
+TEST(OpenStore, RefusesBadOptionsAndUnwritableDirectories) {
+  StoreOptions o;
+  EXPECT_EQ(open_store(o).error(), StoreErrc::invalid_argument);
+  o.state_dir = "/proc/smppgw-cannot-exist";
+  EXPECT_EQ(open_store(o).error(), StoreErrc::open_failed);
+  TempDir d;
+  o = options_for(d);
+  o.map_size = o.max_map_size + 1;
+  EXPECT_EQ(open_store(o).error(), StoreErrc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace smppgw::store::test

@@ -1,0 +1,192 @@
+// Test helpers of the store; see test_support.hpp.
+#include "tests/unit/store/test_support.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "store/keys.hpp"
+#include "store/lmdb_env.hpp"
+#include "store/lmdb_queries.hpp"
+#include "store/records.hpp"
+#include "store/schema.hpp"
+
+namespace smppgw::store::test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "smppgw-store-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+StoreOptions options_for(const TempDir& dir, std::uint64_t map_size) {
+  StoreOptions o;
+  o.state_dir = dir.path();
+  o.map_size = map_size;
+  o.durability = Durability::fsync;
+  return o;
+}
+
+std::error_code run(Writer& writer, std::function<std::error_code(WriteTxn&)> fn) {
+  std::promise<std::error_code> done;
+  auto f = done.get_future();
+  auto ec =
+      writer.submit(WriteRequest{std::move(fn), [&done](std::error_code e) { done.set_value(e); }});
+  if (ec) return ec;
+  return f.get();
+}
+
+Timestamp t(std::int64_t seconds) {
+  return timestamp_from_unix_ms(1'700'000'000'000 + seconds * 1000);
+}
+
+namespace {
+
+using namespace lmdb;
+
+struct Reader {
+  Env env;
+  Txn txn;
+  Tables t;
+};
+
+template <class F>
+void each(Reader& r, MDB_dbi dbi, F&& f) {
+  Cursor c;
+  Cursor::open(r.txn, dbi, c);
+  std::string_view k, v;
+  for (int rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) f(k, v);
+}
+
+std::pair<std::string, std::string> split(std::string_view key) {
+  auto p = key.find('\0');
+  return {std::string(key.substr(0, p)), std::string(key.substr(p + 1))};
+}
+
+}  // namespace
+
+std::vector<std::string> check_invariants(const std::filesystem::path& state_dir) {
+  std::vector<std::string> bad;
+  Reader r;
+  Env::Options eo;
+  eo.dir = state_dir / "store";
+  eo.map_size = 0;
+  eo.max_dbs = kTableCount + 2;
+  eo.flags = MDB_RDONLY;
+  auto env = Env::open(eo);
+  if (!env) return {"cannot open: " + env.error().message()};
+  r.env = std::move(*env);
+  if (Txn::begin(r.env.get(), MDB_RDONLY, r.txn) != 0) return {"cannot begin"};
+  const std::pair<const char*, MDB_dbi*> names[] = {
+      {"meta", &r.t.meta},
+      {"subs", &r.t.subs},
+      {"subs_by_campaign", &r.t.subs_by_campaign},
+      {"company", &r.t.company},
+      {"counts", &r.t.counts},
+      {"inbox", &r.t.inbox},
+      {"inbox_by_phone", &r.t.inbox_by_phone},
+      {"inbox_by_campaign", &r.t.inbox_by_campaign},
+      {"outbox", &r.t.outbox},
+      {"outbox_pending", &r.t.outbox_pending},
+      {"outbox_by_phone", &r.t.outbox_by_phone},
+      {"carrier_ids", &r.t.carrier_ids},
+      {"audit", &r.t.audit},
+      {"audit_by_phone", &r.t.audit_by_phone},
+  };
+  for (auto [n, d] : names) {
+    if (mdb_dbi_open(r.txn.get(), n, 0, d) != 0) return {std::string("no table ") + n};
+  }
+
+  // subs <-> subs_by_campaign, counts.
+  std::set<std::string> from_subs, from_index;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> counted;
+  each(r, r.t.subs, [&](std::string_view k, std::string_view v) {
+    auto [phone, campaign] = split(k);
+    auto s = records::decode_subscription(phone, campaign, v);
+    if (!s) return bad.push_back("undecodable subscription " + phone);
+    std::string idx = keys::by_campaign(static_cast<std::uint8_t>(s->state), campaign, phone);
+    std::string iv;
+    records::encode_index(iv, s->since, s->source);
+    from_subs.insert(idx + "=" + iv);
+    auto& c = counted[campaign];
+    (s->state == SubscriptionState::subscribed ? c.first : c.second)++;
+  });
+  each(r, r.t.subs_by_campaign, [&](std::string_view k, std::string_view v) {
+    from_index.insert(std::string(k) + "=" + std::string(v));
+  });
+  if (from_subs != from_index) bad.push_back("subs_by_campaign differs from subs");
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> stored;
+  each(r, r.t.counts, [&](std::string_view k, std::string_view v) {
+    auto& c = stored[std::string(k)];
+    if (!records::decode_counts(v, c.first, c.second)) bad.push_back("undecodable counts");
+  });
+  if (counted != stored) bad.push_back("counts differ from subs");
+
+  std::uint64_t company = 0;
+  each(r, r.t.company, [&](std::string_view, std::string_view) { ++company; });
+  auto stored_company = get_meta_u64(r.txn, r.t, kMetaCompanyCount);
+  if (!stored_company || *stored_company != company) bad.push_back("company_count differs");
+
+  // inbox and its indexes.
+  std::set<std::string> want_phone, want_campaign, have_phone, have_campaign;
+  each(r, r.t.inbox, [&](std::string_view k, std::string_view v) {
+    auto id = keys::read_be64(k);
+    auto m = records::decode_inbox(id, v);
+    if (!m) return bad.push_back("undecodable inbox row");
+    want_phone.insert(keys::with_id(m->from, id));
+    if (!m->campaign.empty()) want_campaign.insert(keys::with_id(m->campaign, id));
+  });
+  each(r, r.t.inbox_by_phone, [&](std::string_view k, std::string_view) { have_phone.emplace(k); });
+  each(r, r.t.inbox_by_campaign,
+       [&](std::string_view k, std::string_view) { have_campaign.emplace(k); });
+  if (want_phone != have_phone) bad.push_back("inbox_by_phone differs from inbox");
+  if (want_campaign != have_campaign) bad.push_back("inbox_by_campaign differs from inbox");
+
+  // outbox, pending queue, by phone, carrier ids.
+  std::set<std::string> want_pending, have_pending, want_ophone, have_ophone, want_carrier,
+      have_carrier;
+  each(r, r.t.outbox, [&](std::string_view k, std::string_view v) {
+    auto id = keys::read_be64(k);
+    auto m = records::decode_outbox(id, v);
+    if (!m) return bad.push_back("undecodable outbox row");
+    if (m->status == OutboxStatus::queued) want_pending.insert(keys::with_id(m->from, id));
+    want_ophone.insert(keys::with_id(m->to, id));
+    for (std::size_t p = 0; p < m->parts.size(); ++p) {
+      if (m->parts[p].carrier_message_id.empty()) continue;
+      std::string ref;
+      records::encode_part_ref(ref, id, static_cast<std::uint16_t>(p));
+      want_carrier.insert(keys::pair(m->parts[p].link, m->parts[p].carrier_message_id) + "=" + ref);
+    }
+    if (m->segments != m->parts.size()) bad.push_back("segments != parts");
+  });
+  each(r, r.t.outbox_pending,
+       [&](std::string_view k, std::string_view) { have_pending.emplace(k); });
+  each(r, r.t.outbox_by_phone,
+       [&](std::string_view k, std::string_view) { have_ophone.emplace(k); });
+  each(r, r.t.carrier_ids, [&](std::string_view k, std::string_view v) {
+    have_carrier.insert(std::string(k) + "=" + std::string(v));
+  });
+  if (want_pending != have_pending) bad.push_back("outbox_pending differs from queued records");
+  if (want_ophone != have_ophone) bad.push_back("outbox_by_phone differs from outbox");
+  if (want_carrier != have_carrier) bad.push_back("carrier_ids differ from parts");
+
+  // audit by phone.
+  std::set<std::string> want_audit, have_audit;
+  each(r, r.t.audit, [&](std::string_view k, std::string_view v) {
+    auto id = keys::read_be64(k);
+    auto e = records::decode_audit(id, v);
+    if (!e) return bad.push_back("undecodable audit event");
+    want_audit.insert(keys::with_id(e->phone, id));
+  });
+  each(r, r.t.audit_by_phone, [&](std::string_view k, std::string_view) { have_audit.emplace(k); });
+  if (want_audit != have_audit) bad.push_back("audit_by_phone differs from audit");
+  return bad;
+}
+
+}  // namespace smppgw::store::test
