@@ -142,7 +142,10 @@ struct Session::Impl {
 
   bool write(const Pdu& pdu) { return encode(pdu, output).has_value(); }
 
-  void emit(Event event) { events.push_back(std::move(event)); }
+  template <typename E>
+  void emit(E&& event) {
+    events.emplace_back(std::forward<E>(event));
+  }
 
   void protocol_error(std::uint32_t command_id, std::uint32_t sequence_number,
                       std::optional<std::uint32_t> status_sent, std::string detail) {
