@@ -1,7 +1,8 @@
 // Reassembly of concatenated MO messages (SPEC §3, smpp-notes §9): parts announced by a UDH
 // (8- or 16-bit reference) or by SAR TLVs are collected per (source, destination, reference,
 // total) until complete. Sans-I/O: the caller passes the time in and calls expire() when
-// next_deadline() is due; incomplete sets come back to the caller rather than vanishing.
+// next_deadline() is due (times must not go backwards: steady_clock); incomplete sets come
+// back to the caller rather than vanishing. Not thread-safe: one per link strand.
 #pragma once
 
 #include <chrono>

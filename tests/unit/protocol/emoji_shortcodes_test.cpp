@@ -1,6 +1,8 @@
 #include "protocol/emoji_shortcodes.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -51,6 +53,21 @@ TEST(EmojiShortcodes, AnUnknownNameDoesNotHideTheNextShortcode) {
   EXPECT_EQ(expand_shortcodes(":foo:smile:"), ":foo\xF0\x9F\x98\x84");
   EXPECT_EQ(expand_shortcodes("::smile:"), ":\xF0\x9F\x98\x84");
   EXPECT_EQ(expand_shortcodes("time 10:30 :smile:"), "time 10:30 \xF0\x9F\x98\x84");
+}
+
+TEST(EmojiShortcodes, ExpandingTwiceChangesNothingMore) {
+  // The dispatcher analyzes the stored (already expanded) text again before sending.
+  const char* pieces[] = {":", "smile", "+1", "one", "10", "x", " ", "::", "heart", "-"};
+  std::uint32_t seed = 3;
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    for (int i = 0; i < 8; ++i) {
+      seed = seed * 1664525u + 1013904223u;
+      s += pieces[(seed >> 16) % std::size(pieces)];
+    }
+    const std::string once = expand_shortcodes(s);
+    EXPECT_EQ(expand_shortcodes(once), once) << s;
+  }
 }
 
 }  // namespace
