@@ -87,7 +87,13 @@ for (const [hexcode, names] of Object.entries(iamcal)) {
   if (!e) continue;
   let entry = entryByBase.get(stripVariation(e.unicode));
   if (!entry) {
-    entry = { name: undefined, emoji: e.unicode, category: groupName.get(e.group), aliases: [] };
+    entry = {
+      name: undefined,
+      emoji: e.unicode,
+      category: groupName.get(e.group),
+      group: e.group,
+      aliases: [],
+    };
     entryByBase.set(stripVariation(e.unicode), entry);
     entries.push(entry);
   }
@@ -107,7 +113,11 @@ const inc = [
 ].join("\n");
 emit("protocol/emoji_table.inc", inc);
 
-const picker = entries.filter((e) => e.name !== undefined).map((e) => {
+// Skin-tone modifiers (emojibase's "components" group) keep their shortcodes — Slack's
+// ":+1::skin-tone-2:" expands to a toned thumbs up — but are no picker entry of their own.
+const COMPONENT_GROUP = emojibaseMessages.groups.find((g) => g.key === "component")?.order;
+const picker = entries.filter((e) => e.name !== undefined && e.group !== COMPONENT_GROUP);
+const pickerRows = picker.map((e) => {
   const row = { name: e.name, emoji: e.emoji, category: e.category ?? "Other" };
   if (e.aliases.length > 0) row.aliases = e.aliases;
   return row;
@@ -117,7 +127,7 @@ const js = [
   "// regenerate with: cd tools/emoji && npm ci && node generate.mjs",
   "// Emoji picker data for the admin page: one row per emoji, in Unicode order.",
   "window.SMPPGW_EMOJI = [",
-  ...picker.map((r) => "  " + JSON.stringify(r) + ","),
+  ...pickerRows.map((r) => "  " + JSON.stringify(r) + ","),
   "];",
   "",
 ].join("\n");
@@ -129,5 +139,5 @@ if (stale.length > 0) {
 }
 console.log(
   `${checkOnly ? "up to date: " : ""}${names.length} shortcode names, ` +
-    `${picker.length} picker rows (${sources})`,
+    `${pickerRows.length} picker rows (${sources})`,
 );

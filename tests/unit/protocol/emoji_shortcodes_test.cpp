@@ -38,6 +38,8 @@ TEST(EmojiShortcodes, ExpandsKnownNames) {
   EXPECT_EQ(expand_shortcodes("Thanks :thumbsup: see you :smile:"),
             "Thanks \xF0\x9F\x91\x8D see you \xF0\x9F\x98\x84");
   EXPECT_EQ(expand_shortcodes(":+1::heart:"), "\xF0\x9F\x91\x8D\xE2\x9D\xA4\xEF\xB8\x8F");
+  // Slack's skin-tone modifier after an emoji gives the toned emoji.
+  EXPECT_EQ(expand_shortcodes(":+1::skin-tone-2:"), "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBB");
 }
 
 TEST(EmojiShortcodes, LeavesUnknownNamesAndColonsAsWritten) {
