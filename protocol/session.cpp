@@ -115,7 +115,8 @@ struct Session::Impl {
         framer(c.max_pdu_size),
         sequence(c.first_sequence_number),
         window(c.window),
-        last_activity(now) {
+        last_activity(now),
+        latest(now) {
     if (config.role == Role::smsc) bind_deadline = now + config.bind_timeout;
   }
 
@@ -128,7 +129,13 @@ struct Session::Impl {
   std::vector<Unanswered> unanswered;
   std::deque<Event> events;
   Bytes output;
+  // Last PDU in or out, for the enquire_link idle timer.
   Clock::time_point last_activity;
+  // The latest `now` any input carried: respond() and accept_bind() take no time, yet
+  // their PDUs count as activity.
+  Clock::time_point latest;
+
+  void saw(Clock::time_point now) { latest = std::max(latest, now); }
   // SMSC session_init_timer: the peer must be bound by then.
   std::optional<Clock::time_point> bind_deadline;
   // SMSC: the bind the host is deciding on.
@@ -459,6 +466,7 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 void Session::receive(std::span<const std::uint8_t> bytes, Clock::time_point now) {
+  impl_->saw(now);
   impl_->receive(bytes, now);
 }
 
@@ -467,17 +475,20 @@ std::span<std::uint8_t> Session::prepare(std::size_t min_size) {
 }
 
 void Session::commit(std::size_t bytes_read, Clock::time_point now) {
+  impl_->saw(now);
   impl_->framer.commit(bytes_read);
   if (impl_->state != BindState::closed) impl_->handle_frames(now);
 }
 
 void Session::advance(Clock::time_point now) {
+  impl_->saw(now);
   impl_->advance(now);
 }
 
 tl::expected<std::uint32_t, SendError> Session::bind(BindType type, const BindBody& body,
                                                      Clock::time_point now) {
   Impl& s = *impl_;
+  s.saw(now);
   if (s.state == BindState::closed) return tl::make_unexpected(SendError::closed);
   const CommandId command = bind_command(type);
   if (!request_allowed(s.config.role, s.state, Direction::send, command)) {
@@ -494,6 +505,7 @@ tl::expected<std::uint32_t, SendError> Session::bind(BindType type, const BindBo
 tl::expected<std::uint32_t, SendError> Session::send_request(Body body, Clock::time_point now,
                                                              std::uint64_t user_tag) {
   Impl& s = *impl_;
+  s.saw(now);
   if (s.state == BindState::closed) return tl::make_unexpected(SendError::closed);
   const CommandId command = command_id_of(body);
   // bind and unbind change the state: they go through bind() and unbind().
@@ -522,6 +534,7 @@ tl::expected<void, SendError> Session::respond(std::uint32_t sequence_number, Co
     return tl::make_unexpected(SendError::encode_failed);
   }
   s.unanswered.erase(it);
+  s.last_activity = std::max(s.last_activity, s.latest);
   if (s.peer_unbind_seq && s.unanswered.empty()) s.finish_peer_unbind();
   return {};
 }
@@ -551,6 +564,7 @@ tl::expected<void, SendError> Session::accept_bind(std::uint32_t sequence_number
     return tl::make_unexpected(SendError::encode_failed);
   }
   s.state = bound_state(type);
+  s.last_activity = std::max(s.last_activity, s.latest);  // the enquire_link clock starts here
   s.pending_bind_seq.reset();
   s.bind_deadline.reset();
   s.emit(Bound{type, s.pending_bind_body.system_id, s.pending_bind_body.interface_version});
@@ -576,6 +590,7 @@ tl::expected<void, SendError> Session::reject_bind(std::uint32_t sequence_number
 
 tl::expected<void, SendError> Session::unbind(Clock::time_point now) {
   Impl& s = *impl_;
+  s.saw(now);
   if (s.state == BindState::closed) return tl::make_unexpected(SendError::closed);
   if (!request_allowed(s.config.role, s.state, Direction::send, CommandId::unbind)) {
     return tl::make_unexpected(SendError::not_allowed);

@@ -413,6 +413,8 @@ TEST(SessionStateTable, SendRequestFollowsTheTable) {
           ASSERT_EQ(out.size(), 1u);
           EXPECT_EQ(command_of(out[0]), command);
           EXPECT_EQ(out[0].sequence_number, *sent);
+          // Only requests with a response take a window slot.
+          EXPECT_EQ(s.in_flight() > 0, response_of(command).has_value());
         }
       }
     }
@@ -784,6 +786,19 @@ TEST(SessionEnquireLink, SentAfterIdleIntervalOnlyAndCountsInWindow) {
   EXPECT_TRUE(drain(s).empty());  // the session's own request: no event
   EXPECT_EQ(s.in_flight(), 0u);
   EXPECT_EQ(s.next_deadline(), t0 + 81s);
+}
+
+// An answer the host sends later (after its store commit) is traffic too: it counts at the
+// latest time the session was given.
+TEST(SessionEnquireLink, LateAnswerCountsAsActivity) {
+  Session s = bound_esme(BindType::receiver);
+  s.receive(wire(status::ok, 40, sample_deliver()), t0 + 20s);
+  drain(s);
+  s.advance(t0 + 25s);
+  EXPECT_TRUE(written(s).empty());
+  ASSERT_TRUE(s.respond(40, C::deliver_sm, status::ok));
+  s.take_output();
+  EXPECT_EQ(s.next_deadline(), t0 + 55s);
 }
 
 TEST(SessionEnquireLink, NotSentWhileWindowIsFull) {
