@@ -17,12 +17,12 @@ class EventSink {
   [[nodiscard]] bool enabled() const { return enabled_; }
 
   // Writes `event` as one line; invalid UTF-8 from the peer is replaced, never thrown on.
-  void emit(const nlohmann::json& event);
+  void emit(const nlohmann::ordered_json& event);
   // Writes even when per-event output is off (the listening line, the report).
-  void emit_always(const nlohmann::json& event);
+  void emit_always(const nlohmann::ordered_json& event);
 
   // The line that emit() writes, without the newline (for tests).
-  static std::string line_of(const nlohmann::json& event);
+  static std::string line_of(const nlohmann::ordered_json& event);
 
  private:
   std::FILE* out_;

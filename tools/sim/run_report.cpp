@@ -54,7 +54,7 @@ double ReceivedStats::per_second() const {
   return s > 0 && count > 1 ? static_cast<double>(count - 1) / s : 0;
 }
 
-nlohmann::json latency_json(const LatencyHistogram& h) {
+nlohmann::ordered_json latency_json(const LatencyHistogram& h) {
   return {{"p50", ms(h.percentile(50))},
           {"p90", ms(h.percentile(90))},
           {"p99", ms(h.percentile(99))},

@@ -46,7 +46,7 @@ struct ReceivedStats {
 };
 
 // {"p50":..,"p90":..,"p99":..,"max":..} in milliseconds with microsecond precision.
-nlohmann::json latency_json(const LatencyHistogram& histogram);
+nlohmann::ordered_json latency_json(const LatencyHistogram& histogram);
 // "p50 3.100 p90 5.000 p99 7.200 max 9.800"
 std::string latency_text(const LatencyHistogram& histogram);
 

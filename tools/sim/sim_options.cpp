@@ -252,6 +252,7 @@ tl::expected<SimOptions, std::string> parse_esme(const std::vector<std::string>&
   t.valued["--to-width"] = number_into(o.to_width, 18, 1);
   t.valued["--text"] = text_into(o.text);
   t.valued["--registered-delivery"] = number_into(o.registered_delivery, 0xFF);
+  t.valued["--linger"] = duration_into(o.linger);
   t.flags["--events"] = [&] { o.events = true; };
   t.flags["--json"] = [&] { o.json = true; };
 
@@ -310,7 +311,7 @@ const char* sim_usage() {
   smppgw-sim esme --connect HOST:PORT --system-id X --password Y
       [--bind transceiver|transmitter] [--rate N] [--count M] [--window W]
       [--connections C] [--from ADDR] [--to-prefix P] [--to-width D] [--text TEXT]
-      [--registered-delivery R] [--events] [--json]
+      [--registered-delivery R] [--linger DUR] [--events] [--json]
 The control protocol and every option are described in tools/sim/README.md.
 )";
 }

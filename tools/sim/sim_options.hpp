@@ -73,6 +73,8 @@ struct EsmeOptions {
   std::uint32_t to_width = 4;
   std::string text = "HELLO";
   std::uint8_t registered_delivery = 0;
+  // Stay bound this long after the last submit_sm_resp (to take receipts and MO).
+  std::chrono::milliseconds linger{0};
   bool events = false;
   bool json = false;
 };
