@@ -1,5 +1,7 @@
 #include "protocol/text_analysis.hpp"
 
+#include <cstdint>
+
 #include "protocol/emoji_shortcodes.hpp"
 #include "protocol/gsm7.hpp"
 #include "protocol/ucs2.hpp"
@@ -8,9 +10,14 @@
 namespace smppgw::smpp {
 namespace {
 
+// One character's position and its cost in both encodings, computed once.
 struct Character {
-  std::size_t offset;  // byte offset in the text
-  char32_t code_point;
+  std::size_t offset;       // byte offset in the text
+  std::uint8_t gsm7_cost;   // 0 (not representable), 1 or 2 septets
+  std::uint8_t ucs2_units;  // 1 or 2 UTF-16 code units
+  std::size_t cost(MessageEncoding e) const {
+    return e == MessageEncoding::gsm7 ? gsm7_cost : ucs2_units;
+  }
 };
 
 std::size_t single_capacity(MessageEncoding e) {
@@ -19,10 +26,6 @@ std::size_t single_capacity(MessageEncoding e) {
 
 std::size_t multi_capacity(MessageEncoding e) {
   return e == MessageEncoding::gsm7 ? kGsm7PartSeptets : kUcs2PartUnits;
-}
-
-std::size_t cost(MessageEncoding e, char32_t cp) {
-  return e == MessageEncoding::gsm7 ? gsm7_cost(cp) : utf16_units(cp);
 }
 
 }  // namespace
@@ -44,12 +47,13 @@ tl::expected<TextAnalysis, TextError> analyze(std::string_view utf8, AnalyzeOpti
     const std::size_t at = pos;
     auto cp = utf8_next(a.text, pos);
     if (!cp) return tl::unexpected(cp.error());  // unreachable for validated input
-    chars.push_back({at, *cp});
-    if (all_gsm7 && gsm7_cost(*cp) == 0) all_gsm7 = false;
+    const auto septets = static_cast<std::uint8_t>(gsm7_cost(*cp));
+    chars.push_back({at, septets, static_cast<std::uint8_t>(utf16_units(*cp))});
+    if (septets == 0) all_gsm7 = false;
   }
   a.encoding = all_gsm7 ? MessageEncoding::gsm7 : MessageEncoding::ucs2;
 
-  for (const auto& c : chars) a.units += cost(a.encoding, c.code_point);
+  for (const auto& c : chars) a.units += c.cost(a.encoding);
   const std::size_t single = single_capacity(a.encoding);
   if (a.units == 0) {
     a.remaining = single;
@@ -65,7 +69,7 @@ tl::expected<TextAnalysis, TextError> analyze(std::string_view utf8, AnalyzeOpti
   const std::size_t capacity = multi_capacity(a.encoding);
   std::size_t used = 0;
   for (const auto& c : chars) {
-    const std::size_t units = cost(a.encoding, c.code_point);
+    const std::size_t units = c.cost(a.encoding);
     if (a.part_starts.empty() || used + units > capacity) {
       a.part_starts.push_back(c.offset);
       used = 0;
