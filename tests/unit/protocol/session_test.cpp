@@ -536,6 +536,30 @@ TEST(SessionBind, SameReadFedOneByteAtATime) {
   EXPECT_TRUE(std::holds_alternative<RequestReceived>(events[1]));
 }
 
+// Envoy's habit: the same bytes split at every point give the same events and output.
+TEST(SessionBind, SameReadSplitAtEveryPoint) {
+  const Bytes read = concat(concat(wire(status::ok, 1, bind_resp_body(BindType::transceiver, "S")),
+                                   wire(status::ok, 9, sample_deliver())),
+                            wire(status::ok, 10, EnquireLink{}));
+  for (std::size_t split = 0; split <= read.size(); ++split) {
+    SCOPED_TRACE("split at " + std::to_string(split));
+    Session s(esme_config(), t0);
+    ASSERT_TRUE(s.bind(BindType::transceiver, esme_credentials(), t0));
+    s.take_output();
+    const std::span<const std::uint8_t> all(read);
+    s.receive(all.first(split), t0);
+    s.receive(all.subspan(split), t0);
+    const auto events = drain(s);
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_TRUE(std::holds_alternative<Bound>(events[0]));
+    EXPECT_EQ(std::get<RequestReceived>(events[1]).pdu.sequence_number, 9u);
+    const auto out = written(s);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(command_of(out[0]), C::enquire_link_resp);
+    EXPECT_EQ(out[0].sequence_number, 10u);
+  }
+}
+
 TEST(SessionBind, SmscAcceptsBind) {
   Session s(smsc_config(), t0);
   s.receive(wire(status::ok, 3, sample_request(C::bind_transmitter)), t0 + 1s);
@@ -1142,6 +1166,46 @@ TEST(SessionOutput, ZeroCopyReceive) {
   events = drain(s);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(std::get<RequestReceived>(events[0]).pdu.sequence_number, 2u);
+}
+
+// Never assert on network input: valid PDUs with bytes flipped at random, in both roles,
+// leave the session either going on or closed, with its accounting intact.
+TEST(SessionBadInput, MutatedTrafficNeverBreaksTheSession) {
+  std::uint32_t rng = 12345;
+  const auto next = [&rng] {
+    rng = rng * 1103515245u + 12345u;
+    return rng >> 8;
+  };
+  for (Role role : {Role::esme, Role::smsc}) {
+    for (int round = 0; round < 300; ++round) {
+      Session s = role == Role::esme ? bound_esme(BindType::transceiver)
+                                     : bound_smsc(BindType::transceiver);
+      Bytes traffic;
+      for (C command : kAllRequests) {
+        const Bytes pdu = wire(status::ok, next() % 1000, sample_request(command));
+        traffic.insert(traffic.end(), pdu.begin(), pdu.end());
+      }
+      for (int flips = 0; flips < 4; ++flips) {
+        traffic[next() % traffic.size()] ^= static_cast<std::uint8_t>(1u << (next() % 8));
+      }
+      std::size_t at = 0;
+      while (at < traffic.size()) {
+        const std::size_t n = std::min<std::size_t>(1 + next() % 64, traffic.size() - at);
+        s.receive(std::span<const std::uint8_t>(traffic).subspan(at, n), t0);
+        at += n;
+        drain(s);
+        s.take_output();
+      }
+      EXPECT_LE(s.in_flight(), esme_config().window + 1);
+      if (s.state() != BindState::closed) {
+        // Still open: close() ends it with exactly one Closed.
+        s.close();
+        const auto events = drain(s);
+        ASSERT_EQ(events.size(), 1u);
+        EXPECT_TRUE(std::holds_alternative<Closed>(events[0]));
+      }
+    }
+  }
 }
 
 TEST(SessionOutput, TakeOutputAppendsToCallerBuffer) {
