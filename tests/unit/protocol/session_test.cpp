@@ -448,6 +448,7 @@ TEST(SessionBind, EsmeBindGoldenBytesAndBound) {
   EXPECT_EQ(s.bind_type(), BindType::transceiver);
   EXPECT_TRUE(s.is_bound());
   EXPECT_EQ(s.in_flight(), 0u);
+  EXPECT_EQ(s.next_deadline(), t0 + 1s + 30s);  // enquire_link clock starts at bind_resp
 }
 
 TEST(SessionBind, EsmeBindRefusedClosesWithStatus) {
