@@ -1,0 +1,612 @@
+// Route table and handlers. Statuses (SPEC §6): 400 malformed JSON or parameters, 404 no
+// such record or campaign, 409 opted out, 422 a value that is well-formed but invalid (a
+// phone, a text, a campaign), 503 when the store cannot take or answer the request.
+#include "daemon/admin/api.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include "daemon/admin/async_bridge.hpp"
+#include "daemon/engine/admin_requests.hpp"
+#include "protocol/text_analysis.hpp"
+#include "store/bulk.hpp"
+
+namespace smppgw::admin {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// '+' stays '+' in queries too: phone filters are written "+1415...", and no parameter of
+// this API holds spaces (the web page encodes with encodeURIComponent).
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size()) return std::nullopt;
+      int hi = hex_value(s[i + 1]);
+      int lo = hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+store::Timestamp now() {
+  return store::to_timestamp(std::chrono::system_clock::now());
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view s) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+ApiResponse store_error(const std::error_code& ec) {
+  return error_response(503, "store_unavailable",
+                        "The store could not complete the request: " + ec.message() +
+                            ". Retry later; if it persists, check the daemon's log.");
+}
+
+// A JSON request body as an object, or the 400/415 answer.
+tl::expected<Json, ApiResponse> json_object(const ApiRequest& req) {
+  const auto semi = req.content_type.find(';');
+  std::string type = req.content_type.substr(0, semi);
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type != "application/json") {
+    return tl::unexpected(error_response(415, "unsupported_media_type",
+                                         "Send the request body as application/json."));
+  }
+  Json doc = Json::parse(req.body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return tl::unexpected(
+        error_response(400, "malformed", "The request body is not a JSON object."));
+  }
+  return doc;
+}
+
+// A string member, or nullopt if absent; a member of another type is an error.
+tl::expected<std::optional<std::string>, ApiResponse> string_member(const Json& doc,
+                                                                    std::string_view name) {
+  auto it = doc.find(name);
+  if (it == doc.end() || it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string()) {
+    return tl::unexpected(error_response(
+        422, "invalid_value", "The field \"" + std::string(name) + "\" must be a string."));
+  }
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+tl::expected<std::size_t, ApiResponse> limit_param(const ApiRequest& req, std::size_t fallback) {
+  auto it = req.query.find("limit");
+  if (it == req.query.end() || it->second.empty()) return fallback;
+  auto v = parse_u64(it->second);
+  if (!v || *v == 0 || *v > store::kMaxPageLimit) {
+    return tl::unexpected(error_response(
+        422, "invalid_value",
+        "limit must be a whole number from 1 to " + std::to_string(store::kMaxPageLimit) + "."));
+  }
+  return static_cast<std::size_t>(*v);
+}
+
+tl::expected<std::optional<std::uint64_t>, ApiResponse> before_param(const ApiRequest& req) {
+  auto it = req.query.find("before");
+  if (it == req.query.end() || it->second.empty() || it->second == "null") {
+    return std::optional<std::uint64_t>{};
+  }
+  auto v = parse_u64(it->second);
+  if (!v) {
+    return tl::unexpected(
+        error_response(422, "invalid_value", "before must be a message id (a whole number)."));
+  }
+  return std::optional<std::uint64_t>(*v);
+}
+
+// A subscriber phone in E.164, or the 422 answer naming the value.
+tl::expected<std::string, ApiResponse> subscriber_phone(const AdminSnapshot& snap,
+                                                        std::string_view value,
+                                                        std::string_view field) {
+  auto e164 = snap.phones->normalize(value);
+  if (!e164 || e164->empty() || (*e164)[0] != '+') {
+    std::string why = e164 ? "it is a short code, not a subscriber's number" : e164.error().reason;
+    return tl::unexpected(error_response(422, "invalid_phone",
+                                         std::string(field) + " \"" + std::string(value) +
+                                             "\" is not a valid phone number: " + why + "."));
+  }
+  return *e164;
+}
+
+// The text of an MT, analysed: 422 when empty, not UTF-8 or over max_segments.
+tl::expected<smpp::TextAnalysis, ApiResponse> analyse_mt_text(const AdminSnapshot& snap,
+                                                              const std::string& text) {
+  if (text.empty()) {
+    return tl::unexpected(error_response(422, "invalid_text", "The text is empty."));
+  }
+  auto a = smpp::analyze(text);
+  if (!a) return tl::unexpected(error_response(422, "invalid_text", a.error().message()));
+  const std::size_t max = snap.config->messages.max_segments;
+  if (smpp::exceeds_max_segments(*a, max)) {
+    return tl::unexpected(error_response(422, "too_many_segments",
+                                         "The text needs " + std::to_string(a->segments) +
+                                             " SMS parts; at most " + std::to_string(max) +
+                                             " are allowed (messages.max_segments). Shorten it."));
+  }
+  return *a;
+}
+
+store::TextEncoding store_encoding(smpp::MessageEncoding e) {
+  return e == smpp::MessageEncoding::gsm7 ? store::TextEncoding::gsm7 : store::TextEncoding::ucs2;
+}
+
+std::string_view encoding_name(smpp::MessageEncoding e) {
+  return e == smpp::MessageEncoding::gsm7 ? "gsm7" : "ucs2";
+}
+
+}  // namespace
+
+ApiResponse json_response(unsigned status, const Json& body) {
+  return ApiResponse{status, "application/json", dump(body), {}};
+}
+
+ApiResponse error_response(unsigned status, std::string_view code, std::string_view message) {
+  return json_response(status, error_body(code, message));
+}
+
+std::optional<std::pair<std::vector<std::string>, std::map<std::string, std::string>>> parse_target(
+    std::string_view target) {
+  const auto q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::vector<std::string> segments;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto slash = path.find('/');
+    auto seg = percent_decode(path.substr(0, slash));
+    if (!seg) return std::nullopt;
+    segments.push_back(std::move(*seg));
+    path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
+  }
+  std::map<std::string, std::string> query;
+  if (q != std::string_view::npos) {
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+      auto amp = rest.find('&');
+      std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+      if (pair.empty()) continue;
+      auto eq = pair.find('=');
+      auto key = percent_decode(pair.substr(0, eq));
+      auto value =
+          percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+      if (!key || !value) return std::nullopt;
+      query[std::move(*key)] = std::move(*value);
+    }
+  }
+  return std::make_pair(std::move(segments), std::move(query));
+}
+
+Api::Api(AdminContext& context, boost::asio::thread_pool& workers)
+    : context_(context), workers_(workers) {}
+
+ApiResponse Api::healthz() const {
+  Json links = Json::array();
+  bool all_up = true;
+  for (const auto& l : context_.links()) {
+    links.push_back(Json{{"name", l.name}, {"state", l.state}});
+    all_up = all_up && l.up;
+  }
+  auto info = context_.store().info();
+  if (!info) {
+    return json_response(503,
+                         Json{{"status", "unavailable"},
+                              {"links", std::move(links)},
+                              {"error", "store_unavailable"},
+                              {"message", "The store is unusable: " + info.error().message()}});
+  }
+  return json_response(200,
+                       Json{{"status", all_up ? "ok" : "degraded"}, {"links", std::move(links)}});
+}
+
+ApiResponse Api::metrics() const {
+  auto& reg = context_.metrics();
+  reg.gauge("smppgw_store_writer_queue_depth", "Write requests waiting for the store writer")
+      .set(static_cast<std::int64_t>(context_.writer().queue_depth()));
+  if (auto info = context_.store().info()) {
+    reg.gauge("smppgw_store_map_bytes", "Bytes of the store's memory map")
+        .set(static_cast<std::int64_t>(info->map_size));
+    reg.gauge("smppgw_store_used_bytes", "Bytes of the store in use")
+        .set(static_cast<std::int64_t>(info->used_bytes));
+  }
+  for (const auto& l : context_.links()) {
+    reg.gauge(metric::kLinkUp, "1 when the link is bound and usable", {{"link", l.name}})
+        .set(l.up ? 1 : 0);
+  }
+  return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", reg.render(), {}};
+}
+
+boost::asio::awaitable<ApiResponse> Api::handle(ApiRequest req) {
+  const auto& p = req.path;
+  const std::string& m = req.method;
+  try {
+    if (p.size() >= 2 && p[0] == "v1") {
+      const std::string& r = p[1];
+      if (r == "campaigns" && p.size() == 2 && m == "GET") co_return co_await campaigns(req);
+      if (r == "campaigns" && p.size() == 4 && p[3] == "broadcast" && m == "POST") {
+        co_return co_await broadcast(req, p[2]);
+      }
+      if (r == "inbox" && p.size() == 2 && m == "GET") co_return co_await inbox(req);
+      if (r == "inbox" && p.size() == 4 && p[3] == "opt-out" && m == "POST") {
+        co_return co_await inbox_opt_out(req, p[2]);
+      }
+      if (r == "messages" && p.size() == 2 && m == "POST") co_return co_await send_message(req);
+      if (r == "messages" && p.size() == 3 && p[2] == "preview" && m == "POST") {
+        co_return co_await preview(req);
+      }
+      if (r == "messages" && p.size() == 3 && m == "GET") co_return co_await get_message(p[2]);
+      if (r == "conversations" && p.size() == 3 && m == "GET") {
+        co_return co_await conversation(req, p[2]);
+      }
+      if (r == "subscribers" && p.size() == 3 && m == "GET") co_return co_await subscriber(p[2]);
+      if (r == "audit" && p.size() == 2 && m == "GET") co_return co_await audit(req);
+    }
+  } catch (const std::exception& e) {
+    // A programming error in a route: the request fails, the server goes on.
+    co_return error_response(500, "internal_error",
+                             std::string("The request failed inside the server: ") + e.what());
+  }
+  co_return error_response(404, "not_found", "There is no such route: see SPEC §6 for the API.");
+}
+
+boost::asio::awaitable<ApiResponse> Api::campaigns(const ApiRequest&) {
+  const auto snap = context_.snapshot();
+  Json out = Json::array();
+  for (const auto& c : snap.config->campaigns) {
+    auto counts = context_.store().campaign_counts(c.id);
+    if (!counts) co_return store_error(counts.error());
+    out.push_back(Json{{"id", c.id},
+                       {"name", c.name},
+                       {"short_code", c.short_code},
+                       {"keywords", c.keywords},
+                       {"subscribed", counts->subscribed},
+                       {"opted_out", counts->opted_out}});
+  }
+  // The company name is the label of the "all campaigns" scope in the Manual Opt-Out form.
+  auto r = json_response(200, out);
+  r.headers.emplace_back("X-Company", snap.config->company);
+  co_return r;
+}
+
+boost::asio::awaitable<ApiResponse> Api::inbox(const ApiRequest& req) {
+  const auto snap = context_.snapshot();
+  store::InboxQuery q;
+  auto limit = limit_param(req, 50);
+  if (!limit) co_return limit.error();
+  q.limit = *limit;
+  auto before = before_param(req);
+  if (!before) co_return before.error();
+  q.before = *before;
+  if (auto it = req.query.find("campaign"); it != req.query.end() && !it->second.empty()) {
+    if (!snap.config->find_campaign(it->second)) {
+      co_return error_response(422, "unknown_campaign",
+                               "There is no campaign \"" + it->second + "\".");
+    }
+    q.campaign = it->second;
+  }
+  if (auto it = req.query.find("phone"); it != req.query.end() && !it->second.empty()) {
+    auto phone = subscriber_phone(snap, it->second, "phone");
+    if (!phone) co_return phone.error();
+    q.phone = *phone;
+  }
+  auto page = context_.store().inbox_page(q);
+  if (!page) co_return store_error(page.error());
+  co_return json_response(200, inbox_page_json(*page));
+}
+
+boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest&,
+                                                       std::string_view id_text) {
+  auto id = parse_u64(id_text);
+  if (!id) co_return error_response(404, "not_found", "There is no Inbox message with that id.");
+  auto row = context_.store().inbox_message(*id);
+  if (!row) co_return store_error(row.error());
+  if (!*row) {
+    co_return error_response(404, "not_found",
+                             "There is no Inbox message " + std::to_string(*id) + ".");
+  }
+  const auto msg = std::move(**row);
+  if (msg.campaign.empty()) {
+    co_return error_response(422, "no_campaign",
+                             "This Inbox message belongs to no campaign; opt the number out "
+                             "with a Manual Opt-Out instead.");
+  }
+  auto changed = std::make_shared<bool>(false);
+  engine::ProfileOptOut request{msg.from, msg.campaign, now(), "inbox:" + std::to_string(msg.id),
+                                store::ChangeSource::admin};
+  auto ec = co_await write_durably(context_.writer(),
+                                   [request, changed](store::WriteTxn& txn) -> std::error_code {
+                                     auto r = engine::apply_profile_opt_out(txn, request);
+                                     if (!r) return r.error();
+                                     *changed = r->changed;
+                                     return {};
+                                   });
+  if (ec) co_return store_error(ec);
+  co_return json_response(
+      200, Json{{"phone", msg.from}, {"campaign", msg.campaign}, {"changed", *changed}});
+}
+
+boost::asio::awaitable<ApiResponse> Api::send_message(const ApiRequest& req) {
+  const auto snap = context_.snapshot();
+  auto doc = json_object(req);
+  if (!doc) co_return doc.error();
+  std::optional<std::string> to_text, campaign_id, from, text;
+  for (auto [name, out] : {std::pair{"to", &to_text}, std::pair{"campaign", &campaign_id},
+                           std::pair{"from", &from}, std::pair{"text", &text}}) {
+    auto v = string_member(*doc, name);
+    if (!v) co_return v.error();
+    *out = std::move(*v);
+    if (*out && out->value().empty()) out->reset();
+  }
+  if (!to_text) co_return error_response(422, "invalid_phone", "The field \"to\" is required.");
+  if (!text) co_return error_response(422, "invalid_text", "The field \"text\" is required.");
+  auto to = subscriber_phone(snap, *to_text, "to");
+  if (!to) co_return to.error();
+
+  // The campaign: given, or the one the subscriber belongs to on the `from` short code.
+  const conf::CampaignConfig* campaign = nullptr;
+  if (campaign_id) {
+    campaign = snap.config->find_campaign(*campaign_id);
+    if (!campaign) {
+      co_return error_response(422, "unknown_campaign",
+                               "There is no campaign \"" + *campaign_id + "\".");
+    }
+    if (from && *from != campaign->short_code) {
+      co_return error_response(422, "invalid_value",
+                               "Campaign \"" + campaign->id + "\" is on short code " +
+                                   campaign->short_code + ", not " + *from + ".");
+    }
+  } else if (from) {
+    auto joined = context_.store().recent_join(*to, *from);
+    if (!joined) co_return store_error(joined.error());
+    if (*joined) campaign = snap.config->find_campaign((*joined)->campaign);
+    if (!campaign) campaign = snap.config->default_campaign(*from);
+    if (!campaign) {
+      co_return error_response(422, "unknown_campaign",
+                               "No campaign on short code \"" + *from +
+                                   "\" for this number; name the campaign instead.");
+    }
+  } else {
+    co_return error_response(422, "unknown_campaign",
+                             "Name the campaign (\"campaign\") or the short code (\"from\").");
+  }
+  auto analysis = analyse_mt_text(snap, *text);
+  if (!analysis) co_return analysis.error();
+
+  // Suppression (SPEC §4): checked here for a quick 409, and again inside the write
+  // transaction so an opt-out committed in between cannot slip through.
+  auto state = context_.store().state(*to, campaign->id);
+  if (!state) co_return store_error(state.error());
+  auto opted_out = [&] {
+    return error_response(409, "opted_out",
+                          *to + " has opted out of campaign \"" + campaign->id +
+                              "\"; nothing was sent. Only the subscriber can opt back in, by SMS.");
+  };
+  if (*state == store::SubscriptionState::opted_out) co_return opted_out();
+
+  engine::OutgoingMessage mt;
+  mt.at = now();
+  mt.to = *to;
+  mt.from = campaign->short_code;
+  mt.campaign = campaign->id;
+  mt.text = analysis->text;
+  mt.kind = doc->contains("reply_to") ? store::OutboxKind::reply : store::OutboxKind::chat;
+  mt.encoding = store_encoding(analysis->encoding);
+  mt.segments = static_cast<std::uint16_t>(analysis->segments);
+  struct Outcome {
+    bool opted_out = false;
+    std::uint64_t id = 0;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  // The engine's suppression rule runs again inside the transaction.
+  auto ec = co_await write_durably(context_.writer(),
+                                   [mt, outcome](store::WriteTxn& txn) -> std::error_code {
+                                     auto r = engine::apply_accept_message(txn, mt);
+                                     if (!r) return r.error();
+                                     *outcome = Outcome{!r->accepted, r->outbox_id};
+                                     return {};
+                                   });
+  if (ec) co_return store_error(ec);
+  if (outcome->opted_out) co_return opted_out();
+  context_.outbox_queued(mt.from);
+  co_return json_response(202, Json{{"id", outcome->id},
+                                    {"status", "queued"},
+                                    {"campaign", campaign->id},
+                                    {"encoding", encoding_name(analysis->encoding)},
+                                    {"segments", analysis->segments}});
+}
+
+boost::asio::awaitable<ApiResponse> Api::get_message(std::string_view id_text) {
+  auto id = parse_u64(id_text);
+  if (!id) co_return error_response(404, "not_found", "There is no message with that id.");
+  auto m = context_.store().outbox_message(*id);
+  if (!m) co_return store_error(m.error());
+  if (!*m)
+    co_return error_response(404, "not_found", "There is no message " + std::to_string(*id) + ".");
+  co_return json_response(200, outbox_message_json(**m));
+}
+
+boost::asio::awaitable<ApiResponse> Api::preview(const ApiRequest& req) {
+  auto doc = json_object(req);
+  if (!doc) co_return doc.error();
+  auto text = string_member(*doc, "text");
+  if (!text) co_return text.error();
+  auto a = smpp::analyze(text->value_or(""));
+  if (!a) co_return error_response(422, "invalid_text", a.error().message());
+  const auto snap = context_.snapshot();
+  co_return json_response(
+      200, Json{{"text", a->text},
+                {"encoding", encoding_name(a->encoding)},
+                {"segments", a->segments},
+                {"units", a->units},
+                {"remaining", a->remaining},
+                {"max_segments", snap.config->messages.max_segments},
+                {"too_long", smpp::exceeds_max_segments(*a, snap.config->messages.max_segments)}});
+}
+
+boost::asio::awaitable<ApiResponse> Api::conversation(const ApiRequest& req,
+                                                      std::string_view phone_text) {
+  const auto snap = context_.snapshot();
+  auto phone = subscriber_phone(snap, phone_text, "phone");
+  if (!phone) co_return phone.error();
+  auto limit = limit_param(req, 200);
+  if (!limit) co_return limit.error();
+  std::optional<std::string> campaign;
+  if (auto it = req.query.find("campaign"); it != req.query.end() && !it->second.empty()) {
+    if (!snap.config->find_campaign(it->second)) {
+      co_return error_response(422, "unknown_campaign",
+                               "There is no campaign \"" + it->second + "\".");
+    }
+    campaign = it->second;
+  }
+  auto subs = context_.store().subscriptions(*phone);
+  if (!subs) co_return store_error(subs.error());
+  auto entries = context_.store().conversation(*phone, campaign, *limit);
+  if (!entries) co_return store_error(entries.error());
+  co_return json_response(200, conversation_json(*phone, *subs, *entries));
+}
+
+boost::asio::awaitable<ApiResponse> Api::subscriber(std::string_view phone_text) {
+  const auto snap = context_.snapshot();
+  auto phone = subscriber_phone(snap, phone_text, "phone");
+  if (!phone) co_return phone.error();
+  auto subs = context_.store().subscriptions(*phone);
+  if (!subs) co_return store_error(subs.error());
+  auto company = context_.store().company_opt_out(*phone);
+  if (!company) co_return store_error(company.error());
+  co_return json_response(200, subscriber_json(*phone, *subs, *company));
+}
+
+boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
+                                                   std::string_view campaign_id) {
+  const auto snap = context_.snapshot();
+  const auto* campaign = snap.config->find_campaign(campaign_id);
+  if (!campaign) {
+    co_return error_response(404, "not_found",
+                             "There is no campaign \"" + std::string(campaign_id) + "\".");
+  }
+  auto doc = json_object(req);
+  if (!doc) co_return doc.error();
+  auto text = string_member(*doc, "text");
+  if (!text) co_return text.error();
+  if (!*text) co_return error_response(422, "invalid_text", "The field \"text\" is required.");
+  auto analysis = analyse_mt_text(snap, **text);
+  if (!analysis) co_return analysis.error();
+
+  // Chunk by chunk on a worker thread: each chunk is one write request, so a campaign of a
+  // million subscribers never holds the writer, and the event loop never waits.
+  struct Totals {
+    std::uint64_t broadcast_id = 0;
+    std::uint64_t recipients = 0;
+    std::uint64_t suppressed = 0;
+    std::error_code error;
+  };
+  AdminContext& ctx = context_;
+  const std::string short_code = campaign->short_code;
+  const std::string cid = campaign->id;
+  const smpp::TextAnalysis a = *analysis;
+  Totals totals = co_await on_worker(workers_, [&ctx, short_code, cid, a]() -> Totals {
+    Totals t;
+    auto id = std::make_shared<std::uint64_t>(0);
+    store::WriteRequest first{[id](store::WriteTxn& txn) -> std::error_code {
+                                auto r = txn.next_broadcast_id();
+                                if (!r) return r.error();
+                                *id = *r;
+                                return {};
+                              },
+                              {}};
+    if (auto ec = write_durably_blocking(ctx.writer(), std::move(first))) {
+      t.error = ec;
+      return t;
+    }
+    t.broadcast_id = *id;
+    std::string after;
+    const auto at = now();
+    for (;;) {
+      auto chunk = std::make_shared<store::BroadcastChunk>();
+      chunk->broadcast_id = t.broadcast_id;
+      chunk->campaign = cid;
+      chunk->short_code = short_code;
+      chunk->text = a.text;
+      chunk->encoding = store_encoding(a.encoding);
+      chunk->segments = static_cast<std::uint16_t>(a.segments);
+      chunk->at = at;
+      chunk->after = after;
+      auto result = std::make_shared<store::Result<store::BroadcastChunkResult>>();
+      auto req = store::make_broadcast_request(
+          chunk,
+          [result](store::Result<store::BroadcastChunkResult> r) { *result = std::move(r); });
+      if (auto ec = write_durably_blocking(ctx.writer(), std::move(req))) {
+        t.error = ec;
+        return t;
+      }
+      if (!*result) {
+        t.error = result->error();
+        return t;
+      }
+      t.recipients += (*result)->recipients;
+      t.suppressed += (*result)->suppressed;
+      if ((*result)->recipients > 0) ctx.outbox_queued(short_code);
+      if (!(*result)->next_after) break;
+      after = *(*result)->next_after;
+    }
+    return t;
+  });
+  if (totals.error) {
+    if (totals.recipients == 0) co_return store_error(totals.error);
+    // Chunks already committed stay queued: say exactly how many.
+    co_return json_response(
+        503, Json{{"error", "store_unavailable"},
+                  {"message", "The broadcast stopped: " + totals.error.message() + ". " +
+                                  std::to_string(totals.recipients) +
+                                  " messages were queued before the failure and will be sent."},
+                  {"broadcast_id", totals.broadcast_id},
+                  {"recipients", totals.recipients},
+                  {"suppressed", totals.suppressed}});
+  }
+  co_return json_response(202, Json{{"broadcast_id", totals.broadcast_id},
+                                    {"recipients", totals.recipients},
+                                    {"suppressed", totals.suppressed}});
+}
+
+boost::asio::awaitable<ApiResponse> Api::audit(const ApiRequest& req) {
+  const auto snap = context_.snapshot();
+  store::AuditQuery q;
+  auto limit = limit_param(req, 50);
+  if (!limit) co_return limit.error();
+  q.limit = *limit;
+  auto before = before_param(req);
+  if (!before) co_return before.error();
+  q.before = *before;
+  if (auto it = req.query.find("phone"); it != req.query.end() && !it->second.empty()) {
+    auto phone = subscriber_phone(snap, it->second, "phone");
+    if (!phone) co_return phone.error();
+    q.phone = *phone;
+  }
+  auto page = context_.store().audit_page(q);
+  if (!page) co_return store_error(page.error());
+  co_return json_response(200, audit_page_json(*page));
+}
+
+}  // namespace smppgw::admin

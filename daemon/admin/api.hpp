@@ -1,0 +1,72 @@
+// The JSON routes of SPEC §6 that take a small body and give a small answer: everything but
+// the streamed Manual Opt-Out upload and the streamed CSV export (http_server.cpp). A route
+// runs on its connection's strand; store reads are bounded (one page), writes are awaited
+// through the writer, and anything big (a broadcast) runs on the admin worker pool.
+#pragma once
+
+#include <utility>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/admin/admin_context.hpp"
+#include "daemon/admin/api_json.hpp"
+
+namespace smppgw::admin {
+
+struct ApiRequest {
+  std::string method;             // "GET", "POST", ...
+  std::vector<std::string> path;  // decoded segments: /v1/inbox/7/opt-out → v1,inbox,7,opt-out
+  std::map<std::string, std::string> query;  // decoded; last value wins
+  std::string content_type;
+  std::string body;
+};
+
+struct ApiResponse {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+ApiResponse json_response(unsigned status, const Json& body);
+ApiResponse error_response(unsigned status, std::string_view code, std::string_view message);
+
+// Splits a request target into decoded path segments and query parameters; nullopt when the
+// percent-encoding is broken.
+std::optional<std::pair<std::vector<std::string>, std::map<std::string, std::string>>> parse_target(
+    std::string_view target);
+
+class Api {
+ public:
+  Api(AdminContext& context, boost::asio::thread_pool& workers);
+
+  // Routes `req` (already authenticated for /v1). Never throws for bad input: every
+  // failure is an error response.
+  boost::asio::awaitable<ApiResponse> handle(ApiRequest req);
+
+  ApiResponse healthz() const;
+  ApiResponse metrics() const;
+
+ private:
+  boost::asio::awaitable<ApiResponse> campaigns(const ApiRequest& req);
+  boost::asio::awaitable<ApiResponse> inbox(const ApiRequest& req);
+  boost::asio::awaitable<ApiResponse> inbox_opt_out(const ApiRequest& req, std::string_view id);
+  boost::asio::awaitable<ApiResponse> send_message(const ApiRequest& req);
+  boost::asio::awaitable<ApiResponse> get_message(std::string_view id);
+  boost::asio::awaitable<ApiResponse> preview(const ApiRequest& req);
+  boost::asio::awaitable<ApiResponse> conversation(const ApiRequest& req, std::string_view phone);
+  boost::asio::awaitable<ApiResponse> subscriber(std::string_view phone);
+  boost::asio::awaitable<ApiResponse> broadcast(const ApiRequest& req, std::string_view campaign);
+  boost::asio::awaitable<ApiResponse> audit(const ApiRequest& req);
+
+  AdminContext& context_;
+  boost::asio::thread_pool& workers_;
+};
+
+}  // namespace smppgw::admin
