@@ -283,6 +283,7 @@ class Session {
   std::size_t unanswered() const;
 
   // Move-only (the state lives behind a pointer so this header stays small and stable).
+  // A moved-from Session may only be assigned to or destroyed.
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
   ~Session();
