@@ -7,7 +7,6 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 #include <exception>
-#include <vector>
 
 namespace smppgw::sim {
 
@@ -86,14 +85,14 @@ void SessionSocket::loop_ended() {
 
 asio::awaitable<void> SessionSocket::read_loop() {
   auto self = shared_from_this();
-  std::vector<std::uint8_t> buffer(kReadBufferSize);
   for (;;) {
+    // Read straight into the session's framer (no copy).
+    const auto area = session_.prepare(kReadBufferSize);
     error_code ec;
     const std::size_t n = co_await socket_.async_read_some(
-        asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        asio::buffer(area.data(), area.size()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec || aborted_) break;
-    session_.receive(std::span<const std::uint8_t>(buffer.data(), n),
-                     std::chrono::steady_clock::now());
+    session_.commit(n, std::chrono::steady_clock::now());
     input();
   }
   // The peer closed, the read failed, or we closed the socket: the session learns it here

@@ -449,7 +449,7 @@ class SmscSimulator {
     }
     if (o_.exit_after_submits && submit_stats_.count >= *o_.exit_after_submits) {
       conn.socket->flush();
-      finish();
+      quit();  // unbind first, so that the last answers reach the peer
     }
   }
 
@@ -709,7 +709,7 @@ class SmscSimulator {
   }
 
   void check_rate_done() {
-    if (o_.exit_when_done && o_.mo_count > 0 && rate_answered_ >= o_.mo_count) finish();
+    if (o_.exit_when_done && o_.mo_count > 0 && rate_answered_ >= o_.mo_count) quit();
   }
 
   // ---- control ------------------------------------------------------------------------
