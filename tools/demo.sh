@@ -1,8 +1,108 @@
 #!/usr/bin/env bash
-# The demo of SPEC §1 (tools/dev run). Filled in when smppgwd and smppgw-sim exist.
+# The demo of SPEC §1 (`tools/dev run` runs `tools/demo.sh <build dir>`): a local
+# `smppgw-sim smsc` plays the carrier on 127.0.0.1:2775 (system_id demo / password demo,
+# delivery receipts on) and `smppgwd --config conf/dev.yaml` binds to it. The sim reads
+# control commands from the FIFO var/sim.ctl (tools/sim/README.md), so a test MO is one
+# `echo` away. Ctrl-C stops both.
 set -euo pipefail
-BUILD=${1:?build dir}
-if [ ! -x "$BUILD/tools/sim/smppgw-sim" ] || [ ! -x "$BUILD/daemon/smppgwd" ]; then
-  echo "smppgwd and smppgw-sim are not built yet; run 'tools/dev test' for what exists." >&2
+
+BUILD=${1:?usage: tools/demo.sh <build dir>}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+SIM=$BUILD/tools/sim/smppgw-sim
+DAEMON=$BUILD/daemon/smppgwd
+CONFIG=conf/dev.yaml
+ADMIN=http://127.0.0.1:8080
+SMSC_PORT=2775
+
+for exe in "$SIM" "$DAEMON"; do
+  if [ ! -x "$exe" ]; then
+    echo "demo: $exe is not built; run 'tools/dev build' first." >&2
+    exit 1
+  fi
+done
+
+# conf/dev.yaml keeps its state under ./var, relative to the repository root.
+cd "$ROOT"
+mkdir -p var
+CTL=var/sim.ctl
+EVENTS=var/sim.events
+SIM_LOG=var/sim.log
+if [ ! -p "$CTL" ]; then
+  rm -f "$CTL"
+  mkfifo "$CTL"
+fi
+: >"$EVENTS"
+
+SIM_PID=
+DAEMON_PID=
+TAIL_PID=
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping"
+  if [ -n "$DAEMON_PID" ] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+    kill -TERM "$DAEMON_PID" 2>/dev/null || true
+    wait "$DAEMON_PID" 2>/dev/null || true
+  fi
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then
+    kill -TERM "$SIM_PID" 2>/dev/null || true
+    wait "$SIM_PID" 2>/dev/null || true
+  fi
+  if [ -n "$TAIL_PID" ]; then
+    kill "$TAIL_PID" 2>/dev/null || true
+  fi
+}
+trap stop INT TERM EXIT
+
+# The sim's stdin is the FIFO opened read-write, so it never sees end-of-input when an
+# `echo ... > var/sim.ctl` closes its end.
+"$SIM" smsc --listen "127.0.0.1:$SMSC_PORT" --system-id demo --password demo \
+  --receipts --receipt-delay 1s --control stdin <>"$CTL" >"$EVENTS" 2>"$SIM_LOG" &
+SIM_PID=$!
+
+for _ in $(seq 50); do
+  grep -q '"event":"listening"' "$EVENTS" 2>/dev/null && break
+  if ! kill -0 "$SIM_PID" 2>/dev/null; then
+    echo "demo: smppgw-sim did not start:" >&2
+    cat "$SIM_LOG" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+tail -n +1 -F "$EVENTS" 2>/dev/null | sed -u 's/^/[carrier] /' &
+TAIL_PID=$!
+
+"$DAEMON" --config "$CONFIG" &
+DAEMON_PID=$!
+
+TOKEN_FILE=$ROOT/var/admin.token
+for _ in $(seq 100); do
+  [ -s "$TOKEN_FILE" ] && break
+  kill -0 "$DAEMON_PID" 2>/dev/null || break
+  sleep 0.1
+done
+if ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+  echo "demo: smppgwd exited; see its messages above." >&2
   exit 1
 fi
+
+cat <<EOF
+
+==================================================================================
+ smppgw demo is running
+   admin page and API : $ADMIN/
+   admin token file   : $TOKEN_FILE
+   demo carrier       : smppgw-sim smsc on 127.0.0.1:$SMSC_PORT (its events: var/sim.events)
+ send a test MO (a subscriber texts SPRING to short code 12345):
+   echo 'mo +14155550100 12345 SPRING' > var/sim.ctl
+ more carrier commands (receipt, drop, stats, ...): tools/sim/README.md
+ Ctrl-C stops both.
+==================================================================================
+
+EOF
+
+# Run until Ctrl-C or until one of the two exits.
+set +e
+wait -n "$SIM_PID" "$DAEMON_PID"
+echo "demo: a process exited" >&2
