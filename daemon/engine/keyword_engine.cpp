@@ -67,8 +67,9 @@ Reply KeywordEngine::reply(ReplyKind kind, const conf::CampaignConfig& campaign)
       text = &campaign.replies.help;
       break;
   }
-  const TextShape shape = shapes_.at(*text);
-  return Reply{kind, campaign.id, *text, shape.encoding, shape.segments};
+  const TextShape& shape = shapes_.at(*text);
+  return Reply{kind, campaign.id, shape.text.empty() ? *text : shape.text, shape.encoding,
+               shape.segments};
 }
 
 Decision KeywordEngine::decide(const MoMessage& mo, const SubscriberState& state) const {

@@ -36,9 +36,10 @@
 
 namespace smppgw::engine {
 
-// How an MT text will be sent (SPEC §3): the daemon passes protocol::analyze(); the engine
-// does not depend on the protocol layer.
+// How an MT text will be sent (SPEC §3): the daemon passes a function over
+// protocol::analyze(); the engine does not depend on the protocol layer.
 struct TextShape {
+  std::string text;  // as it will be sent: `:name:` emoji shortcodes expanded
   store::TextEncoding encoding = store::TextEncoding::gsm7;
   std::uint16_t segments = 1;
 };

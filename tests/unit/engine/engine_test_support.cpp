@@ -48,7 +48,7 @@ TextShape test_shaper(std::string_view text) {
   const std::size_t part = ascii ? 153 : 67;
   const std::size_t n = text.size();
   const auto segments = n <= single ? 1 : (n + part - 1) / part;
-  return {ascii ? store::TextEncoding::gsm7 : store::TextEncoding::ucs2,
+  return {std::string(text), ascii ? store::TextEncoding::gsm7 : store::TextEncoding::ucs2,
           static_cast<std::uint16_t>(segments)};
 }
 

@@ -463,6 +463,22 @@ TEST(KeywordEngineRules, RepliesCarryTheCampaignTextAndItsShape) {
   EXPECT_EQ(outbox_kind(help.replies.at(0).kind), store::OutboxKind::help);
 }
 
+TEST(KeywordEngineRules, RepliesAreSentAsTheShaperRendersThem) {
+  // The daemon's shaper expands :name: shortcodes; the outbox must hold the expanded text.
+  int calls = 0;
+  const KeywordEngine engine(test::test_config(), [&calls](std::string_view text) {
+    ++calls;
+    return TextShape{"[" + std::string(text) + "]", store::TextEncoding::ucs2, 2};
+  });
+  EXPECT_EQ(calls, 12);  // every reply text of the configuration, once
+  const Decision d = engine.decide({"+14155552671", "67890", "CLINIC", test::t(1), "a"}, {});
+  ASSERT_EQ(d.replies.size(), 1u);
+  EXPECT_EQ(d.replies[0].text, "[joined clinic]");
+  EXPECT_EQ(d.replies[0].encoding, store::TextEncoding::ucs2);
+  EXPECT_EQ(d.replies[0].segments, 2);
+  EXPECT_EQ(calls, 12);  // deciding shapes nothing
+}
+
 TEST(KeywordEngineRules, DecisionDependsOnlyOnItsInputs) {
   const auto engine = test::test_engine();
   const MoMessage mo{"+14155552671", "12345", "STOP", test::t(1), "a"};
