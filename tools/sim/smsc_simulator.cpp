@@ -339,7 +339,7 @@ class SmscSimulator {
                     {"mo_id", f.mo_id},
                     {"part", f.item ? f.item->part : 1}});
     }
-    if (f.rate_mo) check_rate_done();
+    if (f.rate_mo) check_run_done();
   }
 
   void on_event(Connection& conn, smpp::Unbound& e) {
@@ -365,7 +365,7 @@ class SmscSimulator {
                     std::make_move_iterator(requeue.end()));
     conn.socket->close_after_output();
     report_disconnected(conn);
-    check_rate_done();
+    check_run_done();
   }
 
   void on_event(Connection& conn, smpp::ProtocolError& e) {
@@ -447,9 +447,9 @@ class SmscSimulator {
         if (o_.control_stdin) remember_submit(message_id, std::move(record));
       }
     }
-    if (o_.exit_after_submits && submit_stats_.count >= *o_.exit_after_submits) {
+    if (o_.exit_after_submits) {
       conn.socket->flush();
-      quit();  // unbind first, so that the last answers reach the peer
+      check_run_done();
     }
   }
 
@@ -708,8 +708,13 @@ class SmscSimulator {
     });
   }
 
-  void check_rate_done() {
-    if (o_.exit_when_done && o_.mo_count > 0 && rate_answered_ >= o_.mo_count) quit();
+  // --exit-when-done and --exit-after-submits: the run ends when every condition given
+  // holds. quit() unbinds first, so that the last answers reach the peer.
+  void check_run_done() {
+    if (!o_.exit_when_done && !o_.exit_after_submits) return;
+    if (o_.exit_when_done && rate_answered_ < o_.mo_count) return;
+    if (o_.exit_after_submits && submit_stats_.count < *o_.exit_after_submits) return;
+    quit();
   }
 
   // ---- control ------------------------------------------------------------------------
