@@ -3,6 +3,7 @@
 // report exactly what was applied.
 #include "store/bulk.hpp"
 
+#include <algorithm>
 #include <future>
 
 namespace smppgw::store {
@@ -30,6 +31,63 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
 }
 
 }  // namespace
+
+// Packs "+<digits>" so that integer order is the order of the text (the order of LMDB
+// keys): the digits left-aligned to 15 places, then the digit count breaking ties ("+1"
+// before "+10"). 10^15 < 2^50, so the value fits in 54 bits.
+static std::optional<std::uint64_t> pack_sortable(std::string_view p) {
+  if (p.size() < 2 || p.size() > 16 || p[0] != '+') return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : p.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + std::uint64_t(c - '0');
+  }
+  const std::size_t digits = p.size() - 1;
+  for (std::size_t i = digits; i < 15; ++i) n *= 10;
+  return (n << 4) | digits;
+}
+
+static std::string unpack_sortable(std::uint64_t v) {
+  const std::size_t digits = v & 0xf;
+  std::uint64_t n = v >> 4;
+  char buf[16];
+  for (int i = 14; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  }
+  std::string out = "+";
+  out.append(buf, digits);
+  return out;
+}
+
+void SortedPhoneList::add(std::string_view phone) {
+  ++rows_;
+  if (auto v = pack_sortable(phone)) {
+    packed_.push_back(*v);
+  } else {
+    others_.emplace_back(phone);
+  }
+}
+
+std::uint64_t SortedPhoneList::finish() {
+  const std::uint64_t before = packed_.size() + others_.size();
+  std::sort(packed_.begin(), packed_.end());
+  packed_.erase(std::unique(packed_.begin(), packed_.end()), packed_.end());
+  std::sort(others_.begin(), others_.end());
+  others_.erase(std::unique(others_.begin(), others_.end()), others_.end());
+  return before - (packed_.size() + others_.size());
+}
+
+std::vector<std::string> SortedPhoneList::slice(std::size_t begin, std::size_t end) const {
+  std::vector<std::string> out;
+  end = std::min(end, size());
+  if (begin >= end) return out;
+  out.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    out.push_back(i < packed_.size() ? unpack_sortable(packed_[i]) : others_[i - packed_.size()]);
+  }
+  return out;
+}
 
 PhoneSet::PhoneSet() : slots_(1024, 0) {}
 

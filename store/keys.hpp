@@ -63,19 +63,6 @@ inline std::string with_id(std::string_view a, std::uint64_t v) {
   return k;
 }
 
-// The campaign → phones index of one state: state byte, campaign, NUL, phone. One table
-// serves "subscribed phones of a campaign" (broadcasts) and "opted-out rows" (exports).
-inline std::string by_campaign(std::uint8_t state, std::string_view campaign,
-                               std::string_view phone) {
-  std::string k;
-  k.reserve(campaign.size() + phone.size() + 2);
-  k.push_back(static_cast<char>(state));
-  k.append(campaign);
-  k.push_back('\0');
-  k.append(phone);
-  return k;
-}
-
 // The part of `key` after the first NUL (the second component of a pair key).
 inline std::string_view second(std::string_view key) {
   auto p = key.find('\0');

@@ -6,6 +6,7 @@
 
 #include <lmdb.h>
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -68,15 +69,27 @@ class Env {
 };
 
 // Owns an MDB_txn: aborted on destruction unless committed.
+//
+// With cache_cursors(), get/put/del go through one cursor per table, kept for the whole
+// transaction. LMDB first searches a positioned cursor's current leaf page, so operations on
+// nearby keys (a sorted bulk chunk, an MO's records of one phone) skip the descent from the
+// root; mdb_get/mdb_put would start from the root every time. LMDB keeps the cursors of a
+// write transaction valid across page splits. They are closed before commit and abort.
 class Txn {
  public:
   Txn() = default;
   ~Txn() { abort(); }
-  Txn(Txn&& o) noexcept : txn_(std::exchange(o.txn_, nullptr)) {}
+  Txn(Txn&& o) noexcept
+      : txn_(std::exchange(o.txn_, nullptr)), cache_(o.cache_), cursors_(o.cursors_) {
+    o.cursors_.fill(nullptr);
+  }
   Txn& operator=(Txn&& o) noexcept {
     if (this != &o) {
       abort();
       txn_ = std::exchange(o.txn_, nullptr);
+      cache_ = o.cache_;
+      cursors_ = o.cursors_;
+      o.cursors_.fill(nullptr);
     }
     return *this;
   }
@@ -92,13 +105,16 @@ class Txn {
 
   MDB_txn* get() const { return txn_; }
   explicit operator bool() const { return txn_ != nullptr; }
+  void cache_cursors(bool on) { cache_ = on; }
 
   int commit() {
+    close_cursors();
     int rc = mdb_txn_commit(txn_);  // frees the txn whatever rc is
     txn_ = nullptr;
     return rc;
   }
   void abort() noexcept {
+    close_cursors();
     if (txn_) mdb_txn_abort(std::exchange(txn_, nullptr));
   }
 
@@ -106,23 +122,47 @@ class Txn {
   // write), or MDB_NOTFOUND, or an error.
   int get(MDB_dbi dbi, std::string_view key, std::string_view& out) const {
     MDB_val k = val(key), v{};
-    int rc = mdb_get(txn_, dbi, &k, &v);
+    int rc;
+    if (MDB_cursor* c = cursor(dbi)) {
+      rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+    } else {
+      rc = mdb_get(txn_, dbi, &k, &v);
+    }
     if (rc == 0) out = view(v);
     return rc;
   }
   int put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags = 0) {
     MDB_val k = val(key), v = val(value);
+    if (MDB_cursor* c = cursor(dbi)) return mdb_cursor_put(c, &k, &v, flags);
     return mdb_put(txn_, dbi, &k, &v, flags);
   }
   // MDB_NOTFOUND if absent.
   int del(MDB_dbi dbi, std::string_view key) {
     MDB_val k = val(key);
+    if (MDB_cursor* c = cursor(dbi)) {
+      MDB_val v{};
+      int rc = mdb_cursor_get(c, &k, &v, MDB_SET);
+      return rc ? rc : mdb_cursor_del(c, 0);
+    }
     return mdb_del(txn_, dbi, &k, nullptr);
   }
 
  private:
   explicit Txn(MDB_txn* t) : txn_(t) {}
+  // The cached cursor of `dbi`, opened on first use; nullptr when caching is off.
+  MDB_cursor* cursor(MDB_dbi dbi) const {
+    if (!cache_ || dbi >= cursors_.size()) return nullptr;
+    if (!cursors_[dbi] && mdb_cursor_open(txn_, dbi, &cursors_[dbi]) != 0) return nullptr;
+    return cursors_[dbi];
+  }
+  void close_cursors() noexcept {
+    for (auto& c : cursors_) {
+      if (c) mdb_cursor_close(std::exchange(c, nullptr));
+    }
+  }
   MDB_txn* txn_ = nullptr;
+  bool cache_ = false;
+  mutable std::array<MDB_cursor*, 32> cursors_{};
 };
 
 // Owns an MDB_cursor of one transaction.
@@ -171,6 +211,12 @@ class Cursor {
     return rc;
   }
   int del() { return mdb_cursor_del(c_, 0); }
+  // Inserts through the cursor. Consecutive puts of sorted keys stay on the cursor's leaf
+  // page (LMDB searches from the current page first), avoiding a descent per key.
+  int put(std::string_view key, std::string_view value, unsigned flags = 0) {
+    MDB_val k = val(key), v = val(value);
+    return mdb_cursor_put(c_, &k, &v, flags);
+  }
 
  private:
   explicit Cursor(MDB_cursor* c) : c_(c) {}

@@ -152,16 +152,24 @@ Result<Chunk<std::string>> LmdbStore::subscribed_phones(std::string_view campaig
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const std::string pfx =
-      keys::by_campaign(static_cast<std::uint8_t>(SubscriptionState::subscribed), campaign, {});
+  const std::string pfx = keys::prefix(campaign);
   std::string from = pfx;
   if (cursor) {
     from.append(*cursor);
     from.push_back('\0');
   }
   Chunk<std::string> out;
+  bool bad = false;
   auto ec = scan_forward(r->txn, t_.subs_by_campaign, pfx, from,
-                         [&](std::string_view k, std::string_view) {
+                         [&](std::string_view k, std::string_view v) {
+                           SubscriptionState st;
+                           Timestamp since;
+                           ChangeSource src;
+                           if (!records::decode_index(v, st, since, src)) {
+                             bad = true;
+                             return false;
+                           }
+                           if (st != SubscriptionState::subscribed) return true;
                            if (out.rows.size() == limit) {
                              out.next = out.rows.back();
                              return false;
@@ -170,6 +178,7 @@ Result<Chunk<std::string>> LmdbStore::subscribed_phones(std::string_view campaig
                            return true;
                          });
   if (ec) return fail(ec);
+  if (bad) return fail(corrupted());
   return out;
 }
 
@@ -188,9 +197,7 @@ Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaig
   if (!r) return fail(r.error());
   Chunk<OptOutRow> out;
   bool bad = false;
-  const std::uint8_t out_state = static_cast<std::uint8_t>(SubscriptionState::opted_out);
-  const std::string pfx = campaign ? keys::by_campaign(out_state, *campaign, {})
-                                   : std::string(1, static_cast<char>(out_state));
+  const std::string pfx = campaign ? keys::prefix(*campaign) : std::string();
   const bool records_phase = !cursor || (*cursor)[0] == 'r';
   if (records_phase) {
     std::string from = pfx;
@@ -199,25 +206,27 @@ Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaig
       from.push_back('\0');
     }
     std::string last;
-    auto ec = scan_forward(
-        r->txn, t_.subs_by_campaign, pfx, from, [&](std::string_view k, std::string_view v) {
-          if (out.rows.size() == limit) {
-            out.next = "r" + last;
-            return false;
-          }
-          auto rest = k.substr(1);
-          auto nul = rest.find('\0');
-          OptOutRow row;
-          if (nul == std::string_view::npos || !records::decode_index(v, row.since, row.source)) {
-            bad = true;
-            return false;
-          }
-          row.campaign = rest.substr(0, nul);
-          row.phone = rest.substr(nul + 1);
-          out.rows.push_back(std::move(row));
-          last = k;
-          return true;
-        });
+    auto ec = scan_forward(r->txn, t_.subs_by_campaign, pfx, from,
+                           [&](std::string_view k, std::string_view v) {
+                             if (out.rows.size() == limit) {
+                               out.next = "r" + last;
+                               return false;
+                             }
+                             auto nul = k.find('\0');
+                             OptOutRow row;
+                             SubscriptionState st;
+                             if (nul == std::string_view::npos ||
+                                 !records::decode_index(v, st, row.since, row.source)) {
+                               bad = true;
+                               return false;
+                             }
+                             if (st != SubscriptionState::opted_out) return true;
+                             row.campaign = k.substr(0, nul);
+                             row.phone = k.substr(nul + 1);
+                             out.rows.push_back(std::move(row));
+                             last = k;
+                             return true;
+                           });
     if (ec) return fail(ec);
     if (bad) return fail(corrupted());
     if (out.next) return out;
@@ -528,6 +537,7 @@ void LmdbStore::release_writer() {
 Result<std::unique_ptr<detail::WriteGroup>> LmdbStore::begin_group() {
   Txn txn;
   if (int rc = Txn::begin(env_.get(), 0, txn)) return fail(lmdb_error(rc));
+  txn.cache_cursors(true);
   return std::unique_ptr<detail::WriteGroup>(std::make_unique<Group>(*this, std::move(txn)));
 }
 

@@ -1,7 +1,7 @@
 // The domain writes of the LMDB backend.
 //
 // Invariants every member keeps (the unit tests check them against the tables):
-// - subs and subs_by_campaign hold the same (phone, campaign, state) set;
+// - subs and subs_by_campaign hold the same (phone, campaign, state, since, source) set;
 // - counts[campaign] equals the number of subs records of each state (after finish());
 // - meta company_count equals the number of company records;
 // - every inbox/outbox/audit row has exactly its index entries, and outbox_pending holds
@@ -80,8 +80,23 @@ void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::in
   (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
 }
 
+std::error_code LmdbWriteTxn::flush_sorted(MDB_dbi dbi, std::vector<std::string>& keys) {
+  if (keys.empty()) return {};
+  std::sort(keys.begin(), keys.end());
+  Cursor c;
+  if (int rc = check(Cursor::open(txn_, dbi, c))) return lmdb_error(rc);
+  for (const auto& k : keys) {
+    if (int rc = check(c.put(k, {}))) return lmdb_error(rc);
+  }
+  keys.clear();
+  return {};
+}
+
 std::error_code LmdbWriteTxn::finish() {
   if (poison_) return poison_;
+  if (auto ec = flush_sorted(t_.inbox_by_phone, inbox_by_phone_)) return ec;
+  if (auto ec = flush_sorted(t_.outbox_by_phone, outbox_by_phone_)) return ec;
+  if (auto ec = flush_sorted(t_.audit_by_phone, audit_by_phone_)) return ec;
   for (const auto& [campaign, d] : count_delta_) {
     if (d.first == 0 && d.second == 0) continue;
     auto c = get_counts(txn_, t_, campaign);
@@ -153,7 +168,7 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
   const std::uint64_t id = ids_.audit + 1;
   records::encode(buf_, a);
   if (auto ec = put(t_.audit, keys::id(id), buf_, MDB_APPEND)) return ec;
-  if (auto ec = put(t_.audit_by_phone, keys::with_id(phone, id), {})) return ec;
+  audit_by_phone_.push_back(keys::with_id(phone, id));
   ids_.audit = id;
   return {};
 }
@@ -163,14 +178,7 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
                                            SubscriptionState state,
                                            std::optional<SubscriptionState> before,
                                            const ChangeContext& ctx) {
-  const auto st = static_cast<std::uint8_t>(state);
-  if (prev) {
-    if (auto ec = del(t_.subs_by_campaign,
-                      keys::by_campaign(static_cast<std::uint8_t>(prev->state), campaign, phone))) {
-      return ec;
-    }
-    count(campaign, prev->state, -1);
-  }
+  if (prev) count(campaign, prev->state, -1);
   Subscription s;
   s.state = state;
   s.since = ctx.at;
@@ -178,8 +186,8 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
   s.changed_by = ctx.ref;
   records::encode(buf_, s);
   if (auto ec = put(t_.subs, keys::pair(phone, campaign), buf_)) return ec;
-  records::encode_index(buf_, ctx.at, ctx.source);
-  if (auto ec = put(t_.subs_by_campaign, keys::by_campaign(st, campaign, phone), buf_)) return ec;
+  records::encode_index(buf_, state, ctx.at, ctx.source);
+  if (auto ec = put(t_.subs_by_campaign, keys::pair(campaign, phone), buf_)) return ec;
   count(campaign, state, +1);
   return append_audit(phone, campaign, before, state, ctx);
 }
@@ -318,7 +326,7 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
   const std::uint64_t id = ids_.inbox + 1;
   records::encode(buf_, m);
   if (auto ec = put(t_.inbox, keys::id(id), buf_, MDB_APPEND)) return fail(ec);
-  if (auto ec = put(t_.inbox_by_phone, keys::with_id(msg.from, id), {})) return fail(ec);
+  inbox_by_phone_.push_back(keys::with_id(msg.from, id));
   if (!msg.campaign.empty()) {
     if (auto ec = put(t_.inbox_by_campaign, keys::with_id(msg.campaign, id), {})) return fail(ec);
   }
@@ -354,7 +362,7 @@ Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) 
   records::encode(buf_, m);
   if (auto ec = put(t_.outbox, keys::id(m.id), buf_, MDB_APPEND)) return fail(ec);
   if (auto ec = put(t_.outbox_pending, keys::with_id(msg.from, m.id), {})) return fail(ec);
-  if (auto ec = put(t_.outbox_by_phone, keys::with_id(msg.to, m.id), {})) return fail(ec);
+  outbox_by_phone_.push_back(keys::with_id(msg.to, m.id));
   ids_.outbox = m.id;
   return m.id;
 }
@@ -503,8 +511,8 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
     phones.emplace_back(p);
   }
   // Sorted phones touch neighbouring B-tree pages one after the other: far fewer pages
-  // dirtied per chunk than in upload order.
-  std::sort(phones.begin(), phones.end());
+  // dirtied per chunk than in upload order, and the cached cursors rarely leave their page.
+  if (!std::is_sorted(phones.begin(), phones.end())) std::sort(phones.begin(), phones.end());
   OptOutBatchResult r;
   for (auto phone : phones) {
     bool changed;
@@ -548,25 +556,33 @@ Result<BroadcastChunkResult> LmdbWriteTxn::enqueue_broadcast_chunk(const Broadca
       out += it->second.second;
     r.suppressed = static_cast<std::uint64_t>(std::max<std::int64_t>(out, 0));
   }
-  const std::string pfx = keys::by_campaign(
-      static_cast<std::uint8_t>(SubscriptionState::subscribed), chunk.campaign, {});
+  const std::string pfx = keys::prefix(chunk.campaign);
   std::string from = pfx;
   if (!chunk.after.empty()) {
     from.append(chunk.after);
     from.push_back('\0');  // the smallest key after `after` itself
   }
   std::vector<std::string> phones;
-  bool more = false;
-  auto ec =
-      scan_forward(txn_, t_.subs_by_campaign, pfx, from, [&](std::string_view k, std::string_view) {
-        if (phones.size() == chunk.limit) {
-          more = true;
-          return false;
-        }
-        phones.emplace_back(k.substr(pfx.size()));
-        return true;
-      });
+  bool more = false, bad = false;
+  auto ec = scan_forward(txn_, t_.subs_by_campaign, pfx, from,
+                         [&](std::string_view k, std::string_view v) {
+                           SubscriptionState st;
+                           Timestamp since;
+                           ChangeSource src;
+                           if (!records::decode_index(v, st, since, src)) {
+                             bad = true;
+                             return false;
+                           }
+                           if (st != SubscriptionState::subscribed) return true;
+                           if (phones.size() == chunk.limit) {
+                             more = true;
+                             return false;
+                           }
+                           phones.emplace_back(k.substr(pfx.size()));
+                           return true;
+                         });
   if (ec) return fail(ec);
+  if (bad) return fail(corrupted());
   NewOutboxMessage m;
   m.at = chunk.at;
   m.from = chunk.short_code;

@@ -62,17 +62,21 @@ std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_
   return c;
 }
 
-void encode_index(std::string& out, Timestamp since, ChangeSource source) {
+void encode_index(std::string& out, SubscriptionState state, Timestamp since, ChangeSource source) {
   Encoder e(out);
+  e.u8(static_cast<std::uint8_t>(state));
   e.time(since);
   e.u8(static_cast<std::uint8_t>(source));
 }
 
-bool decode_index(std::string_view v, Timestamp& since, ChangeSource& source) {
+bool decode_index(std::string_view v, SubscriptionState& state, Timestamp& since,
+                  ChangeSource& source) {
   Decoder d(v);
+  auto st = d.u8();
   since = d.time();
   auto src = d.u8();
-  if (!d.done() || !valid_source(src)) return false;
+  if (!d.done() || !valid_state(st) || !valid_source(src)) return false;
+  state = static_cast<SubscriptionState>(st);
   source = static_cast<ChangeSource>(src);
   return true;
 }

@@ -98,9 +98,12 @@ std::optional<Subscription> decode_subscription(std::string_view phone, std::str
 void encode(std::string& out, const CompanyOptOut& c);
 std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_view v);
 
-// by_campaign index value: since, source (so exports need no second lookup)
-void encode_index(std::string& out, Timestamp since, ChangeSource source);
-bool decode_index(std::string_view v, Timestamp& since, ChangeSource& source);
+// subs_by_campaign index value: state, since, source. The state is in the value, not the
+// key, so a change of state rewrites one entry in place instead of moving it; exports and
+// broadcasts filter on it while scanning and need no second lookup.
+void encode_index(std::string& out, SubscriptionState state, Timestamp since, ChangeSource source);
+bool decode_index(std::string_view v, SubscriptionState& state, Timestamp& since,
+                  ChangeSource& source);
 
 // counts: campaign → subscribed, opted_out
 void encode_counts(std::string& out, std::uint64_t subscribed, std::uint64_t opted_out);

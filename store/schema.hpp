@@ -18,7 +18,7 @@ inline constexpr std::uint32_t kSchemaVersion = 1;
 struct Tables {
   MDB_dbi meta = 0;               // name → value (schema_version, company_count, ...)
   MDB_dbi subs = 0;               // phone\0campaign → Subscription
-  MDB_dbi subs_by_campaign = 0;   // state|campaign\0phone → since, source
+  MDB_dbi subs_by_campaign = 0;   // campaign\0phone → state, since, source
   MDB_dbi company = 0;            // phone → CompanyOptOut
   MDB_dbi counts = 0;             // campaign → subscribed, opted_out
   MDB_dbi last_stop = 0;          // phone\0short_code → LastStop

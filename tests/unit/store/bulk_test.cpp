@@ -121,3 +121,46 @@ TEST_F(BulkTest, BroadcastRequestHelperReportsTheChunk) {
 
 }  // namespace
 }  // namespace smppgw::store::test
+
+namespace smppgw::store::test {
+namespace {
+
+TEST(SortedPhoneList, SortsInKeyOrderAndCountsDuplicates) {
+  SortedPhoneList list;
+  const std::vector<std::string> rows{
+      "+14155550002",     "+1",         "+10", "+14155550001", "+9", "+14155550002",
+      "+999999999999999", "x-not-e164", "+1",  "x-not-e164"};
+  for (const auto& r : rows) list.add(r);
+  EXPECT_EQ(list.rows(), rows.size());
+  EXPECT_EQ(list.finish(), 3u);
+  ASSERT_EQ(list.size(), 7u);
+  auto all = list.slice(0, 100);
+  const std::vector<std::string> want{
+      "+1", "+10", "+14155550001", "+14155550002", "+9", "+999999999999999", "x-not-e164"};
+  EXPECT_EQ(all, want);
+  auto sorted_e164 = std::vector<std::string>(want.begin(), want.end() - 1);
+  EXPECT_TRUE(std::is_sorted(sorted_e164.begin(), sorted_e164.end()));  // text order
+  EXPECT_EQ(list.slice(2, 4), (std::vector<std::string>{"+14155550001", "+14155550002"}));
+  EXPECT_TRUE(list.slice(7, 9).empty());
+}
+
+TEST_F(BulkTest, SortedUploadInChunksGivesTheSameResultAsUploadOrder) {
+  SortedPhoneList list;
+  for (int i = 0; i < 5000; ++i) list.add("+1415" + std::to_string(5000000 + (i * 7919) % 4000));
+  const auto duplicates = list.finish();
+  EXPECT_EQ(duplicates, 1000u);
+  OptOutProgress progress;
+  std::uint64_t index = 0;
+  for (std::size_t at = 0; at < list.size(); at += 700) {
+    OptOutBatch chunk;
+    chunk.context = ChangeContext{t(1), ChangeSource::csv, "req", "csv upload"};
+    chunk.phones = list.slice(at, at + 700);
+    const auto n = chunk.phones.size();
+    EXPECT_TRUE(progress.add(index++, n, apply_opt_out_blocking(*writer, std::move(chunk))));
+  }
+  EXPECT_EQ(progress.opted_out, 4000u);
+  EXPECT_EQ(*store->company_opt_out_count(), 4000u);
+}
+
+}  // namespace
+}  // namespace smppgw::store::test

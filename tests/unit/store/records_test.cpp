@@ -30,9 +30,7 @@ TEST(Keys, CompositeKeysKeepPrefixesApart) {
   EXPECT_FALSE(keys::starts_with(keys::pair("+12", "a"), keys::prefix("+1")));
   EXPECT_EQ(keys::second(keys::pair("+1", "camp")), "camp");
   EXPECT_EQ(keys::trailing_id(keys::with_id("x", 42)), 42u);
-  EXPECT_EQ(keys::by_campaign(1, "a", "+1").substr(0, 3), std::string("\x01"
-                                                                      "a\0",
-                                                                      3));
+  EXPECT_EQ(keys::pair("a", "+1"), std::string("a\0+1", 4));
 }
 
 TEST(Keys, ValidComponent) {

@@ -110,9 +110,9 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
     auto [phone, campaign] = split(k);
     auto s = records::decode_subscription(phone, campaign, v);
     if (!s) return bad.push_back("undecodable subscription " + phone);
-    std::string idx = keys::by_campaign(static_cast<std::uint8_t>(s->state), campaign, phone);
+    std::string idx = keys::pair(campaign, phone);
     std::string iv;
-    records::encode_index(iv, s->since, s->source);
+    records::encode_index(iv, s->state, s->since, s->source);
     from_subs.insert(idx + "=" + iv);
     auto& c = counted[campaign];
     (s->state == SubscriptionState::subscribed ? c.first : c.second)++;
