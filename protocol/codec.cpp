@@ -116,7 +116,9 @@ class Reader {
       return fail(f.status, std::string(f.name) + " has no terminating NUL within the PDU");
     }
     const auto* q = static_cast<const std::uint8_t*>(nul);
-    s.assign(reinterpret_cast<const char*>(p_), static_cast<std::size_t>(q - p_));
+    // clear + append takes a shorter path than assign (_M_replace) into a fresh string.
+    s.clear();
+    s.append(reinterpret_cast<const char*>(p_), static_cast<std::size_t>(q - p_));
     p_ = q + 1;
   }
 
@@ -171,7 +173,8 @@ class Reader {
            std::uint32_t{p[3]};
   }
 
-  void missing(const char* name) {
+  // Out of line, so that u8()/u32() are small enough to be inlined into the field lists.
+  [[gnu::cold, gnu::noinline]] void missing(const char* name) {
     fail(status::inv_msg_len, std::string(name) + " is missing: the PDU ends before it");
   }
 
@@ -479,9 +482,6 @@ constexpr bool kBodyOptional =
 template <class T>
 constexpr bool kBodyOmittedOnError = kBodyOptional<T> && !std::is_same_v<T, DeliverSmResp>;
 
-template <class>
-constexpr bool kAlwaysFalse = false;
-
 template <class IO, class B>
 void submit_multi_destinations(IO& io, B& b) {
   if constexpr (IO::kReading) {
@@ -636,7 +636,7 @@ void fields(IO& io, B& b) {
     io.address(b.esme, kEsme65);
     io.tlvs(b.tlvs);
   } else {
-    static_assert(kAlwaysFalse<T>, "body without a wire layout");
+    static_assert(std::is_void_v<T>, "body without a wire layout");
   }
 }
 
@@ -827,7 +827,9 @@ const char* command_name(std::uint32_t command_id) {
 }
 
 tl::expected<Pdu, DecodeError> decode(std::span<const std::uint8_t> frame) {
-  tl::expected<Pdu, DecodeError> result;
+  // Built from a GenericNack body rather than default-constructed: value-initialising the
+  // expected would zero-fill the whole Pdu, and decode_body() replaces the body anyway.
+  tl::expected<Pdu, DecodeError> result{Pdu{status::ok, 0, GenericNack{}}};
   if (frame.size() < kHeaderLength) {
     result = tl::unexpected(DecodeError{
         false, 0, 0, status::inv_cmd_len,
