@@ -2,10 +2,20 @@
 # Included by daemon/CMakeLists.txt after engine/ and admin/ (when they exist).
 
 set(_smppgw_daemon_sources
+  admin_bridge.cpp
   backoff.cpp
+  daemon.cpp
+  dispatcher.cpp
+  link.cpp
   logging.cpp
+  mo_pipeline.cpp
   options.cpp
+  outbox_claims.cpp
+  outbox_wakeup.cpp
+  receipt_matcher.cpp
   service_notifier.cpp
+  settings.cpp
+  smpp_connection.cpp
   token_bucket.cpp
 )
 list(TRANSFORM _smppgw_daemon_sources PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)
@@ -26,4 +36,10 @@ if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/main.cpp)
   target_compile_definitions(smppgwd PRIVATE SMPPGW_VERSION="${PROJECT_VERSION}")
   smppgw_warnings(smppgwd)
   install(TARGETS smppgwd RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+
+# The admin page's files (embedded in the binary; also installed for reference and for a
+# reverse proxy that may serve them itself).
+if(DEFINED SMPPGW_ADMIN_WEB_ASSETS)
+  install(FILES ${SMPPGW_ADMIN_WEB_ASSETS} DESTINATION ${CMAKE_INSTALL_DATADIR}/smppgw/web)
 endif()

@@ -1,0 +1,352 @@
+#include "daemon/daemon.hpp"
+
+#include <csignal>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "conf/config_diff.hpp"
+#include "conf/load_config.hpp"
+#include "daemon/admin/admin_server.hpp"
+#include "daemon/admin_bridge.hpp"
+#include "daemon/asio.hpp"
+#include "daemon/link.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/service_notifier.hpp"
+#include "daemon/services.hpp"
+
+namespace smppgw::daemon {
+
+namespace {
+
+// After the grace period and the unbinds, anything still running is cut off: the process
+// must exit well within systemd's TimeoutStopSec (90 s by default).
+constexpr std::chrono::milliseconds kHardStopAfter = kShutdownGrace + std::chrono::seconds(3);
+
+store::Durability durability_of(conf::Durability d) {
+  return d == conf::Durability::nosync ? store::Durability::nosync : store::Durability::fsync;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  Impl(std::string path, conf::Config config)
+      : config_path(std::move(path)), settings(Settings::make(std::move(config))) {}
+
+  std::string config_path;
+  SettingsHolder settings;
+  ServiceNotifier notifier;
+  admin::MetricsRegistry metrics;
+  OutboxClaims claims;
+  OutboxWakeup wakeup;
+  std::atomic<bool> stopping{false};
+
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Writer> writer;
+  std::unique_ptr<Services> services;
+  std::unique_ptr<asio::io_context> io;
+  std::unique_ptr<AdminBridge> admin_bridge;
+  std::unique_ptr<admin::AdminServer> admin_server;
+
+  mutable std::mutex links_mutex;
+  std::map<std::string, std::shared_ptr<Link>> links;
+
+  std::unique_ptr<asio::signal_set> signals;
+  std::unique_ptr<asio::steady_timer> watchdog;
+  std::unique_ptr<asio::steady_timer> hard_stop;
+  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
+
+  bool open_store();
+  bool start_admin();
+  std::vector<admin::LinkHealth> link_health() const;
+  void start_link(const conf::LinkConfig& link);
+  void wait_signal();
+  void reload();
+  void stop();
+  void arm_watchdog(std::chrono::microseconds interval);
+};
+
+bool Daemon::Impl::open_store() {
+  const auto& config = *settings.get()->config;
+  store::StoreOptions options;
+  options.state_dir = config.state_dir;
+  options.map_size = config.store.map_size;
+  options.max_map_size = std::max<std::uint64_t>(options.max_map_size, config.store.map_size);
+  options.durability = durability_of(config.store.durability);
+  auto opened = store::open_store(options);
+  if (!opened) {
+    spdlog::critical("cannot open the store in {}: {}", config.state_dir, opened.error().message());
+    return false;
+  }
+  store = std::move(*opened);
+
+  store::WriterOptions writer_options;
+  auto& commit_seconds = metrics.histogram(admin::metric::kCommitSeconds,
+                                           "Store commit latency (one group, fsync included)");
+  writer_options.on_commit = [&commit_seconds](const store::WriterOptions::CommitInfo& info) {
+    commit_seconds.observe_seconds(std::chrono::duration<double>(info.duration).count());
+  };
+  auto started = store::Writer::start(*store, std::move(writer_options));
+  if (!started) {
+    spdlog::critical("cannot start the store writer: {}", started.error().message());
+    return false;
+  }
+  writer = std::move(*started);
+
+  // Restart recovery (DESIGN.md §5): long MTs that were partly acknowledged before the last
+  // stop are reset so they are sent again whole; queued records need nothing.
+  std::promise<std::error_code> recovered;
+  auto reset_count = std::make_shared<std::uint64_t>(0);
+  store::WriteRequest requeue;
+  requeue.apply = [reset_count](store::WriteTxn& txn) -> std::error_code {
+    auto r = txn.requeue_unacknowledged(store::to_timestamp(std::chrono::system_clock::now()));
+    if (!r) return r.error();
+    *reset_count = *r;
+    return {};
+  };
+  requeue.complete = [&recovered](std::error_code ec) { recovered.set_value(ec); };
+  auto future = recovered.get_future();
+  if (auto ec = writer->submit(std::move(requeue)); ec) {
+    spdlog::critical("cannot recover the outbox: {}", ec.message());
+    return false;
+  }
+  if (auto ec = future.get(); ec) {
+    spdlog::critical("cannot recover the outbox: {}", ec.message());
+    return false;
+  }
+  if (*reset_count > 0) {
+    spdlog::info("{} partly submitted messages will be sent again", *reset_count);
+  }
+  spdlog::info("store open in {} ({})", config.state_dir, conf::to_string(config.store.durability));
+  return true;
+}
+
+bool Daemon::Impl::start_admin() {
+  const auto& config = *settings.get()->config;
+  bool created = false;
+  auto token = admin::AdminToken::load_or_create(config.admin.token_file, &created);
+  if (!token) {
+    spdlog::critical("admin: {}", token.error());
+    return false;
+  }
+  if (created) spdlog::info("admin: a new token was written to {}", config.admin.token_file);
+  admin_bridge = std::make_unique<AdminBridge>(*services, [this] { return link_health(); });
+  auto server = admin::AdminServer::start(
+      *io, *admin_bridge, admin::AdminServerOptions::from(config.admin, std::move(*token)));
+  if (!server) {
+    spdlog::critical("admin: {}", server.error());
+    return false;
+  }
+  admin_server = std::move(*server);
+  spdlog::info("admin endpoint on {}:{}", config.admin.listen.host, admin_server->port());
+  return true;
+}
+
+std::vector<admin::LinkHealth> Daemon::Impl::link_health() const {
+  std::vector<admin::LinkHealth> out;
+  std::lock_guard lock(links_mutex);
+  for (const auto& [name, link] : links) {
+    const auto state = link->state();
+    out.push_back({name, to_string(state), state == LinkState::bound});
+  }
+  return out;
+}
+
+void Daemon::Impl::start_link(const conf::LinkConfig& link_config) {
+  auto link = std::make_shared<Link>(*io, *services, link_config);
+  {
+    std::lock_guard lock(links_mutex);
+    links[link_config.name] = link;
+  }
+  spdlog::info("link {}: {}:{} as '{}', {}, short codes {}", link_config.name, link_config.host,
+               link_config.port, link_config.system_id, conf::to_string(link_config.bind),
+               fmt::join(link_config.short_codes, ","));
+  link->start();
+}
+
+void Daemon::Impl::wait_signal() {
+  signals->async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      reload();
+      wait_signal();
+    } else {
+      spdlog::info("{} received: stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      stop();
+    }
+  });
+}
+
+void Daemon::Impl::reload() {
+  if (stopping) return;
+  notifier.reloading();
+  spdlog::info("SIGHUP: reloading {}", config_path);
+  auto loaded = conf::load_config(config_path);
+  if (!loaded) {
+    for (const auto& d : loaded.error().diagnostics) spdlog::error("{}", d.to_string());
+    spdlog::error("reload refused: the configuration in force stays unchanged");
+    notifier.ready();
+    return;
+  }
+  const auto before = settings.get();
+  const auto changes = conf::diff_links(*before->config, *loaded);
+  for (const auto& what : changes.restart_required) {
+    spdlog::warn("reload: {} changed; it takes effect at the next restart", what);
+  }
+  spdlog::set_level(parse_level(conf::to_string(loaded->log.level)));
+  auto next = Settings::make(std::move(*loaded));
+  settings.set(next);
+
+  auto take = [this](const std::string& name) {
+    std::lock_guard lock(links_mutex);
+    auto it = links.find(name);
+    if (it == links.end()) return std::shared_ptr<Link>{};
+    auto link = it->second;
+    links.erase(it);
+    return link;
+  };
+  for (const auto& name : changes.removed) {
+    if (auto link = take(name)) {
+      spdlog::info("reload: link {} removed; unbinding", name);
+      link->stop(kShutdownGrace, [] {});
+    }
+  }
+  for (const auto& name : changes.changed) {
+    const auto* link_config = next->config->find_link(name);
+    auto old = take(name);
+    if (!link_config) continue;
+    spdlog::info("reload: link {} changed; rebinding", name);
+    if (!old) {
+      start_link(*link_config);
+      continue;
+    }
+    // The new bind starts once the old one is gone: a carrier may allow one bind per account.
+    old->stop(kShutdownGrace, [this, config = *link_config] {
+      asio::post(*io, [this, config] {
+        if (!stopping) start_link(config);
+      });
+    });
+  }
+  for (const auto& name : changes.added) {
+    if (const auto* link_config = next->config->find_link(name)) {
+      spdlog::info("reload: link {} added", name);
+      start_link(*link_config);
+    }
+  }
+  if (changes.listener_changed) {
+    spdlog::warn("reload: smpp.listen changed; it takes effect at the next restart");
+  }
+  wakeup.notify_all();  // campaigns may have moved: dispatchers look at their queues again
+  spdlog::info("reload done: {} links unchanged, {} changed, {} added, {} removed",
+               changes.unchanged.size(), changes.changed.size(), changes.added.size(),
+               changes.removed.size());
+  notifier.ready();
+}
+
+void Daemon::Impl::stop() {
+  if (stopping.exchange(true)) return;
+  notifier.stopping();
+  if (admin_server) admin_server->stop();
+  std::vector<std::shared_ptr<Link>> to_stop;
+  {
+    std::lock_guard lock(links_mutex);
+    for (auto& [name, link] : links) to_stop.push_back(link);
+  }
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(to_stop.size());
+  auto finish = [this] {
+    asio::post(*io, [this] {
+      spdlog::info("every link is unbound");
+      io->stop();
+    });
+  };
+  hard_stop->expires_after(kHardStopAfter);
+  hard_stop->async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    spdlog::warn("links did not stop within {} ms; closing anyway", kHardStopAfter.count());
+    io->stop();
+  });
+  if (to_stop.empty()) {
+    finish();
+    return;
+  }
+  for (auto& link : to_stop) {
+    link->stop(kShutdownGrace, [remaining, finish] {
+      if (remaining->fetch_sub(1) == 1) finish();
+    });
+  }
+}
+
+void Daemon::Impl::arm_watchdog(std::chrono::microseconds interval) {
+  // Pinged from the event loop itself: if the loop stalls, the pings stop and systemd
+  // restarts the process (WatchdogSec).
+  watchdog->expires_after(interval);
+  watchdog->async_wait([this, interval](boost::system::error_code ec) {
+    if (ec) return;
+    notifier.watchdog();
+    arm_watchdog(interval);
+  });
+}
+
+Daemon::Daemon(std::string config_path, conf::Config config)
+    : impl_(std::make_unique<Impl>(std::move(config_path), std::move(config))) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+  Impl& d = *impl_;
+  const auto settings = d.settings.get();
+  if (!d.open_store()) return 1;
+  d.services = std::make_unique<Services>(
+      Services{*d.store, *d.writer, d.settings, d.claims, d.wakeup, d.metrics, d.stopping});
+
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  d.io = std::make_unique<asio::io_context>(static_cast<int>(threads));
+  d.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
+      d.io->get_executor());
+  d.signals = std::make_unique<asio::signal_set>(*d.io, SIGHUP, SIGTERM, SIGINT);
+  d.watchdog = std::make_unique<asio::steady_timer>(*d.io);
+  d.hard_stop = std::make_unique<asio::steady_timer>(*d.io);
+
+  if (!d.start_admin()) {
+    d.writer->shutdown();
+    return 1;
+  }
+  for (const auto& link : settings->config->smpp.links) d.start_link(link);
+  d.wait_signal();
+  if (auto interval = ServiceNotifier::watchdog_interval()) d.arm_watchdog(*interval);
+  d.notifier.ready();
+  spdlog::info("smppgwd {} running: {} links, {} event-loop threads", SMPPGW_VERSION,
+               settings->config->smpp.links.size(), threads);
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&d] { d.io->run(); });
+  d.io->run();
+  for (auto& t : pool) t.join();
+
+  // The event loop is stopped: finish the store's work, then close it. Completions still
+  // post to the (stopped, still existing) io_context, which discards them with it.
+  d.admin_server.reset();
+  d.writer->shutdown();
+  {
+    std::lock_guard lock(d.links_mutex);
+    d.links.clear();
+  }
+  d.signals.reset();
+  d.watchdog.reset();
+  d.hard_stop.reset();
+  d.work.reset();
+  d.io.reset();
+  d.writer.reset();
+  d.services.reset();
+  d.store.reset();
+  spdlog::info("smppgwd stopped");
+  return 0;
+}
+
+}  // namespace smppgw::daemon

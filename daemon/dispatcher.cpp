@@ -1,0 +1,413 @@
+#include "daemon/dispatcher.hpp"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/engine/suppression.hpp"
+#include "protocol/delivery_receipt.hpp"
+#include "protocol/text_analysis.hpp"
+
+namespace smppgw::daemon {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+store::Timestamp now_ts() {
+  return store::to_timestamp(std::chrono::system_clock::now());
+}
+
+bool is_throttling(std::uint32_t status) {
+  return status == smpp::status::throttled || status == smpp::status::msg_q_ful;
+}
+
+std::string status_text(std::uint32_t status) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "submit_sm_resp command_status 0x%08X", status);
+  return buf;
+}
+
+// SMPP addresses in international format carry no '+' (TON 1 says it already).
+std::string wire_address(const std::string& e164, std::uint8_t ton) {
+  if (ton == 1 && !e164.empty() && e164.front() == '+') return e164.substr(1);
+  return e164;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(Services& services, conf::LinkConfig link, Strand strand)
+    : services_(services),
+      link_(std::move(link)),
+      strand_(strand),
+      bucket_(link_.max_tps, SteadyClock::now()),
+      retry_timer_(strand_),
+      poll_timer_(strand_),
+      window_gauge_(services.metrics.gauge(admin::metric::kWindowInUse,
+                                           "Requests outstanding on the link's window",
+                                           {{"link", link_.name}})) {}
+
+Dispatcher::~Dispatcher() {
+  if (wake_token_ != 0) services_.wakeup.unsubscribe(wake_token_);
+}
+
+void Dispatcher::start() {
+  std::weak_ptr<Dispatcher> weak = weak_from_this();
+  wake_token_ = services_.wakeup.subscribe(link_.short_codes, [weak] {
+    if (auto self = weak.lock()) self->wake();
+  });
+  asio::co_spawn(strand_, poll_loop(), asio::detached);
+}
+
+void Dispatcher::wake() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->exhausted_ = false;
+    self->pump();
+  });
+}
+
+void Dispatcher::stop() {
+  stopped_ = true;
+  retry_timer_.cancel();
+  poll_timer_.cancel();
+  if (wake_token_ != 0) services_.wakeup.unsubscribe(wake_token_);
+  wake_token_ = 0;
+}
+
+void Dispatcher::attach(std::shared_ptr<SmppConnection> connection) {
+  connection_ = std::move(connection);
+  exhausted_ = false;
+  pump();
+}
+
+void Dispatcher::detach(const std::vector<smpp::OutstandingRequest>& outstanding) {
+  for (const auto& request : outstanding) {
+    if (request.request != smpp::CommandId::submit_sm) continue;
+    auto it = jobs_.find(tag_outbox_id(request.user_tag));
+    if (it == jobs_.end()) continue;
+    Job& job = it->second;
+    if (job.awaiting > 0) --job.awaiting;
+    if (awaiting_ > 0) --awaiting_;
+    if (!job.finished) job.to_send.push_back(tag_part(request.user_tag));
+    // The fate of the submit is unknown (SPEC §5: re-queued, not dropped); count the attempt.
+    const auto id = job.record.id;
+    ++job.writes;
+    submit_write(
+        id, [id](store::WriteTxn& txn) { return txn.count_attempt(id, now_ts()); },
+        [](std::error_code) {});
+  }
+  connection_.reset();
+  ready_.clear();
+  // Release every record so that another link serving the same short code can take it
+  // while this one reconnects; what this link still writes about a record finishes first.
+  std::vector<std::uint64_t> ids;
+  for (auto& [id, job] : jobs_) ids.push_back(id);
+  for (auto id : ids) {
+    Job& job = jobs_.at(id);
+    job.abandoned = true;
+    settle(id);
+  }
+  cursor_.clear();
+  exhausted_ = false;
+  window_gauge_.set(0);
+}
+
+void Dispatcher::pump() {
+  if (stopped_ || !connection_ || connection_->closed() || !connection_->session().is_bound()) {
+    return;
+  }
+  send_ready(SteadyClock::now());
+  connection_->pump();
+  window_gauge_.set(static_cast<std::int64_t>(connection_->session().in_flight()));
+}
+
+void Dispatcher::send_ready(SteadyClock::time_point now) {
+  if (now < paused_until_) {
+    arm_retry(paused_until_);
+    return;
+  }
+  auto& session = connection_->session();
+  while (session.window_free() > 0) {
+    if (ready_.empty()) {
+      if (exhausted_) return;
+      refill();
+      if (ready_.empty()) {
+        exhausted_ = true;
+        return;
+      }
+    }
+    auto it = jobs_.find(ready_.front());
+    if (it == jobs_.end() || it->second.finished || it->second.to_send.empty()) {
+      ready_.pop_front();
+      continue;
+    }
+    Job& job = it->second;
+    if (!bucket_.try_take(now)) {
+      arm_retry(bucket_.ready_at(now));
+      return;
+    }
+    const std::uint16_t part = job.to_send.front();
+    smpp::SubmitSm submit;
+    submit.source = {link_.source_ton, link_.source_npi, job.record.from};
+    submit.destination = {link_.dest_ton, link_.dest_npi,
+                          wire_address(job.record.to, link_.dest_ton)};
+    submit.esm_class = job.message.esm_class_flags;
+    submit.data_coding = job.message.data_coding;
+    submit.registered_delivery = link_.registered_delivery;
+    submit.short_message = job.message.parts[part];
+    auto sent =
+        session.send_request(smpp::Body{std::move(submit)}, now, submit_tag(job.record.id, part));
+    if (!sent) {
+      if (sent.error() == smpp::SendError::window_full) return;
+      if (sent.error() == smpp::SendError::closed || sent.error() == smpp::SendError::not_allowed) {
+        return;  // the connection is going away; detach() re-queues
+      }
+      spdlog::warn("link {}: outbox {} part {} cannot be encoded ({}); failing it", link_.name,
+                   job.record.id, part + 1, smpp::to_string(sent.error()));
+      finish(job, store::OutboxStatus::failed, "the message cannot be encoded as submit_sm");
+      continue;
+    }
+    job.to_send.pop_front();
+    ++job.awaiting;
+    ++awaiting_;
+    if (job.to_send.empty()) ready_.pop_front();
+  }
+}
+
+void Dispatcher::refill() {
+  for (const auto& short_code : link_.short_codes) {
+    auto& cursor = cursor_[short_code];
+    auto records = services_.store.pending_outbox(short_code, cursor, kFetchBatch);
+    if (!records) {
+      spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
+                    records.error().message());
+      arm_retry(SteadyClock::now() + kPollInterval);
+      continue;
+    }
+    for (auto& record : *records) {
+      cursor = std::max(cursor, record.id);
+      if (jobs_.contains(record.id)) continue;
+      if (!services_.claims.try_claim(record.id)) continue;  // another link sends it
+      prepare(std::move(record));
+    }
+  }
+}
+
+void Dispatcher::prepare(store::OutboxMessage record) {
+  const auto id = record.id;
+  Job& job = jobs_[id];
+  job.record = std::move(record);
+
+  if (!engine::exempt_from_suppression(job.record.kind)) {
+    auto state = services_.store.state(job.record.to, job.record.campaign);
+    if (!state) {
+      // Without the subscriber's state nothing may be sent (suppression first); try later.
+      spdlog::error("link {}: suppression check for outbox {} failed: {}", link_.name, id,
+                    state.error().message());
+      job.abandoned = true;
+      settle(id);
+      return;
+    }
+    if (engine::suppressed(job.record.kind, *state)) {
+      finish(job, store::OutboxStatus::suppressed,
+             "the subscriber opted out of the campaign while the message was queued");
+      return;
+    }
+  }
+
+  auto analysis = smpp::analyze(job.record.text);
+  if (!analysis) {
+    finish(job, store::OutboxStatus::failed, "the text is not valid UTF-8");
+    return;
+  }
+  // One concatenation reference per record, derived from its id so that a record resumed
+  // after a restart or on another link numbers its remaining parts the same way.
+  auto message = smpp::segment(*analysis, static_cast<std::uint8_t>(id & 0xFFu));
+  if (!message) {
+    finish(job, store::OutboxStatus::failed, "the text needs more than 255 parts");
+    return;
+  }
+  if (message->parts.size() != job.record.parts.size()) {
+    finish(job, store::OutboxStatus::failed,
+           "the text now needs " + std::to_string(message->parts.size()) + " parts, not " +
+               std::to_string(job.record.parts.size()));
+    return;
+  }
+  job.message = std::move(*message);
+  for (std::uint16_t i = 0; i < job.record.parts.size(); ++i) {
+    if (job.record.parts[i].status == store::PartStatus::pending) job.to_send.push_back(i);
+  }
+  if (job.to_send.empty()) {  // every part has its id already; the store will move it on
+    job.abandoned = true;
+    settle(id);
+    return;
+  }
+  ready_.push_back(id);
+}
+
+bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
+  if (response.request != smpp::CommandId::submit_sm) return false;
+  const auto id = tag_outbox_id(response.user_tag);
+  const auto part = tag_part(response.user_tag);
+  if (awaiting_ > 0) --awaiting_;
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return true;
+  Job& job = it->second;
+  if (job.awaiting > 0) --job.awaiting;
+  const auto status = response.pdu.command_status;
+
+  if (status == smpp::status::ok) {
+    throttle_pause_ = kThrottlePause;
+    std::string carrier_id;
+    if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
+      carrier_id = smpp::canonical_message_id(resp->message_id);
+    }
+    if (carrier_id.empty()) {
+      // An SMSC that acknowledges without an id cannot send a matching receipt; the part
+      // is still submitted. Keep it distinct per part so the record can complete.
+      carrier_id = "none:" + std::to_string(id) + ":" + std::to_string(part);
+    }
+    count("submitted");
+    ++job.writes;
+    const std::string link = link_.name;
+    submit_write(
+        id,
+        [id, part, link, carrier_id](store::WriteTxn& txn) -> std::error_code {
+          auto r = txn.record_part_submitted(id, part, link, carrier_id, now_ts());
+          if (!r && r.error() != store::StoreErrc::invalid_argument &&
+              r.error() != store::StoreErrc::not_found) {
+            return r.error();
+          }
+          return {};  // a record ended meanwhile (failed, suppressed) stays as it is
+        },
+        [self = shared_from_this()](std::error_code) {
+          if (self->on_recorded) self->on_recorded();
+        });
+  } else if (is_throttling(status) && !job.finished) {
+    // Pause the whole link, not just this message: the parts of a long message stay in
+    // order (smpp-notes §11.5). The same part goes out again first.
+    job.to_send.push_front(part);
+    if (ready_.empty() || ready_.front() != id) ready_.push_front(id);
+    paused_until_ = SteadyClock::now() + throttle_pause_;
+    spdlog::warn("link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name,
+                 status, throttle_pause_.count());
+    throttle_pause_ = std::min(throttle_pause_ * 2, kMaxThrottlePause);
+    count("throttled");
+    ++job.writes;
+    submit_write(
+        id, [id](store::WriteTxn& txn) { return txn.count_attempt(id, now_ts()); },
+        [](std::error_code) {});
+  } else if (!job.finished) {
+    spdlog::warn("link {}: outbox {} part {} refused: {}", link_.name, id, part + 1,
+                 status_text(status));
+    finish(job, store::OutboxStatus::failed, status_text(status));
+  }
+  settle(id);
+  pump();
+  return true;
+}
+
+void Dispatcher::finish(Job& job, store::OutboxStatus status, std::string error) {
+  job.finished = true;
+  job.to_send.clear();
+  const auto id = job.record.id;
+  count(store::to_string(status));
+  ++job.writes;
+  submit_write(
+      id,
+      [id, status, error](store::WriteTxn& txn) -> std::error_code {
+        auto r = txn.finish_outbox(id, status, error, now_ts());
+        return r ? std::error_code{} : r.error();
+      },
+      [](std::error_code) {});
+  settle(id);
+}
+
+// Forgets a record once nothing about it is pending here: its parts are all answered and
+// its writes completed (or it was released after a drop). The claim goes with it.
+void Dispatcher::settle(std::uint64_t outbox_id) {
+  auto it = jobs_.find(outbox_id);
+  if (it == jobs_.end()) return;
+  Job& job = it->second;
+  const bool done = job.finished || job.abandoned || job.to_send.empty();
+  if (!done || job.awaiting > 0 || job.writes > 0) return;
+  jobs_.erase(it);
+  services_.claims.release(outbox_id);
+}
+
+void Dispatcher::submit_write(std::uint64_t outbox_id,
+                              std::function<std::error_code(store::WriteTxn&)> apply,
+                              std::function<void(std::error_code)> done) {
+  ++writes_;
+  auto complete = [self = shared_from_this(), outbox_id,
+                   done = std::move(done)](std::error_code ec) mutable {
+    asio::post(self->strand_, [self, outbox_id, ec, done = std::move(done)] {
+      --self->writes_;
+      if (ec) {
+        spdlog::error("link {}: store write for outbox {} failed: {}", self->link_.name, outbox_id,
+                      ec.message());
+      }
+      if (auto it = self->jobs_.find(outbox_id); it != self->jobs_.end()) {
+        if (it->second.writes > 0) --it->second.writes;
+        if (ec) it->second.abandoned = true;  // the record stays queued: sent again later
+      }
+      if (done) done(ec);
+      self->settle(outbox_id);
+      self->pump();
+    });
+  };
+  store::WriteRequest request{std::move(apply), std::move(complete)};
+  // The MT path may wait for room: it only delays MT, it never loses anything (the record
+  // is still queued in the store). submit() would block the event loop, so retry on space.
+  if (auto ec = services_.writer.try_submit(std::move(request)); ec) {
+    if (ec == store::StoreErrc::queue_full) {
+      auto pending = std::make_shared<store::WriteRequest>(std::move(request));
+      services_.writer.notify_when_space([self = shared_from_this(), pending] {
+        asio::post(self->strand_, [self, pending] {
+          if (auto ec2 = self->services_.writer.try_submit(std::move(*pending)); ec2) {
+            pending->complete(ec2);
+          }
+        });
+      });
+      return;
+    }
+    request.complete(ec);
+  }
+}
+
+void Dispatcher::arm_retry(SteadyClock::time_point at) {
+  if (at >= retry_at_) return;
+  retry_at_ = at;
+  retry_timer_.expires_at(at);
+  retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec) return;
+    self->retry_at_ = SteadyClock::time_point::max();
+    self->pump();
+  });
+}
+
+asio::awaitable<void> Dispatcher::poll_loop() {
+  auto self = shared_from_this();
+  while (!stopped_) {
+    poll_timer_.expires_after(kPollInterval);
+    boost::system::error_code ec;
+    co_await poll_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopped_) break;
+    cursor_.clear();  // re-read from the start: picks up records released elsewhere
+    exhausted_ = false;
+    pump();
+  }
+}
+
+void Dispatcher::count(std::string_view status) {
+  auto it = counters_.find(status);
+  if (it == counters_.end()) {
+    auto& counter =
+        services_.metrics.counter(admin::metric::kMtTotal, "MT submit outcomes by link and status",
+                                  {{"link", link_.name}, {"status", std::string(status)}});
+    it = counters_.emplace(std::string(status), &counter).first;
+  }
+  it->second->add();
+}
+
+}  // namespace smppgw::daemon

@@ -1,0 +1,128 @@
+// The MT dispatcher of one carrier link (SPEC §5, DESIGN.md §5): takes queued outbox records
+// of the link's short codes in id order, checks suppression again (an opt-out that landed
+// while the record waited ends it as `suppressed`), encodes and splits it into UDH parts,
+// and submits the parts within the session's window and the link's `max_tps` budget.
+// submit_sm_resp OK records the part's carrier id (the record becomes `submitted` when all
+// parts have one); ESME_RTHROTTLED / ESME_RMSGQFUL pause the link and retry the same part;
+// other statuses fail the record with the status; a submit whose response never came (the
+// connection died) is sent again. Runs on the link's strand.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "conf/config.hpp"
+#include "daemon/asio.hpp"
+#include "daemon/services.hpp"
+#include "daemon/smpp_connection.hpp"
+#include "daemon/token_bucket.hpp"
+#include "protocol/segmenter.hpp"
+#include "store/types.hpp"
+
+namespace smppgw::daemon {
+
+// How a submit_sm is found again from its response: the outbox id and the part index.
+// 8 bits of part index suffice: a long message has at most 255 parts (the 8-bit UDH).
+constexpr std::uint64_t submit_tag(std::uint64_t outbox_id, std::uint16_t part) {
+  return (outbox_id << 8) | (part & 0xFFu);
+}
+constexpr std::uint64_t tag_outbox_id(std::uint64_t tag) {
+  return tag >> 8;
+}
+constexpr std::uint16_t tag_part(std::uint64_t tag) {
+  return static_cast<std::uint16_t>(tag & 0xFFu);
+}
+
+class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
+ public:
+  // Records read from the pending queue per store read (bounds one read transaction).
+  static constexpr std::size_t kFetchBatch = 256;
+  // The queue is re-read from its start this often even without a wake-up: records released
+  // by another link that lost its connection are picked up here.
+  static constexpr std::chrono::milliseconds kPollInterval{1000};
+  // First pause after ESME_RTHROTTLED / ESME_RMSGQFUL; doubles while the carrier keeps
+  // refusing, up to kMaxThrottlePause (smpp-notes §11.5).
+  static constexpr std::chrono::milliseconds kThrottlePause{200};
+  static constexpr std::chrono::milliseconds kMaxThrottlePause{10'000};
+
+  Dispatcher(Services& services, conf::LinkConfig link, Strand strand);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Subscribes to wake-ups and starts the poll timer.
+  void start();
+  // The transmitting connection is bound (transceiver or transmitter).
+  void attach(std::shared_ptr<SmppConnection> connection);
+  // That connection closed; `outstanding` are its requests without response (their parts
+  // are sent again).
+  void detach(const std::vector<smpp::OutstandingRequest>& outstanding);
+  // A submit_sm_resp (or generic_nack to a submit_sm). False when it is not one of ours.
+  bool on_response(const smpp::ResponseReceived& response);
+  // New records may be queued (called on the strand).
+  void pump();
+  // Posts pump() to the strand: safe from any thread.
+  void wake();
+  // Shutdown: no new submit_sm; responses to those in flight are still recorded.
+  void stop();
+
+  // Submits sent and not answered yet.
+  [[nodiscard]] std::size_t awaiting_response() const { return awaiting_; }
+  // Store writes of this dispatcher not completed yet.
+  [[nodiscard]] std::size_t writes_pending() const { return writes_; }
+
+  // Called on the strand after a carrier message id was recorded: receipts that arrived
+  // before their submit_sm_resp can be matched now.
+  std::function<void()> on_recorded;
+
+ private:
+  struct Job {
+    store::OutboxMessage record;
+    smpp::SegmentedMessage message;
+    std::deque<std::uint16_t> to_send;  // part indices still to submit, in order
+    unsigned awaiting = 0;              // parts submitted, response not yet received
+    unsigned writes = 0;                // store writes about this record not completed
+    bool finished = false;              // failed/suppressed: nothing more is sent
+    bool abandoned = false;             // released after a drop; forget when writes end
+  };
+
+  void refill();
+  void prepare(store::OutboxMessage record);
+  void send_ready(std::chrono::steady_clock::time_point now);
+  void finish(Job& job, store::OutboxStatus status, std::string error);
+  void settle(std::uint64_t outbox_id);
+  void submit_write(std::uint64_t outbox_id, std::function<std::error_code(store::WriteTxn&)> apply,
+                    std::function<void(std::error_code)> done);
+  void arm_retry(std::chrono::steady_clock::time_point at);
+  asio::awaitable<void> poll_loop();
+  void count(std::string_view status);
+
+  Services& services_;
+  conf::LinkConfig link_;
+  Strand strand_;
+  TokenBucket bucket_;
+  std::shared_ptr<SmppConnection> connection_;
+  std::map<std::uint64_t, Job> jobs_;
+  std::deque<std::uint64_t> ready_;              // jobs with parts to send, in dispatch order
+  std::map<std::string, std::uint64_t> cursor_;  // short code → last id read
+  bool exhausted_ = false;  // the last refill found nothing new: wait for a wake-up
+  bool stopped_ = false;
+  std::chrono::steady_clock::time_point paused_until_{};
+  std::chrono::milliseconds throttle_pause_ = kThrottlePause;
+  asio::steady_timer retry_timer_;
+  std::chrono::steady_clock::time_point retry_at_ = std::chrono::steady_clock::time_point::max();
+  asio::steady_timer poll_timer_;
+  std::uint64_t wake_token_ = 0;
+  std::size_t awaiting_ = 0;
+  std::size_t writes_ = 0;
+  admin::Gauge& window_gauge_;
+  std::map<std::string, admin::Counter*, std::less<>> counters_;  // by status, strand-only
+};
+
+}  // namespace smppgw::daemon

@@ -1,0 +1,327 @@
+#include "daemon/mo_pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/message_text.hpp"
+
+namespace smppgw::daemon {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+// The reassembly timer looks at least this often (it also re-arms on new parts).
+constexpr std::chrono::milliseconds kExpiryTick{1000};
+
+smpp::Dcs0Charset dcs0_of(conf::Dcs0Charset c) {
+  return c == conf::Dcs0Charset::latin1 ? smpp::Dcs0Charset::latin1
+                                        : smpp::Dcs0Charset::gsm7_unpacked;
+}
+
+// The fields of deliver_sm and data_sm the MO path reads.
+struct MoFields {
+  smpp::Address source;
+  smpp::Address destination;
+  std::uint8_t esm_class = 0;
+  std::uint8_t data_coding = 0;
+  std::span<const std::uint8_t> user_data;
+  const smpp::Tlvs* tlvs = nullptr;
+};
+
+std::optional<MoFields> fields_of(const smpp::Body& body) {
+  MoFields f;
+  if (const auto* d = std::get_if<smpp::DeliverSm>(&body)) {
+    f.source = d->source;
+    f.destination = d->destination;
+    f.esm_class = d->esm_class;
+    f.data_coding = d->data_coding;
+    // smpp-notes §9c: with message_payload, sm_length is 0 and the text is in the TLV.
+    if (d->short_message.empty() && d->tlvs.message_payload) {
+      f.user_data = *d->tlvs.message_payload;
+    } else {
+      f.user_data = d->short_message;
+    }
+    f.tlvs = &d->tlvs;
+    return f;
+  }
+  if (const auto* d = std::get_if<smpp::DataSm>(&body)) {
+    f.source = d->source;
+    f.destination = d->destination;
+    f.esm_class = d->esm_class;
+    f.data_coding = d->data_coding;
+    if (d->tlvs.message_payload) f.user_data = *d->tlvs.message_payload;
+    f.tlvs = &d->tlvs;
+    return f;
+  }
+  return std::nullopt;
+}
+
+std::optional<smpp::ConcatInfo> sar_of(const smpp::Tlvs& tlvs) {
+  if (!tlvs.sar_msg_ref_num || !tlvs.sar_total_segments || !tlvs.sar_segment_seqnum) {
+    return std::nullopt;
+  }
+  return smpp::ConcatInfo{*tlvs.sar_msg_ref_num, *tlvs.sar_total_segments,
+                          *tlvs.sar_segment_seqnum};
+}
+
+// A sender written in international format without '+' (TON 1) gets it, so that
+// libphonenumber does not read it as a national number of the default region.
+std::string sender_text(const std::string& addr, std::uint8_t ton) {
+  if (ton == 1 && !addr.empty() && addr.front() != '+') return "+" + addr;
+  return addr;
+}
+
+std::string hex_of(std::span<const std::uint8_t> octets) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  for (auto b : octets) {
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 0xF]);
+  }
+  return out;
+}
+
+}  // namespace
+
+MoPipeline::MoPipeline(Services& services, conf::LinkConfig link, Strand strand,
+                       std::shared_ptr<ReceiptMatcher> receipts)
+    : services_(services),
+      link_(std::move(link)),
+      strand_(strand),
+      receipts_(std::move(receipts)),
+      reassembler_([&] {
+        smpp::Reassembler::Options options;
+        options.timeout = services.settings.get()->config->messages.reassembly_timeout;
+        return options;
+      }()),
+      expiry_timer_(strand_) {}
+
+void MoPipeline::start() {
+  asio::co_spawn(strand_, expiry_loop(), asio::detached);
+}
+
+void MoPipeline::stop() {
+  stopped_ = true;
+  expiry_timer_.cancel();
+}
+
+void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
+                            const smpp::RequestReceived& request) {
+  const auto command = smpp::command_id_of(request.pdu.body);
+  const auto sequence = request.pdu.sequence_number;
+  auto fields = fields_of(request.pdu.body);
+  if (!fields) return;
+  Ack ack{connection, sequence, command, fields->source.ton};
+
+  if (is_receipt(fields->esm_class, *fields->tlvs)) {
+    auto receipt = read_receipt(*fields->tlvs, fields->user_data);
+    if (!receipt) {
+      // smpp-notes §11.3: a receipt we cannot match is logged and acknowledged.
+      spdlog::warn("link {}: receipt without a message id ignored", link_.name);
+      answer({ack}, smpp::status::ok);
+      return;
+    }
+    receipts_->on_receipt(connection, sequence, command, std::move(*receipt));
+    return;
+  }
+  if (stopped_ || services_.stopping.load(std::memory_order_relaxed)) {
+    answer({ack}, smpp::status::x_t_appn);  // shutting down: the carrier delivers it later
+    return;
+  }
+
+  const auto now = SteadyClock::now();
+  auto part =
+      smpp::make_incoming_part(fields->source.addr, fields->destination.addr, fields->esm_class,
+                               fields->data_coding, fields->user_data, sar_of(*fields->tlvs));
+  if (!part) {
+    // A UDH that runs past the data: take the octets as the text (smpp-notes §11.4).
+    smpp::IncomingPart whole;
+    whole.source = fields->source.addr;
+    whole.destination = fields->destination.addr;
+    whole.data_coding = fields->data_coding;
+    whole.payload.octets.assign(fields->user_data.begin(), fields->user_data.end());
+    part = std::move(whole);
+  }
+  std::optional<PartKey> key;
+  if (part->concat) {
+    key = PartKey{part->source, part->destination, part->concat->reference, part->concat->total};
+  }
+  auto result = reassembler_.add(std::move(*part), now);
+  switch (result.status) {
+    case smpp::Reassembler::Status::duplicate:
+      answer({ack}, smpp::status::ok);
+      break;
+    case smpp::Reassembler::Status::pending:
+      held_parts_[*key].push_back(ack);
+      if (auto deadline = reassembler_.next_deadline()) {
+        if (*deadline < expiry_timer_.expiry()) expiry_timer_.expires_at(*deadline);
+      }
+      break;
+    case smpp::Reassembler::Status::complete: {
+      std::vector<Ack> acks;
+      if (key) {
+        if (auto it = held_parts_.find(*key); it != held_parts_.end()) {
+          acks = std::move(it->second);
+          held_parts_.erase(it);
+        }
+      }
+      acks.push_back(ack);
+      commit(*result.message, std::move(acks), connection);
+      break;
+    }
+  }
+  take_evicted(std::move(result.evicted), connection);
+}
+
+void MoPipeline::take_evicted(std::vector<smpp::AssembledMessage> sets,
+                              const std::shared_ptr<SmppConnection>& connection) {
+  for (auto& set : sets) {
+    const PartKey key{set.source, set.destination, set.reference, set.total};
+    std::vector<Ack> acks;
+    if (auto it = held_parts_.find(key); it != held_parts_.end()) {
+      acks = std::move(it->second);
+      held_parts_.erase(it);
+    }
+    spdlog::warn("link {}: long MO from {} is missing {} of {} parts; storing what arrived",
+                 link_.name, set.source, set.missing.size(), set.total);
+    // What arrived is kept rather than lost: the parts were handed to us, and answering
+    // them with an error would only make the carrier resend an incomplete set.
+    commit(set, std::move(acks), connection);
+  }
+}
+
+void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> acks,
+                        const std::shared_ptr<SmppConnection>& connection) {
+  const auto settings = services_.settings.get();
+  const std::uint8_t ton = acks.empty() ? 0 : acks.front().source_ton;
+  auto from = settings->phones->normalize(sender_text(message.source, ton));
+  if (!from) {
+    spdlog::warn("link {}: MO from an invalid number '{}' refused: {}", link_.name, message.source,
+                 from.error().reason);
+    answer(acks, smpp::status::inv_src_adr);
+    return;
+  }
+  auto decoded = message.decode(dcs0_of(link_.dcs0_charset));
+  engine::MoMessage mo;
+  mo.from = std::move(*from);
+  mo.to = message.destination;
+  mo.link = link_.name;
+  mo.received_at = store::to_timestamp(std::chrono::system_clock::now());
+  if (decoded.is_text()) {
+    mo.text = std::move(decoded.text);
+  } else {
+    // Binary user data is kept, visibly, rather than dropped: every MO is an Inbox row.
+    std::vector<std::uint8_t> octets;
+    for (const auto& p : message.parts)
+      octets.insert(octets.end(), p.octets.begin(), p.octets.end());
+    char prefix[48];
+    std::snprintf(prefix, sizeof prefix, "[data_coding 0x%02X] ", message.data_coding);
+    mo.text = prefix + hex_of(octets);
+  }
+  const std::string short_code = mo.to;
+  auto request = engine::make_mo_request(
+      settings->engine, std::move(mo),
+      [self = shared_from_this(), acks = std::move(acks), short_code](
+          std::error_code ec, const engine::MoResult& result) mutable {
+        if (!ec && !result.outbox_ids.empty()) self->services_.wakeup.notify(short_code);
+        const auto kind = result.decision.kind;
+        asio::post(self->strand_, [self, ec, kind, acks = std::move(acks)] {
+          if (ec) {
+            spdlog::error("link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
+                          ec.message());
+            answer(acks, smpp::status::x_t_appn);
+            return;
+          }
+          self->count(kind);
+          answer(acks, smpp::status::ok);
+        });
+      });
+  submit(std::move(request), connection);
+}
+
+void MoPipeline::submit(store::WriteRequest request,
+                        const std::shared_ptr<SmppConnection>& connection) {
+  if (blocked_.empty()) {
+    auto ec = services_.writer.try_submit(std::move(request));
+    if (!ec) return;
+    if (ec != store::StoreErrc::queue_full) {
+      request.complete(ec);  // shutting down or another refusal: ESME_RX_T_APPN
+      return;
+    }
+  }
+  // The writer is full: keep what this read already decoded (bounded by one read buffer)
+  // and stop reading more until the writer has room (DESIGN.md §3 back-pressure).
+  blocked_.push_back(std::move(request));
+  if (connection && !connection->reading_paused()) {
+    connection->pause_reading();
+    paused_.push_back(connection);
+  }
+  if (!waiting_for_space_) {
+    waiting_for_space_ = true;
+    services_.writer.notify_when_space([self = shared_from_this()] {
+      asio::post(self->strand_, [self] {
+        self->waiting_for_space_ = false;
+        self->drain_blocked();
+      });
+    });
+  }
+}
+
+void MoPipeline::drain_blocked() {
+  while (!blocked_.empty()) {
+    auto ec = services_.writer.try_submit(std::move(blocked_.front()));
+    if (ec == store::StoreErrc::queue_full) {
+      if (!waiting_for_space_) {
+        waiting_for_space_ = true;
+        services_.writer.notify_when_space([self = shared_from_this()] {
+          asio::post(self->strand_, [self] {
+            self->waiting_for_space_ = false;
+            self->drain_blocked();
+          });
+        });
+      }
+      return;
+    }
+    if (ec) blocked_.front().complete(ec);
+    blocked_.pop_front();
+  }
+  for (auto& weak : paused_) {
+    if (auto connection = weak.lock()) connection->resume_reading();
+  }
+  paused_.clear();
+}
+
+asio::awaitable<void> MoPipeline::expiry_loop() {
+  auto self = shared_from_this();
+  while (!stopped_) {
+    auto deadline = SteadyClock::now() + kExpiryTick;
+    if (auto next = reassembler_.next_deadline(); next && *next < deadline) deadline = *next;
+    expiry_timer_.expires_at(deadline);
+    boost::system::error_code ec;
+    co_await expiry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopped_) break;
+    auto expired = reassembler_.expire(SteadyClock::now());
+    if (!expired.empty()) take_evicted(std::move(expired), nullptr);
+  }
+}
+
+void MoPipeline::answer(const std::vector<Ack>& acks, std::uint32_t status) {
+  for (const auto& ack : acks) {
+    auto connection = ack.connection.lock();
+    if (!connection || connection->closed()) continue;  // the carrier redelivers it
+    (void)connection->session().respond(ack.sequence, ack.command, status);
+    connection->pump();
+  }
+}
+
+void MoPipeline::count(store::InboxKind kind) {
+  auto it = counters_.find(kind);
+  if (it == counters_.end()) {
+    auto& counter = services_.metrics.counter(
+        admin::metric::kMoTotal, "MO committed by link and kind",
+        {{"link", link_.name}, {"kind", std::string(store::to_string(kind))}});
+    it = counters_.emplace(kind, &counter).first;
+  }
+  it->second->add();
+}
+
+}  // namespace smppgw::daemon

@@ -1,0 +1,25 @@
+#include "daemon/outbox_claims.hpp"
+
+namespace smppgw::daemon {
+
+bool OutboxClaims::try_claim(std::uint64_t outbox_id) {
+  std::lock_guard lock(mutex_);
+  return claimed_.insert(outbox_id).second;
+}
+
+void OutboxClaims::release(std::uint64_t outbox_id) {
+  std::lock_guard lock(mutex_);
+  claimed_.erase(outbox_id);
+}
+
+bool OutboxClaims::claimed(std::uint64_t outbox_id) const {
+  std::lock_guard lock(mutex_);
+  return claimed_.contains(outbox_id);
+}
+
+std::size_t OutboxClaims::size() const {
+  std::lock_guard lock(mutex_);
+  return claimed_.size();
+}
+
+}  // namespace smppgw::daemon

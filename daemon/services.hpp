@@ -1,0 +1,27 @@
+// What the parts of the running daemon share: the store and its one writer, the configuration
+// in force (swapped whole on SIGHUP), the outbox claims and wake-ups of the MT path and the
+// metrics registry. Owned by Daemon, which outlives every user; handed out by reference.
+#pragma once
+
+#include <atomic>
+
+#include "daemon/admin/metrics.hpp"
+#include "daemon/outbox_claims.hpp"
+#include "daemon/outbox_wakeup.hpp"
+#include "daemon/settings.hpp"
+#include "store/store.hpp"
+#include "store/writer.hpp"
+
+namespace smppgw::daemon {
+
+struct Services {
+  store::Store& store;
+  store::Writer& writer;
+  SettingsHolder& settings;
+  OutboxClaims& claims;
+  OutboxWakeup& wakeup;
+  admin::MetricsRegistry& metrics;
+  std::atomic<bool>& stopping;  // SIGTERM received: no new work
+};
+
+}  // namespace smppgw::daemon

@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Integration tests of smppgwd (issue 5 "Show"): the real daemon on real ports, the carrier
+played by smppgw-sim, checks made only through the SMPP side (what the sim saw), the admin
+HTTP API and the process's exit status.
+
+Usage: daemon_test.py --daemon PATH --sim PATH TEST_NAME   (or --list)"""
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import LONG_REPLY, Daemon, Sim, wait_until  # noqa: E402
+
+JOIN = "Acme: you joined Spring Promo. Reply HELP for help, STOP to cancel."
+STOP = "Acme: you are unsubscribed and will get no more messages. Reply OOPS to resubscribe."
+PHONE = "+14155550123"
+
+
+def submits_to(phone):
+    digits = phone.lstrip("+")
+    return lambda e: e["event"] == "submit_sm" and e["to"].lstrip("+") == digits
+
+
+class Case:
+    def __init__(self, daemon_bin, sim_bin):
+        self.daemon_bin = daemon_bin
+        self.sim_bin = sim_bin
+        self.dir = tempfile.mkdtemp(prefix="smppgwd-it-")
+        self.sims = []
+        self.daemons = []
+
+    def sim(self, *args, port=0):
+        s = Sim(self.sim_bin, *args, port=port, log_dir=self.dir)
+        self.sims.append(s)
+        return s
+
+    def daemon(self, links, **kw):
+        d = Daemon(self.daemon_bin, links, workdir=kw.pop("workdir", None) or
+                   tempfile.mkdtemp(dir=self.dir), **kw)
+        self.daemons.append(d)
+        return d
+
+    def cleanup(self, failed):
+        for d in self.daemons:
+            d.stop()
+            if failed:
+                print(f"--- smppgwd log ({d.log_path}) ---\n{d.log()[-6000:]}", file=sys.stderr)
+        for s in self.sims:
+            s.close()
+        if not failed:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- tests --------------------------------------------------------------------------------
+
+def test_bind_parameters(c):
+    """A transceiver bind with the configured credentials; a transmitter + receiver pair;
+    wrong credentials are refused and retried with backoff."""
+    trx = c.sim("--system-id", "acme", "--password", "secret")
+    pair = c.sim("--system-id", "acme2", "--password", "pw2")
+    wrong = c.sim("--system-id", "acme3", "--password", "right")
+    d = c.daemon([
+        {"name": "trx", "port": trx.port},
+        {"name": "pair", "port": pair.port, "system_id": "acme2", "password": "pw2",
+         "bind": "transmitter+receiver", "short_code": "12345"},
+        {"name": "wrong", "port": wrong.port, "system_id": "acme3", "password": "wrong",
+         "reconnect_min": "100ms", "reconnect_max": "800ms"},
+    ]).start()
+    ev = trx.wait_for(lambda e: e["event"] == "bound")
+    assert ev["system_id"] == "acme" and ev["bind"] == "transceiver", ev
+    pair.wait_for(lambda e: e["event"] == "bound" and e["bind"] == "transmitter")
+    pair.wait_for(lambda e: e["event"] == "bound" and e["bind"] == "receiver")
+    wait_until(lambda: len(wrong.find(lambda e: e["event"] == "bind_rejected")) >= 4, 10,
+               what="four refused binds")
+    times = []
+    for e in wrong.find(lambda e: e["event"] == "connected"):
+        times.append(e.get("_t", 0))
+    rejected = wrong.find(lambda e: e["event"] == "bind_rejected")
+    assert all(r["status"] == 14 for r in rejected), rejected  # ESME_RINVPASWD
+    status, health = d.http("GET", "/healthz", auth=False)
+    states = {l["name"]: l["state"] for l in health["links"]}
+    assert states["trx"] == "bound" and states["pair"] == "bound", health
+    assert states["wrong"] != "bound", health
+    assert health["status"] == "degraded", health
+    assert "secret" not in d.log() and "pw2" not in d.log(), "a password reached the log"
+
+
+def test_mo_keyword_join_reply(c):
+    """MO keyword → the MO is acknowledged OK after commit and the join reply arrives as
+    submit_sm from the short code; the MO is in the Inbox as kind keyword."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.send(f"mo {PHONE} 12345 SPRING")
+    resp = sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") == 1)
+    assert resp["status"] == 0, resp
+    sub = sim.wait_for(submits_to(PHONE))
+    assert sub["text"] == JOIN and sub["from"] == "12345" and sub["data_coding"] == 0, sub
+    assert sub["registered_delivery"] == 1, sub
+    status, inbox = d.http("GET", f"/v1/inbox?phone=%2B{PHONE[1:]}")
+    assert status == 200, inbox
+    rows = inbox["messages"]
+    assert len(rows) == 1 and rows[0]["kind"] == "keyword" and rows[0]["text"] == "SPRING", rows
+    assert rows[0]["campaign"] == "spring-promo", rows
+
+
+def test_stop_one_confirmation_then_nothing(c):
+    """STOP → exactly one confirmation; afterwards nothing reaches the subscriber: free text
+    is not answered and a reply through the API is refused with 409."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.send(f"mo {PHONE} 12345 SPRING")
+    sim.wait_for(lambda e: submits_to(PHONE)(e) and e["text"] == JOIN)
+    mark = sim.mark()
+    sim.send(f"mo {PHONE} 12345 Stop please")
+    sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") == 2 and
+                 e["status"] == 0)
+    stop = sim.wait_for(submits_to(PHONE), start=mark)
+    assert stop["text"] == STOP, stop
+    sim.send(f"mo {PHONE} 12345 hello again")
+    sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") == 3)
+    status, body = d.http("POST", "/v1/messages",
+                          {"to": PHONE, "campaign": "spring-promo", "text": "Deal of the day"})
+    assert status == 409, (status, body)
+    time.sleep(1.5)
+    after = sim.find(submits_to(PHONE), start=mark)
+    assert len(after) == 1, after
+
+
+def test_receipt_updates_status(c):
+    """A delivery receipt (hex id in submit_sm_resp, decimal id in the receipt) makes the
+    MT delivered; a failure receipt makes it failed with the error."""
+    sim = c.sim("--receipt-delay", "100ms", "--receipt-id-format", "dec")
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    status, created = d.http("POST", "/v1/messages",
+                             {"to": PHONE, "from": "12345", "text": "Your code is 1234"})
+    assert status == 202, (status, created)
+    sub = sim.wait_for(submits_to(PHONE))
+    sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and
+                 e.get("receipt_for") == sub["message_id"] and e["status"] == 0)
+    msg = wait_until(lambda: (lambda r: r[1] if r[1].get("status") == "delivered" else None)(
+        d.http("GET", f"/v1/messages/{created['id']}")), 5, what="delivered status")
+    assert msg["carrier_message_id"], msg
+    status, inbox = d.http("GET", "/v1/inbox")
+    assert inbox["messages"] == [], "a receipt became an Inbox row"
+
+    sim.send("set receipt-stat UNDELIV")
+    status, created2 = d.http("POST", "/v1/messages",
+                              {"to": PHONE, "from": "12345", "text": "Second"})
+    assert status == 202
+    wait_until(lambda: d.http("GET", f"/v1/messages/{created2['id']}")[1].get("status") == "failed",
+               5, what="failed status")
+
+
+def test_long_mt_udh_parts(c):
+    """A reply longer than one SMS arrives as correctly numbered UDH parts with one
+    reference, and the parts reassemble to the text."""
+    sim = c.sim()
+    c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.send(f"mo {PHONE} 12345 LONG")
+    wait_until(lambda: len(sim.find(submits_to(PHONE))) >= 3, 10, what="three parts")
+    time.sleep(0.3)
+    parts = sim.find(submits_to(PHONE))
+    assert len(parts) == 3, parts
+    refs = {p["udh"]["ref"] for p in parts}
+    assert len(refs) == 1, parts
+    assert [p["udh"]["seq"] for p in parts] == [1, 2, 3], parts
+    assert all(p["udh"]["total"] == 3 and p["esm_class"] & 0x40 for p in parts), parts
+    assert "".join(p["text"] for p in parts) == LONG_REPLY
+
+
+def test_link_drop_rebind_and_queued_mt(c):
+    """The carrier goes away: the link rebinds with backoff once it is back, MT queued while
+    it was down is delivered afterwards, and a submit whose response never came is sent
+    again rather than dropped."""
+    sim = c.sim()
+    port = sim.port
+    d = c.daemon([{"name": "carrier", "port": port, "reconnect_min": "200ms",
+                   "reconnect_max": "1s"}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.close()
+    wait_until(lambda: d.http("GET", "/healthz", auth=False)[1]["links"][0]["state"] != "bound",
+               5, what="link down")
+    status, created = d.http("POST", "/v1/messages",
+                             {"to": PHONE, "from": "12345", "text": "Queued while down"})
+    assert status == 202, created
+    time.sleep(1.5)  # a few reconnect attempts against a closed port
+    sim2 = c.sim("--drop-after", "1", port=port)
+    sim2.wait_for(lambda e: e["event"] == "bound", 10)
+    # First connection: the submit is swallowed and the connection closed; the daemon
+    # rebinds and sends it again (the second connection drops after its first submit too,
+    # so the message must be re-sent on yet another bind: every attempt counts).
+    wait_until(lambda: len(sim2.find(lambda e: e["event"] == "bound")) >= 2, 10, what="rebind")
+    status, msg = d.http("GET", f"/v1/messages/{created['id']}")
+    seen = sim2.find(submits_to(PHONE))
+    assert any(s["text"] == "Queued while down" for s in seen) or msg["status"] == "queued", seen
+    # Now a carrier that answers: the message goes out and is submitted.
+    sim2.close()
+    sim3 = c.sim(port=port)
+    sim3.wait_for(lambda e: e["event"] == "bound", 10)
+    sub = sim3.wait_for(submits_to(PHONE), 10)
+    assert sub["text"] == "Queued while down", sub
+    wait_until(lambda: d.http("GET", f"/v1/messages/{created['id']}")[1]["status"] == "submitted",
+               5, what="submitted")
+
+
+def test_sighup_adds_keyword_without_rebind(c):
+    """SIGHUP with a new campaign: its keyword works at once and the link is not rebound;
+    an invalid file is refused and the old configuration stays."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    d.write_config(extra_campaigns="""  - id: autumn
+    name: Autumn
+    short_code: "12345"
+    keywords: [AUTUMN]
+    replies:
+      join: "Acme: you joined Autumn."
+      help: "Autumn help."
+      stop: "Autumn stopped."
+      resubscribe: "Autumn back."
+""")
+    d.signal(signal.SIGHUP)
+    wait_until(lambda: "reload done" in d.log(), 5, what="reload")
+    sim.send(f"mo {PHONE} 12345 AUTUMN")
+    sub = sim.wait_for(submits_to(PHONE))
+    assert sub["text"] == "Acme: you joined Autumn.", sub
+    # A broken file: refused, the daemon keeps running with the old one.
+    with open(d.config_path, "a") as f:
+        f.write("bogus_key: [\n")
+    d.signal(signal.SIGHUP)
+    wait_until(lambda: "reload refused" in d.log(), 5, what="refused reload")
+    sim.send(f"mo +14155550199 12345 AUTUMN")
+    sim.wait_for(submits_to("+14155550199"))
+    assert len(sim.find(lambda e: e["event"] == "bound")) == 1, "the link was rebound"
+    assert not sim.find(lambda e: e["event"] == "disconnected"), "the link was dropped"
+
+
+def test_sigterm_unbinds_and_exits_zero(c):
+    """SIGTERM: the session is unbound and the process exits 0."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.send(f"mo {PHONE} 12345 SPRING")
+    sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") == 1)
+    t0 = time.monotonic()
+    d.signal(signal.SIGTERM)
+    rc = d.wait(15)
+    assert rc == 0, (rc, d.log())
+    assert time.monotonic() - t0 < 8, "shutdown took too long"
+    sim.wait_for(lambda e: e["event"] == "unbind", 2)
+
+
+def test_crash_acknowledged_mo_survive_sigkill(c):
+    """Under continuous MO load the daemon is SIGKILLed 10 times; every MO the carrier saw
+    acknowledged with ESME_ROK is in the Inbox afterwards."""
+    sim = c.sim("--mo-rate", "1500", "--mo-window", "200", "--mo-from", "+14155500000")
+    d = c.daemon([{"name": "carrier", "port": sim.port, "reconnect_min": "100ms",
+                   "reconnect_max": "300ms"}], log_level="warn")
+    cycles = 10
+    for i in range(cycles):
+        d.start()
+        sim.wait_for(lambda e: e["event"] == "bound", 10, start=sim.mark())
+        time.sleep(0.6)
+        d.kill()
+    d.start()
+    sim.wait_for(lambda e: e["event"] == "bound", 10, start=sim.mark())
+    time.sleep(0.5)
+    sim.send("quit")
+    sim.proc.wait(10)
+    phones = {}
+    for e in sim.find(lambda e: e["event"] == "mo" and "from" in e):
+        phones[e["mo_id"]] = e["from"]
+    acked = {phones[e["mo_id"]] for e in sim.find(
+        lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0)
+        if e["mo_id"] in phones}
+    assert len(acked) > 1000, f"too little load: {len(acked)} MO acknowledged"
+    stored = set()
+    before = None
+    while True:
+        q = "/v1/inbox?limit=1000" + (f"&before={before}" if before else "")
+        status, page = d.http("GET", q)
+        assert status == 200, page
+        stored.update(m["from"] for m in page["messages"])
+        before = page["next_before"]
+        if not before:
+            break
+    missing = acked - stored
+    assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
+    print(f"crash test: {cycles} SIGKILL cycles, {len(acked)} MO acknowledged, all stored "
+          f"({len(stored)} Inbox rows)")
+
+
+TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--daemon")
+    p.add_argument("--sim")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("test", nargs="?")
+    a = p.parse_args()
+    if a.list:
+        print("\n".join(TESTS))
+        return 0
+    c = Case(a.daemon, a.sim)
+    failed = True
+    try:
+        TESTS[a.test](c)
+        failed = False
+        print(f"PASS {a.test}")
+        return 0
+    except Exception:
+        traceback.print_exc()
+        print(f"FAIL {a.test}")
+        return 1
+    finally:
+        c.cleanup(failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
