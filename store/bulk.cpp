@@ -118,12 +118,32 @@ bool PhoneSet::insert(std::string_view phone) {
   return true;
 }
 
+namespace {
+
+// A batch whose ChangeContext texts live as long as the request: the caller's ref and reason
+// are string_views that may point into its own (shorter-lived) state.
+struct OwnedBatch {
+  OptOutBatch batch;
+  std::string ref;
+  std::string reason;
+};
+
+}  // namespace
+
 WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
                                   std::function<void(Result<OptOutBatchResult>)> done) {
+  auto own = std::make_shared<OwnedBatch>();
+  own->ref = batch->context.ref;
+  own->reason = batch->context.reason;
+  own->batch.campaign = batch->campaign;
+  own->batch.phones = batch->phones;
+  own->batch.context =
+      ChangeContext{batch->context.at, batch->context.source, own->ref, own->reason};
+  batch.reset();
   auto out = std::make_shared<OptOutBatchResult>();
   WriteRequest req;
-  req.apply = [batch = std::move(batch), out](WriteTxn& txn) -> std::error_code {
-    auto r = txn.apply_opt_out_batch(*batch);
+  req.apply = [own = std::move(own), out](WriteTxn& txn) -> std::error_code {
+    auto r = txn.apply_opt_out_batch(own->batch);
     if (!r) return r.error();
     *out = *r;  // assigned, not accumulated: apply may run again
     return {};

@@ -69,6 +69,8 @@ class SortedPhoneList {
 
 // A write request applying one OptOutBatch; `done` runs on the writer thread after the
 // commit with the chunk's counts, or with the error (then nothing of the chunk is applied).
+// The batch's context texts (ref, reason: string_views) are copied here, so they only need
+// to be valid during this call.
 WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
                                   std::function<void(Result<OptOutBatchResult>)> done);
 

@@ -11,6 +11,23 @@
 // the group. Without MDB_WRITEMAP the data file only grows by pages actually written, so a
 // larger map costs address space, not disk; a full disk shows up as ENOSPC at commit and is
 // reported as disk_full to every request of that group.
+//
+// Environment flags, and why:
+// - MDB_NOTLS: reads happen on any event-loop thread; a reader slot is held per query only.
+// - No MDB_NOSYNC/MDB_NOMETASYNC under Durability::fsync: a commit fsyncs the data pages,
+//   then writes and fsyncs the meta page, and only then do completions run. NOMETASYNC would
+//   save the second fsync but a power loss could then lose the last acknowledged group (the
+//   meta page pointing at it was not yet on disk): that breaks "acknowledge after commit".
+//   Durability::nosync (MDB_NOSYNC) is for benchmarks only: a process crash loses nothing
+//   (the page cache survives it), a machine crash loses recent groups.
+// - No MDB_WRITEMAP: it would skip LMDB's dirty-page copies, but measured on the MO-shaped
+//   benchmark it gained nothing visible, while it turns a full disk into SIGBUS (pages of a
+//   sparse file written through the map) instead of an ENOSPC the writer can report, lets a
+//   stray pointer anywhere in the process write into the database, and rules out nested
+//   transactions.
+// - Groups instead: one transaction and one fsync pair per group of up to max_group requests;
+//   the per-phone indexes are written sorted at the end of the group, and every table is
+//   accessed through one cursor per transaction (see Txn::cache_cursors).
 #include "store/lmdb_store.hpp"
 
 #include <sys/statvfs.h>

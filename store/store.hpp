@@ -159,7 +159,8 @@ class Store {
   virtual detail::WriteBackend& write_backend() = 0;
 };
 
-// Opens (creating if needed) the LMDB environment in options.state_dir: clears stale reader
+// Opens (creating if needed) the LMDB environment in options.state_dir/store/ (data.mdb,
+// lock.mdb): clears stale reader
 // slots left by dead processes, checks the schema version (schema_too_new if the files are
 // newer than this binary) and runs forward migrations. Fails with open_failed (the message
 // names the directory and the reason), corrupted or schema_too_new. Only one process may

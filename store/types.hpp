@@ -166,7 +166,9 @@ struct SubscriptionChange {
   bool changed = false;  // false: already in `after`; no record and no audit event written
 };
 
-// Context of a change, written into the record and its audit event.
+// Context of a change, written into the record and its audit event. The views must stay
+// valid while the operation that takes it runs (inside a write request: build it there, or
+// capture owned strings; make_opt_out_request copies them).
 struct ChangeContext {
   Timestamp at{};
   ChangeSource source = ChangeSource::sms;
