@@ -88,6 +88,7 @@ struct InFlight {
   Clock::time_point sent_at;
   std::uint64_t mo_id = 0;
   bool rate_mo = false;
+  std::uint64_t rate_index = 0;      // rate mode: which phone sent it
   std::optional<DeliveryItem> item;  // re-queued if the connection closes unanswered
 };
 
@@ -332,12 +333,19 @@ class SmscSimulator {
     mo_stats_.on_answer(f.sent_at, now, ok);
     if (f.rate_mo) ++rate_answered_;
     if (events_.enabled()) {
+      std::string from;
+      if (f.item) {
+        from = address_text(f.item->body.source);
+      } else {
+        phones_->at(f.rate_index, from);
+      }
       events_.emit({{"event", "deliver_sm_resp"},
                     {"conn", conn.socket->id()},
                     {"seq", e.pdu.sequence_number},
                     {"status", e.pdu.command_status},
                     {"mo_id", f.mo_id},
-                    {"part", f.item ? f.item->part : 1}});
+                    {"part", f.item ? f.item->part : 1},
+                    {"from", from}});
     }
     if (f.rate_mo) check_run_done();
   }
@@ -616,7 +624,7 @@ class SmscSimulator {
       }
       DeliveryItem item = std::move(*it);
       it = pending_.erase(it);
-      InFlight f{now, item.mo_id, false, std::nullopt};
+      InFlight f{now, item.mo_id, false, 0, std::nullopt};
       smpp::DeliverSm body = item.body;
       const bool is_receipt = item.mo_id == 0;
       const auto mo_id = item.mo_id;
@@ -668,15 +676,18 @@ class SmscSimulator {
       std::uint64_t n = std::min<std::uint64_t>(due, c->socket->session().window_free());
       n = std::min(n, kMaxBatch);
       if (o_.mo_count != 0) n = std::min(n, o_.mo_count - rate_sent_);
+      touched.push_back(c);
       for (std::uint64_t i = 0; i < n; ++i) {
         smpp::DeliverSm body = rate_template_;
         phones_->at(rate_sent_, phone_);
         body.source.addr.assign(phone_, phone_.starts_with('+') ? 1 : 0);
         const std::uint64_t mo_id = ++mo_ids_;
-        if (!send_deliver(*c, std::move(body), InFlight{now, mo_id, true, std::nullopt}, now)) {
+        if (!send_deliver(*c, std::move(body), InFlight{now, mo_id, true, rate_sent_, std::nullopt},
+                          now)) {
           return;
         }
         ++rate_sent_;
+        pacer_->sent(1);
         mo_stats_.on_sent(now);
         if (events_.enabled()) {
           events_.emit({{"event", "mo"},
@@ -687,8 +698,6 @@ class SmscSimulator {
                         {"from", phone_}});
         }
       }
-      pacer_->sent(n);
-      touched.push_back(c);
     }
   }
 
