@@ -36,18 +36,40 @@ int main() {
     return s;
   };
   constexpr std::size_t kCount = 1'000'000;
-  std::vector<std::string> e164, national, mixed;
+  std::vector<std::string> e164, national, mixed, foreign;
   e164.reserve(kCount);
   national.reserve(kCount);
   mixed.reserve(kCount);
+  foreign.reserve(kCount);
   for (std::size_t i = 0; i < kCount; ++i) {
     e164.push_back("+1" + nanp());
     const std::string d = nanp();
     national.push_back("(" + d.substr(0, 3) + ") " + d.substr(3, 3) + "-" + d.substr(6));
-    // 90 % North American in various shapes, 10 % foreign (the libphonenumber path).
+    // E.164 mobiles of countries other than North America (FR, GB, DE, IN): the second fast
+    // path.
     switch (i % 10) {
       case 0:
-        mixed.push_back("+44 20 " + digits(8));
+        foreign.push_back("+33 6" + digits(8));
+        break;
+      case 1:
+      case 2:
+      case 3:
+        foreign.push_back("+447" + digits(9));
+        break;
+      case 4:
+      case 5:
+      case 6:
+        foreign.push_back("+49 15" + digits(9));
+        break;
+      default:
+        foreign.push_back("+91 9" + digits(9));
+        break;
+    }
+    // 90 % North American in various shapes, 10 % dialled with the US exit code (the
+    // libphonenumber path).
+    switch (i % 10) {
+      case 0:
+        mixed.push_back("011 44 20 " + digits(8));
         break;
       case 1:
         mixed.push_back(nanp());
@@ -61,16 +83,19 @@ int main() {
     }
   }
   const smppgw::conf::PhoneNormalizer normalizer("US");
-  std::size_t ok = 0;
+  bool all_valid = true;
+  const auto report = [&](const char* name, const std::vector<std::string>& inputs) {
+    std::size_t ok = 0;
+    const double rate = run(normalizer, inputs, ok);
+    std::printf("{\"bench\":\"%s\",\"value\":%.0f,\"unit\":\"numbers/s\"}\n", name, rate);
+    all_valid = all_valid && ok == inputs.size();
+  };
   for (int rep = 0; rep < 3; ++rep) {
-    std::printf("{\"bench\":\"phone_normalize_e164\",\"value\":%.0f,\"unit\":\"numbers/s\"}\n",
-                run(normalizer, e164, ok));
-    std::printf("{\"bench\":\"phone_normalize_national\",\"value\":%.0f,\"unit\":\"numbers/s\"}\n",
-                run(normalizer, national, ok));
-    std::printf(
-        "{\"bench\":\"phone_normalize_mixed_10pct_foreign\",\"value\":%.0f,\"unit\":\"numbers/"
-        "s\"}\n",
-        run(normalizer, mixed, ok));
+    report("phone_normalize_e164", e164);
+    report("phone_normalize_national", national);
+    report("phone_normalize_e164_other_countries", foreign);
+    report("phone_normalize_mixed_10pct_slow_path", mixed);
   }
-  return ok == mixed.size() ? 0 : 1;
+  // Every generated number is valid: a refusal means the normaliser is wrong, not slow.
+  return all_valid ? 0 : 1;
 }

@@ -3,9 +3,11 @@
 #include "conf/load_config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace smppgw::conf {
 namespace {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <atomic>
 #include <random>
 #include <thread>
 
@@ -19,6 +20,10 @@ TEST(PhoneNumber, NormalisesToE164InTheDefaultRegion) {
   EXPECT_EQ(us.normalize(" +1 415 555 2671 ").value(), "+14155552671");
   EXPECT_EQ(us.normalize("+44 20 7183 8750").value(), "+442071838750");
   EXPECT_EQ(us.normalize("011 44 20 7183 8750").value(), "+442071838750");  // US exit code
+  // E.164 input that libphonenumber rewrites (Argentine mobile "15", Australian prefixes):
+  // such countries stay off the fast path, so the result is libphonenumber's.
+  EXPECT_EQ(us.normalize("+5411156157454").value(), "+549116157454");
+  EXPECT_EQ(us.normalize("+61183124011").value(), "+6124011");
   const PhoneNormalizer gb("GB");
   EXPECT_EQ(gb.normalize("020 7183 8750").value(), "+442071838750");
   EXPECT_EQ(gb.normalize("+1 415 555 2671").value(), "+14155552671");
@@ -92,6 +97,47 @@ TEST(PhoneNumber, FastPathAgreesWithLibphonenumber) {
     }
   }
   EXPECT_GT(checked, 10000);
+}
+
+// The same for E.164 input of other countries: those the fast path takes and, as controls,
+// those it must hand to libphonenumber because Parse() rewrites their prefixes.
+TEST(PhoneNumber, InternationalFastPathAgreesWithLibphonenumber) {
+  using i18n::phonenumbers::PhoneNumber;
+  using i18n::phonenumbers::PhoneNumberUtil;
+  const auto& util = *PhoneNumberUtil::GetInstance();
+  const int countries[] = {20, 27,  30,  31,  32,  33,  34,  39,  40,  41,  43,  44, 45, 46,
+                           47, 48,  49,  51,  54,  56,  57,  58,  60,  62,  63,  64, 65, 66,
+                           81, 82,  84,  90,  91,  92,  234, 254, 351, 353, 7,   52, 55, 61,
+                           86, 261, 298, 352, 370, 375, 378, 506, 672, 692, 993, 998};
+  std::mt19937_64 rng(11);
+  const PhoneNormalizer n("US");
+  int checked = 0;
+  for (int cc : countries) {
+    for (int i = 0; i < 150; ++i) {
+      std::string input = "+" + std::to_string(cc);
+      if (rng() % 2) input += " ";
+      const int len = 4 + static_cast<int>(rng() % 11);
+      for (int k = 0; k < len; ++k) {
+        input.push_back(static_cast<char>('0' + rng() % 10));
+        if (rng() % 5 == 0) input += (rng() % 2) ? " " : "-";
+      }
+      PhoneNumber parsed;
+      std::optional<std::string> expected;
+      if (util.Parse(input, "US", &parsed) == PhoneNumberUtil::NO_PARSING_ERROR &&
+          util.IsPossibleNumberWithReason(parsed) == PhoneNumberUtil::IS_POSSIBLE) {
+        std::string e164;
+        util.Format(parsed, PhoneNumberUtil::E164, &e164);
+        expected = e164;
+      }
+      auto got = n.normalize(input);
+      ASSERT_EQ(got.has_value(), expected.has_value()) << input;
+      if (expected) {
+        ASSERT_EQ(*got, *expected) << input;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 150 * static_cast<int>(std::size(countries)));
 }
 
 TEST(PhoneNumber, SafeFromManyThreads) {
