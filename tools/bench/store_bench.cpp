@@ -41,6 +41,8 @@ double cpu_seconds() {
 constexpr int kProducers = 4;
 // Distinct subscribers the MO traffic comes from (--phones).
 std::uint64_t g_phones = 100000;
+// Writer's max_group for the MO run (--max-group); 0 keeps WriterOptions' default.
+std::size_t g_max_group = 0;
 
 std::filesystem::path make_dir() {
   const char* base = std::getenv("SMPPGW_BENCH_DIR");
@@ -87,6 +89,7 @@ MoResult run_mo_commit(std::uint64_t total) {
     // cannot be spread over cores, so its CPU per request bounds the throughput.
     std::atomic<double> writer_cpu{0};
     WriterOptions wo;
+    if (g_max_group) wo.max_group = g_max_group;
     wo.on_commit = [&](const WriterOptions::CommitInfo&) {
       timespec ts{};
       clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -229,6 +232,7 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
     if (a == "--mo") mo_total = std::strtoull(argv[i + 1], nullptr, 10);
+    if (a == "--max-group") g_max_group = std::strtoull(argv[i + 1], nullptr, 10);
     if (a == "--phones")
       g_phones = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
     if (a == "--optout") optout_phones = std::strtoull(argv[i + 1], nullptr, 10);
