@@ -30,11 +30,17 @@ function(smppgw_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
-  # A list passed through PROPERTIES would be flattened: escape its separators.
-  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
-    EXTRA_ARGS --gtest_color=no)
+  if(ARG_LABELS)
+    # A list passed through PROPERTIES would be flattened: escape its separators.
+    string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
+      EXTRA_ARGS --gtest_color=no)
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+      PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+      EXTRA_ARGS --gtest_color=no)
+  endif()
 endfunction()
 
 # smppgw_bench(name SOURCES ... LIBS ...)
