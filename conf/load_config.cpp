@@ -445,7 +445,7 @@ class ConfigReader {
       return tl::unexpected(d_.take());
     }
     read_top(root);
-    if (d_.empty()) cross_check();
+    cross_check();
     if (!d_.empty()) return tl::unexpected(d_.take());
     return std::move(config_);
   }
@@ -864,12 +864,14 @@ class ConfigReader {
     }
   }
 
-  // Rules that span sections. Run only when every section read cleanly, so indexes line up.
+  // Rules that span sections. They run even when a section had errors (so that one round of
+  // --check-config shows everything), skipping values that were missing or already reported.
   void cross_check() {
     // Link names and listener system_ids are unique.
     for (std::size_t i = 0; i < config_.smpp.links.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
-        if (config_.smpp.links[i].name == config_.smpp.links[j].name)
+        if (!config_.smpp.links[i].name.empty() &&
+            config_.smpp.links[i].name == config_.smpp.links[j].name)
           d_.add(link_places_[i].name,
                  "smpp.links[" + std::to_string(i) +
                      "].name: " + quote(config_.smpp.links[i].name) +
@@ -879,7 +881,7 @@ class ConfigReader {
       const auto& accounts = config_.smpp.listen->accounts;
       for (std::size_t i = 0; i < accounts.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
-          if (accounts[i].system_id == accounts[j].system_id)
+          if (!accounts[i].system_id.empty() && accounts[i].system_id == accounts[j].system_id)
             d_.add(account_places_[i].system_id,
                    "smpp.listen.accounts[" + std::to_string(i) +
                        "].system_id: " + quote(accounts[i].system_id) +
@@ -896,14 +898,15 @@ class ConfigReader {
       const CampaignConfig& c = config_.campaigns[i];
       const CampaignPlaces& p = campaign_places_[i];
       const std::string path = "campaigns[" + std::to_string(i) + "]";
-      for (std::size_t j = 0; j < i; ++j)
+      for (std::size_t j = 0; j < i && !c.id.empty(); ++j)
         if (config_.campaigns[j].id == c.id) {
           d_.add(p.id, path + ".id: " + quote(c.id) + " is already the id of campaigns[" +
                            std::to_string(j) + "] (line " +
                            std::to_string(campaign_places_[j].id.line) + "); choose another id");
           break;
         }
-      if (!std::binary_search(served.begin(), served.end(), c.short_code))
+      if (valid_short_code(c.short_code) &&
+          !std::binary_search(served.begin(), served.end(), c.short_code))
         d_.add(p.short_code,
                path + ".short_code: " + quote(c.short_code) +
                    " is not served by any link or listener account; add it to the "

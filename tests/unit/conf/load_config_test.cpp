@@ -385,6 +385,20 @@ TEST(LoadConfig, EmptyAndMissingFiles) {
             "directory); give its path with --config, e.g. --config /etc/smppgw/smppgw.yaml\n");
 }
 
+TEST(LoadConfig, CrossSectionRulesRunAlongsideOtherErrors) {
+  EXPECT_EQ(
+      errors_of(std::string(kLink) +
+                "      windw: 3\ncampaigns:\n  - { id: x, short_code: \"67890\" }\n"),
+      (std::vector<std::string>{
+          "t.yaml:9:7: unknown key \"windw\" in smpp.links[0]; did you mean \"window\"?",
+          "t.yaml:11:26: campaigns[0].short_code: \"67890\" is not served by any link or listener "
+          "account; add it to the short_codes of a link in smpp.links (or of an smpp.listen "
+          "account)"}));
+  // A short code already reported as malformed is not also reported as unserved.
+  EXPECT_EQ(errors_of(std::string(kLink) + "campaigns:\n  - { id: x, short_code: \"1\" }\n").size(),
+            1u);
+}
+
 TEST(LoadConfig, AllProblemsAreReportedInFileOrder) {
   auto e = errors_of(std::string(kLink) + "      window: 0\n      bind: x\nlog: { level: loud }\n");
   ASSERT_EQ(e.size(), 3u);
