@@ -21,6 +21,7 @@ Only the standard library is used. Progress goes to stderr.
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -143,6 +144,8 @@ class Run:
         """Runs `smppgw-sim smsc` on the link's port until it exits; returns its report."""
         cmd = [self.args.sim, "smsc", "--listen", f"127.0.0.1:{self.smsc_port}",
                "--system-id", "bench", "--password", "bench", "--json"] + extra
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             out, err = p.communicate(timeout=timeout)
@@ -154,7 +157,12 @@ class Run:
                    if l.startswith("{") and '"event":"report"' in l]
         if p.returncode != 0 or not reports:
             raise RuntimeError("smppgw-sim failed (%s): %s" % (p.returncode, err.strip()))
-        log(err.strip().replace("\n", " | "))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        wall = time.monotonic() - started
+        # The sim must never be the bottleneck: its CPU share of the run shows it.
+        log("%s | sim CPU %.2f s in %.2f s (%.0f%% of one core)" %
+            (err.strip().replace("\n", " | "), cpu, wall, 100 * cpu / max(wall, 1e-9)))
         return reports[-1]
 
     def close(self):
