@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,53 @@ inline std::string with_id(std::string_view a, std::uint64_t v) {
   k.append(a);
   k.push_back('\0');
   append_be64(k, v);
+  return k;
+}
+
+// A key built on the stack: the hot write paths build several keys per request, and a
+// std::string key longer than the small-string buffer (any phone\0campaign pair) costs a
+// heap allocation and free each. Components are checked by valid_component (<= 200 bytes),
+// so two components, a separator and an id always fit.
+class Buf {
+ public:
+  Buf& add(std::string_view s) {
+    std::memcpy(b_ + n_, s.data(), s.size());
+    n_ += s.size();
+    return *this;
+  }
+  Buf& nul() {
+    b_[n_++] = '\0';
+    return *this;
+  }
+  Buf& be64(std::uint64_t v) {
+    for (int i = 7; i >= 0; --i) {
+      b_[n_ + static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+      v >>= 8;
+    }
+    n_ += 8;
+    return *this;
+  }
+  std::string_view view() const { return {b_, n_}; }
+  operator std::string_view() const { return view(); }  // NOLINT: used as a key
+
+ private:
+  char b_[2 * 200 + 1 + 8 + 7];
+  std::size_t n_ = 0;
+};
+
+inline Buf id_buf(std::uint64_t v) {
+  Buf b;
+  b.be64(v);
+  return b;
+}
+inline Buf pair_buf(std::string_view a, std::string_view b) {
+  Buf k;
+  k.add(a).nul().add(b);
+  return k;
+}
+inline Buf with_id_buf(std::string_view a, std::uint64_t v) {
+  Buf k;
+  k.add(a).nul().be64(v);
   return k;
 }
 

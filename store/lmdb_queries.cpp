@@ -17,7 +17,7 @@ Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Table
                                                      std::string_view phone,
                                                      std::string_view campaign) {
   std::string_view v;
-  int rc = txn.get(t.subs, keys::pair(phone, campaign), v);
+  int rc = txn.get(t.subs, keys::pair_buf(phone, campaign), v);
   if (rc == MDB_NOTFOUND) return std::optional<Subscription>{};
   if (rc != 0) return fail(lmdb_error(rc));
   auto s = records::decode_subscription(phone, campaign, v);

@@ -14,6 +14,7 @@
 #include "store/lmdb_write_txn.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "store/keys.hpp"
 #include "store/lmdb_queries.hpp"
@@ -80,16 +81,81 @@ void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::in
   (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
 }
 
-std::error_code LmdbWriteTxn::flush_sorted(MDB_dbi dbi, std::vector<std::string>& keys) {
-  if (keys.empty()) return {};
-  std::sort(keys.begin(), keys.end());
+void LmdbWriteTxn::PendingKeys::add(std::string_view a, std::uint64_t id) {
+  const auto at = static_cast<std::uint32_t>(arena.size());
+  arena.append(a);
+  arena.push_back('\0');
+  keys::append_be64(arena, id);
+  const auto len = static_cast<std::uint32_t>(arena.size() - at);
+  unsigned char head[16] = {};
+  std::memcpy(head, arena.data() + at, std::min<std::size_t>(len, 16));
+  std::uint64_t hi = 0, lo = 0;
+  for (int i = 0; i < 8; ++i) hi = (hi << 8) | head[i];
+  for (int i = 8; i < 16; ++i) lo = (lo << 8) | head[i];
+  entries.push_back(PendingKey{hi, lo, at, len});
+}
+
+std::error_code LmdbWriteTxn::flush_sorted(MDB_dbi dbi, PendingKeys& keys) {
+  if (keys.entries.empty()) return {};
+  const char* base = keys.arena.data();
+  // Byte order of the keys: the zero-padded heads first; equal heads mean the shorter key
+  // (if at most 16 bytes) is a prefix of the other, so the tails and then lengths decide.
+  std::sort(keys.entries.begin(), keys.entries.end(),
+            [base](const PendingKey& x, const PendingKey& y) {
+              if (x.hi != y.hi) return x.hi < y.hi;
+              if (x.lo != y.lo) return x.lo < y.lo;
+              const std::uint32_t xt = x.len > 16 ? x.len - 16 : 0;
+              const std::uint32_t yt = y.len > 16 ? y.len - 16 : 0;
+              if (int c = std::memcmp(base + x.off + 16 * (xt > 0), base + y.off + 16 * (yt > 0),
+                                      std::min(xt, yt))) {
+                return c < 0;
+              }
+              return x.len < y.len;
+            });
   Cursor c;
   if (int rc = check(Cursor::open(txn_, dbi, c))) return lmdb_error(rc);
-  for (const auto& k : keys) {
-    if (int rc = check(c.put(k, {}))) return lmdb_error(rc);
+  // Keys past the end of the index (a phone's first rows) append without a search.
+  bool append = true;
+  for (const auto& e : keys.entries) {
+    const std::string_view k(base + e.off, e.len);
+    int rc = MDB_KEYEXIST;
+    if (append) {
+      rc = check(c.put(k, {}, MDB_APPEND));
+      if (rc == MDB_KEYEXIST) append = false;
+    }
+    if (rc == MDB_KEYEXIST) rc = check(c.put(k, {}));
+    if (rc) return lmdb_error(rc);
   }
-  keys.clear();
+  keys.arena.clear();
+  keys.entries.clear();
   return {};
+}
+
+std::error_code LmdbWriteTxn::put_appending(MDB_dbi dbi, std::string_view k, std::string_view v,
+                                            bool& try_append) {
+  if (try_append) {
+    if (poison_) return poison_;
+    int rc = check(txn_.put(dbi, k, v, MDB_APPEND));
+    if (rc == 0) return {};
+    if (rc != MDB_KEYEXIST) return lmdb_error(rc);
+    try_append = false;
+  }
+  return put(dbi, k, v);
+}
+
+Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
+    std::string_view phone, std::string_view campaign, std::optional<Subscription>* record) {
+  if (!memo_.valid || memo_.phone != phone || memo_.campaign != campaign) {
+    memo_.valid = false;
+    auto st = effective_state(txn_, t_, phone, campaign, &memo_.record);
+    if (!st) return st;
+    memo_.state = *st;
+    memo_.phone.assign(phone);
+    memo_.campaign.assign(campaign);
+    memo_.valid = true;
+  }
+  if (record) *record = memo_.record;
+  return memo_.state;
 }
 
 std::error_code LmdbWriteTxn::finish() {
@@ -131,7 +197,7 @@ Result<std::optional<SubscriptionState>> LmdbWriteTxn::state(std::string_view ph
                                                              std::string_view campaign) {
   if (!valid(phone) || !valid(campaign)) return fail(invalid());
   if (poison_) return fail(poison_);
-  return effective_state(txn_, t_, phone, campaign, nullptr);
+  return lookup_state(phone, campaign, nullptr);
 }
 
 Result<std::optional<Subscription>> LmdbWriteTxn::subscription(std::string_view phone,
@@ -167,8 +233,8 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
   a.reason = ctx.reason;
   const std::uint64_t id = ids_.audit + 1;
   records::encode(buf_, a);
-  if (auto ec = put(t_.audit, keys::id(id), buf_, MDB_APPEND)) return ec;
-  audit_by_phone_.push_back(keys::with_id(phone, id));
+  if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
+  audit_by_phone_.add(phone, id);
   ids_.audit = id;
   return {};
 }
@@ -184,10 +250,14 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
   s.since = ctx.at;
   s.source = ctx.source;
   s.changed_by = ctx.ref;
+  memo_.valid = false;
   records::encode(buf_, s);
-  if (auto ec = put(t_.subs, keys::pair(phone, campaign), buf_)) return ec;
+  if (auto ec = put_appending(t_.subs, keys::pair_buf(phone, campaign), buf_, append_subs_))
+    return ec;
   records::encode_index(buf_, state, ctx.at, ctx.source);
-  if (auto ec = put(t_.subs_by_campaign, keys::pair(campaign, phone), buf_)) return ec;
+  if (auto ec = put_appending(t_.subs_by_campaign, keys::pair_buf(campaign, phone), buf_,
+                              append_subs_by_campaign_))
+    return ec;
   count(campaign, state, +1);
   return append_audit(phone, campaign, before, state, ctx);
 }
@@ -202,7 +272,7 @@ Result<SubscriptionChange> LmdbWriteTxn::subscribe(std::string_view phone,
   }
   if (poison_) return fail(poison_);
   std::optional<Subscription> rec;
-  auto before = effective_state(txn_, t_, phone, campaign, &rec);
+  auto before = lookup_state(phone, campaign, &rec);
   if (!before) return fail(before.error());
   SubscriptionChange change{*before, SubscriptionState::subscribed, false};
   if (!rec || rec->state != SubscriptionState::subscribed) {
@@ -215,7 +285,7 @@ Result<SubscriptionChange> LmdbWriteTxn::subscribe(std::string_view phone,
   j.campaign = campaign;
   j.at = ctx.at;
   records::encode(buf_, j);
-  if (auto ec = put(t_.recent_join, keys::pair(phone, short_code), buf_)) return fail(ec);
+  if (auto ec = put(t_.recent_join, keys::pair_buf(phone, short_code), buf_)) return fail(ec);
   return change;
 }
 
@@ -226,7 +296,7 @@ Result<SubscriptionChange> LmdbWriteTxn::opt_out(std::string_view phone, std::st
   }
   if (poison_) return fail(poison_);
   std::optional<Subscription> rec;
-  auto before = effective_state(txn_, t_, phone, campaign, &rec);
+  auto before = lookup_state(phone, campaign, &rec);
   if (!before) return fail(before.error());
   SubscriptionChange change{*before, SubscriptionState::opted_out, false};
   if (*before == SubscriptionState::opted_out) return change;
@@ -261,7 +331,8 @@ Result<WriteTxn::CompanyOptOutChange> LmdbWriteTxn::opt_out_company(std::string_
     c.source = ctx.source;
     c.changed_by = ctx.ref;
     records::encode(buf_, c);
-    if (auto ec = put(t_.company, phone, buf_)) return fail(ec);
+    memo_.valid = false;
+    if (auto ec = put_appending(t_.company, phone, buf_, append_company_)) return fail(ec);
     ++company_delta_;
     if (auto ec =
             append_audit(phone, kAllCampaigns, std::nullopt, SubscriptionState::opted_out, ctx)) {
@@ -282,7 +353,7 @@ std::error_code LmdbWriteTxn::set_last_stop(const LastStop& stop) {
     if (!valid(c)) return invalid();
   }
   records::encode(buf_, stop);
-  return put(t_.last_stop, keys::pair(stop.phone, stop.short_code), buf_);
+  return put(t_.last_stop, keys::pair_buf(stop.phone, stop.short_code), buf_);
 }
 
 Result<std::optional<LastStop>> LmdbWriteTxn::last_stop(std::string_view phone,
@@ -295,7 +366,7 @@ Result<std::optional<LastStop>> LmdbWriteTxn::last_stop(std::string_view phone,
 Result<bool> LmdbWriteTxn::clear_last_stop(std::string_view phone, std::string_view short_code) {
   if (!valid(phone) || !valid(short_code)) return fail(invalid());
   if (poison_) return fail(poison_);
-  int rc = check(txn_.del(t_.last_stop, keys::pair(phone, short_code)));
+  int rc = check(txn_.del(t_.last_stop, keys::pair_buf(phone, short_code)));
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return fail(lmdb_error(rc));
   return true;
@@ -325,10 +396,11 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
   m.link = msg.link;
   const std::uint64_t id = ids_.inbox + 1;
   records::encode(buf_, m);
-  if (auto ec = put(t_.inbox, keys::id(id), buf_, MDB_APPEND)) return fail(ec);
-  inbox_by_phone_.push_back(keys::with_id(msg.from, id));
+  if (auto ec = put(t_.inbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
+  inbox_by_phone_.add(msg.from, id);
   if (!msg.campaign.empty()) {
-    if (auto ec = put(t_.inbox_by_campaign, keys::with_id(msg.campaign, id), {})) return fail(ec);
+    if (auto ec = put(t_.inbox_by_campaign, keys::with_id_buf(msg.campaign, id), {}))
+      return fail(ec);
   }
   ids_.inbox = id;
   return id;
@@ -338,7 +410,7 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
 
 std::error_code LmdbWriteTxn::put_outbox(const OutboxMessage& m) {
   records::encode(buf_, m);
-  return put(t_.outbox, keys::id(m.id), buf_);
+  return put(t_.outbox, keys::id_buf(m.id), buf_);
 }
 
 Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
@@ -360,9 +432,9 @@ Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) 
   m.parts.resize(msg.segments);
   m.broadcast_id = msg.broadcast_id;
   records::encode(buf_, m);
-  if (auto ec = put(t_.outbox, keys::id(m.id), buf_, MDB_APPEND)) return fail(ec);
-  if (auto ec = put(t_.outbox_pending, keys::with_id(msg.from, m.id), {})) return fail(ec);
-  outbox_by_phone_.push_back(keys::with_id(msg.to, m.id));
+  if (auto ec = put(t_.outbox, keys::id_buf(m.id), buf_, MDB_APPEND)) return fail(ec);
+  if (auto ec = put(t_.outbox_pending, keys::with_id_buf(msg.from, m.id), {})) return fail(ec);
+  outbox_by_phone_.add(msg.to, m.id);
   ids_.outbox = m.id;
   return m.id;
 }
@@ -386,17 +458,19 @@ Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::
   auto& p = m.parts[part];
   if (!p.carrier_message_id.empty() &&
       (p.link != link || p.carrier_message_id != carrier_message_id)) {
-    if (auto ec = del(t_.carrier_ids, keys::pair(p.link, p.carrier_message_id))) return fail(ec);
+    if (auto ec = del(t_.carrier_ids, keys::pair_buf(p.link, p.carrier_message_id)))
+      return fail(ec);
   }
   if (p.status == PartStatus::pending) p.status = PartStatus::submitted;
   p.link = link;
   p.carrier_message_id = carrier_message_id;
   records::encode_part_ref(buf_, id, part);
-  if (auto ec = put(t_.carrier_ids, keys::pair(link, carrier_message_id), buf_)) return fail(ec);
+  if (auto ec = put(t_.carrier_ids, keys::pair_buf(link, carrier_message_id), buf_))
+    return fail(ec);
   m.status = aggregate(m);
   m.updated_at = at;
   if (m.status != OutboxStatus::queued) {
-    if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+    if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
   }
   if (auto ec = put_outbox(m)) return fail(ec);
   return m.status;
@@ -418,7 +492,7 @@ Result<bool> LmdbWriteTxn::finish_outbox(std::uint64_t id, OutboxStatus status,
   m.status = status;
   m.error = error;
   m.updated_at = at;
-  if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+  if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
   if (auto ec = put_outbox(m)) return fail(ec);
   return true;
 }
@@ -443,7 +517,7 @@ Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
   }
   if (poison_) return fail(poison_);
   std::string_view v;
-  int rc = check(txn_.get(t_.carrier_ids, keys::pair(link, carrier_message_id), v));
+  int rc = check(txn_.get(t_.carrier_ids, keys::pair_buf(link, carrier_message_id), v));
   if (rc == MDB_NOTFOUND) return std::optional<ReceiptOutcome>{};
   if (rc != 0) return fail(lmdb_error(rc));
   std::uint64_t id = 0;
@@ -461,7 +535,7 @@ Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
   if (old != OutboxStatus::failed && old != OutboxStatus::suppressed) m.status = aggregate(m);
   if (m.status == OutboxStatus::failed && m.error.empty()) m.error = error;
   if (old == OutboxStatus::queued && m.status != OutboxStatus::queued) {
-    if (auto ec = del(t_.outbox_pending, keys::with_id(m.from, id))) return fail(ec);
+    if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
   }
   if (auto ec = put_outbox(m)) return fail(ec);
   return ReceiptOutcome{id, part, m.status, m.status != old};
@@ -487,7 +561,7 @@ Result<std::uint64_t> LmdbWriteTxn::requeue_unacknowledged(Timestamp at) {
       if (p.status == PartStatus::pending) continue;
       partial = true;
       if (!p.carrier_message_id.empty()) {
-        if (auto e2 = del(t_.carrier_ids, keys::pair(p.link, p.carrier_message_id)))
+        if (auto e2 = del(t_.carrier_ids, keys::pair_buf(p.link, p.carrier_message_id)))
           return fail(e2);
       }
       p = OutboxPart{};
@@ -514,6 +588,7 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
   // dirtied per chunk than in upload order, and the cached cursors rarely leave their page.
   if (!std::is_sorted(phones.begin(), phones.end())) std::sort(phones.begin(), phones.end());
   OptOutBatchResult r;
+  append_subs_ = append_subs_by_campaign_ = append_company_ = true;
   for (auto phone : phones) {
     bool changed;
     if (batch.campaign) {
@@ -527,6 +602,7 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
     }
     ++(changed ? r.opted_out : r.already_opted_out);
   }
+  append_subs_ = append_subs_by_campaign_ = append_company_ = false;
   return r;
 }
 

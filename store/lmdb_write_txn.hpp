@@ -103,8 +103,43 @@ class LmdbWriteTxn final : public WriteTxn {
   // finish(). Nothing inside a write transaction reads these indexes, and inserting them in
   // key order through one cursor costs a fraction of one random B-tree descent each: with
   // traffic from many phones they are the coldest pages an MO touches.
-  std::vector<std::string> inbox_by_phone_, outbox_by_phone_, audit_by_phone_;
-  std::error_code flush_sorted(MDB_dbi dbi, std::vector<std::string>& keys);
+  // The keys live in one arena per index (no allocation per key). Each entry carries the
+  // key's first 16 bytes as two big-endian integers, so sorting compares integers and falls
+  // back to the bytes only for keys that share 16 bytes (memcmp on every comparison cost
+  // more than the inserts themselves).
+  struct PendingKey {
+    std::uint64_t hi, lo;
+    std::uint32_t off, len;
+  };
+  struct PendingKeys {
+    std::string arena;
+    std::vector<PendingKey> entries;
+    void add(std::string_view a, std::uint64_t id);
+  };
+  PendingKeys inbox_by_phone_, outbox_by_phone_, audit_by_phone_;
+  std::error_code flush_sorted(MDB_dbi dbi, PendingKeys& keys);
+
+  // The last effective-state lookup: an MO reads the state, then subscribes or opts out,
+  // which reads it again. Reset by every write to subs or company; a group that fails is
+  // re-run in a new transaction object, so nothing survives an abort.
+  struct StateMemo {
+    bool valid = false;
+    std::string phone, campaign;
+    std::optional<Subscription> record;
+    std::optional<SubscriptionState> state;
+  };
+  StateMemo memo_;
+  Result<std::optional<SubscriptionState>> lookup_state(std::string_view phone,
+                                                        std::string_view campaign,
+                                                        std::optional<Subscription>* record);
+
+  // Bulk opt-out: phones arrive sorted, so their subs / subs_by_campaign / company keys
+  // usually lie past the end of the table (a first upload): MDB_APPEND then fills pages
+  // completely instead of leaving every split page half empty, which halves the pages
+  // written. The flag of a table drops at the first key that does not append.
+  bool append_subs_ = false, append_subs_by_campaign_ = false, append_company_ = false;
+  std::error_code put_appending(MDB_dbi dbi, std::string_view k, std::string_view v,
+                                bool& try_append);
 };
 
 }  // namespace smppgw::store::lmdb
