@@ -238,7 +238,7 @@ ApiResponse Api::metrics() const {
   return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", reg.render(), {}};
 }
 
-boost::asio::awaitable<ApiResponse> Api::handle(ApiRequest req) {
+boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req) {
   const auto& p = req.path;
   const std::string& m = req.method;
   try {
@@ -335,13 +335,13 @@ boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest&,
   auto changed = std::make_shared<bool>(false);
   engine::ProfileOptOut request{msg.from, msg.campaign, now(), "inbox:" + std::to_string(msg.id),
                                 store::ChangeSource::admin};
-  auto ec = co_await write_durably(context_.writer(),
-                                   [request, changed](store::WriteTxn& txn) -> std::error_code {
-                                     auto r = engine::apply_profile_opt_out(txn, request);
-                                     if (!r) return r.error();
-                                     *changed = r->changed;
-                                     return {};
-                                   });
+  const ApplyFn apply = [request, changed](store::WriteTxn& txn) -> std::error_code {
+    auto r = engine::apply_profile_opt_out(txn, request);
+    if (!r) return r.error();
+    *changed = r->changed;
+    return {};
+  };
+  auto ec = co_await write_durably(context_.writer(), apply);
   if (ec) co_return store_error(ec);
   co_return json_response(
       200, Json{{"phone", msg.from}, {"campaign", msg.campaign}, {"changed", *changed}});
@@ -420,13 +420,13 @@ boost::asio::awaitable<ApiResponse> Api::send_message(const ApiRequest& req) {
   };
   auto outcome = std::make_shared<Outcome>();
   // The engine's suppression rule runs again inside the transaction.
-  auto ec = co_await write_durably(context_.writer(),
-                                   [mt, outcome](store::WriteTxn& txn) -> std::error_code {
-                                     auto r = engine::apply_accept_message(txn, mt);
-                                     if (!r) return r.error();
-                                     *outcome = Outcome{!r->accepted, r->outbox_id};
-                                     return {};
-                                   });
+  const ApplyFn apply = [mt, outcome](store::WriteTxn& txn) -> std::error_code {
+    auto r = engine::apply_accept_message(txn, mt);
+    if (!r) return r.error();
+    *outcome = Outcome{!r->accepted, r->outbox_id};
+    return {};
+  };
+  auto ec = co_await write_durably(context_.writer(), apply);
   if (ec) co_return store_error(ec);
   if (outcome->opted_out) co_return opted_out();
   context_.outbox_queued(mt.from);
@@ -526,7 +526,7 @@ boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
   const std::string short_code = campaign->short_code;
   const std::string cid = campaign->id;
   const smpp::TextAnalysis a = *analysis;
-  Totals totals = co_await on_worker(workers_, [&ctx, short_code, cid, a]() -> Totals {
+  const auto job = [&ctx, short_code, cid, a]() -> Totals {
     Totals t;
     auto id = std::make_shared<std::uint64_t>(0);
     store::WriteRequest first{[id](store::WriteTxn& txn) -> std::error_code {
@@ -572,7 +572,8 @@ boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
       after = *(*result)->next_after;
     }
     return t;
-  });
+  };
+  Totals totals = co_await on_worker(workers_, job);
   if (totals.error) {
     if (totals.recipients == 0) co_return store_error(totals.error);
     // Chunks already committed stay queued: say exactly how many.

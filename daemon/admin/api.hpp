@@ -48,7 +48,7 @@ class Api {
 
   // Routes `req` (already authenticated for /v1). Never throws for bad input: every
   // failure is an error response.
-  boost::asio::awaitable<ApiResponse> handle(ApiRequest req);
+  boost::asio::awaitable<ApiResponse> handle(const ApiRequest& req);
 
   ApiResponse healthz() const;
   ApiResponse metrics() const;

@@ -7,22 +7,23 @@
 
 namespace smppgw::admin {
 
-asio::awaitable<std::error_code> write_durably(
-    store::Writer& writer, std::function<std::error_code(store::WriteTxn&)> apply) {
+asio::awaitable<std::error_code> write_durably(store::Writer& writer, const ApplyFn& apply) {
   // The outcome of one try_submit: queued (then `result` is the completion) or refused.
   struct Try {
     bool queued = false;
     std::error_code result;
   };
   for (;;) {
-    Try t = co_await await_callback<Try>([&writer, &apply](std::function<void(Try)> done) {
+    auto submit = [&writer, &apply](std::function<void(Try)> done) {
       store::WriteRequest req{apply, [done](std::error_code ec) { done(Try{true, ec}); }};
       if (auto ec = writer.try_submit(std::move(req))) done(Try{false, ec});
-    });
+    };
+    Try t = co_await await_callback<Try>(submit);
     if (t.queued || t.result != store::StoreErrc::queue_full) co_return t.result;
-    co_await await_callback<bool>([&writer](std::function<void(bool)> done) {
+    auto wait_for_space = [&writer](std::function<void(bool)> done) {
       writer.notify_when_space([done] { done(true); });
-    });
+    };
+    co_await await_callback<bool>(wait_for_space);
   }
 }
 

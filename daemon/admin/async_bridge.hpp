@@ -6,6 +6,7 @@
 
 #include <utility>  // Boost 1.74's awaitable.hpp needs it first
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/post.hpp>
@@ -24,38 +25,52 @@ namespace smppgw::admin {
 
 namespace asio = boost::asio;
 
+// g++ 12 mishandles a coroutine parameter passed by value from a temporary whose type is not
+// trivially destructible: it is destroyed twice. Boost 1.74's use_awaitable initiation is
+// such a coroutine (it takes the initiation object by value), so the initiation below holds
+// only pointers into this frame, and the helpers take their arguments by reference to
+// objects the caller names (they live in the caller's frame across the co_await).
+namespace detail {
+template <class T, class Start>
+struct CallbackInitiation {
+  const Start* start;
+  const asio::any_io_executor* executor;
+  template <class Handler>
+  void operator()(Handler handler) const {
+    auto shared = std::make_shared<Handler>(std::move(handler));
+    std::function<void(T)> done = [ex = *executor, shared](T value) {
+      asio::post(ex, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
+    };
+    (*start)(std::move(done));
+  }
+};
+}  // namespace detail
+
 // Awaits a callback-style operation: `start(done)` must call `done(T)` exactly once, from
 // any thread. The coroutine resumes on its own executor.
 template <class T, class Start>
-asio::awaitable<T> await_callback(Start start) {
-  auto ex = co_await asio::this_coro::executor;
+asio::awaitable<T> await_callback(const Start& start) {
+  const asio::any_io_executor ex = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
-      [ex, start = std::move(start)](auto handler) mutable {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        std::function<void(T)> done = [ex, shared](T value) {
-          asio::post(ex,
-                     [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
-        };
-        start(std::move(done));
-      },
-      asio::use_awaitable);
+      detail::CallbackInitiation<T, Start>{&start, &ex}, asio::use_awaitable);
 }
 
 // Runs `fn()` on the worker pool (where blocking is allowed) and returns its result.
 template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn&>> on_worker(asio::thread_pool& pool, Fn fn) {
+asio::awaitable<std::invoke_result_t<Fn&>> on_worker(asio::thread_pool& pool, const Fn& fn) {
   using R = std::invoke_result_t<Fn&>;
-  auto shared_fn = std::make_shared<Fn>(std::move(fn));
-  co_return co_await await_callback<R>([&pool, shared_fn](std::function<void(R)> done) {
+  auto shared_fn = std::make_shared<Fn>(fn);
+  auto start = [&pool, shared_fn](std::function<void(R)> done) {
     asio::post(pool, [shared_fn, done = std::move(done)] { done((*shared_fn)()); });
-  });
+  };
+  co_return co_await await_callback<R>(start);
 }
 
 // Submits `apply` to the writer without blocking the event loop and awaits its durable
 // completion: {} once committed, or the error that kept it out of the store. A full queue
 // is waited out (Writer::notify_when_space), never spun on.
-asio::awaitable<std::error_code> write_durably(
-    store::Writer& writer, std::function<std::error_code(store::WriteTxn&)> apply);
+using ApplyFn = std::function<std::error_code(store::WriteTxn&)>;
+asio::awaitable<std::error_code> write_durably(store::Writer& writer, const ApplyFn& apply);
 
 // For worker threads: submits (blocking while the queue is full) and waits for completion.
 std::error_code write_durably_blocking(store::Writer& writer, store::WriteRequest request);

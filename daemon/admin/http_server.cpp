@@ -118,8 +118,8 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   template <class Stream>
   asio::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer, Parser& parser);
   template <class Stream>
-  asio::awaitable<bool> write(Stream& stream, const http::request_header<>& req, ApiResponse res,
-                              bool keep_alive);
+  asio::awaitable<bool> write(Stream& stream, const http::request_header<>& req,
+                              const ApiResponse& res, bool keep_alive);
   template <class Stream>
   asio::awaitable<void> linger(Stream& stream, beast::flat_buffer& buffer, Parser& parser);
   template <class Stream>
@@ -242,7 +242,7 @@ asio::awaitable<void> AdminServer::Impl::session(Stream& stream) {
 
 template <class Stream>
 asio::awaitable<bool> AdminServer::Impl::write(Stream& stream, const http::request_header<>& req,
-                                               ApiResponse res, bool keep_alive) {
+                                               const ApiResponse& res, bool keep_alive) {
   http::response<http::string_body> msg{static_cast<http::status>(res.status), req.version()};
   msg.set(http::field::server, "smppgwd");
   msg.set(http::field::content_type, res.content_type);
@@ -250,7 +250,7 @@ asio::awaitable<bool> AdminServer::Impl::write(Stream& stream, const http::reque
   msg.set("X-Content-Type-Options", "nosniff");
   if (res.status == 401) msg.set(http::field::www_authenticate, "Bearer realm=\"smppgw\"");
   for (auto& [k, v] : res.headers) msg.set(k, v);
-  msg.body() = std::move(res.body);
+  msg.body() = res.body;
   msg.keep_alive(keep_alive);
   msg.prepare_payload();
   count_status(res.status);
@@ -342,9 +342,9 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, beast::flat_buffe
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
 
   // Answers before the body is read; a body left unread closes the connection.
-  auto answer_now = [&](ApiResponse res) -> asio::awaitable<bool> {
+  auto answer_now = [&](const ApiResponse& res) -> asio::awaitable<bool> {
     const bool unread = !parser.is_done();
-    bool ok = co_await write(stream, req, std::move(res), keep_alive && !unread);
+    bool ok = co_await write(stream, req, res, keep_alive && !unread);
     if (unread) co_await linger(stream, buffer, parser);
     co_return ok && !unread;
   };
@@ -394,9 +394,9 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
                                                          Parser& parser, const ApiRequest& target) {
   const http::request_header<>& req = parser.get().base();
   const bool keep_alive = parser.get().keep_alive();
-  auto answer_now = [&](ApiResponse res) -> asio::awaitable<bool> {
+  auto answer_now = [&](const ApiResponse& res) -> asio::awaitable<bool> {
     const bool unread = !parser.is_done();
-    bool ok = co_await write(stream, req, std::move(res), keep_alive && !unread);
+    bool ok = co_await write(stream, req, res, keep_alive && !unread);
     if (unread) co_await linger(stream, buffer, parser);
     co_return ok && !unread;
   };
@@ -441,8 +441,9 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
   auto request = std::make_shared<OptOutRequest>(*kind, *snap.phones, sink);
   std::unique_ptr<char[]> chunk(new char[kUploadChunkBytes]);
 
-  auto refuse = [&](UploadRefusal r) -> asio::awaitable<bool> {
-    OptOutReport applied = co_await on_worker(workers, [request] { return request->abandon(); });
+  const auto abandon = [request] { return request->abandon(); };
+  auto refuse = [&](const UploadRefusal& r) -> asio::awaitable<bool> {
+    OptOutReport applied = co_await on_worker(workers, abandon);
     Json body = error_body(r.code, r.message);
     if (applied.opted_out + applied.already_opted_out > 0) {
       // Batches committed before the refusal stay applied: say exactly what they did.
@@ -468,7 +469,7 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
     }
     if (ec) {
       // The client went away mid-upload: nobody to answer; batches already committed stay.
-      auto applied = co_await on_worker(workers, [request] { return request->abandon(); });
+      auto applied = co_await on_worker(workers, abandon);
       spdlog::warn("admin: opt-out upload interrupted ({}); {} numbers had been opted out",
                    ec.message(), applied.opted_out);
       co_return false;
@@ -476,10 +477,12 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
     const std::size_t n = kUploadChunkBytes - parser.get().body().size;
     if (n == 0) continue;
     std::string_view data(chunk.get(), n);
-    auto fed = co_await on_worker(workers, [request, data] { return request->feed(data); });
+    const auto feed = [request, data] { return request->feed(data); };
+    auto fed = co_await on_worker(workers, feed);
     if (!fed) co_return co_await refuse(std::move(fed.error()));
   }
-  auto result = co_await on_worker(workers, [request] { return request->finish(); });
+  const auto finish = [request] { return request->finish(); };
+  auto result = co_await on_worker(workers, finish);
   if (!result) co_return co_await refuse(std::move(result.error()));
   const OptOutReport& report = *result;
   if (report.store_failure) {
@@ -538,7 +541,8 @@ asio::awaitable<bool> AdminServer::Impl::export_opt_outs(Stream& stream,
       return p;
     };
   };
-  Piece piece = co_await on_worker(workers, read_piece(std::nullopt));
+  const auto first_piece = read_piece(std::nullopt);
+  Piece piece = co_await on_worker(workers, first_piece);
   if (piece.error) {
     co_return co_await write(
         stream, req,
@@ -571,7 +575,8 @@ asio::awaitable<bool> AdminServer::Impl::export_opt_outs(Stream& stream,
       if (ec) co_return false;
     }
     if (!piece.next) break;
-    piece = co_await on_worker(workers, read_piece(piece.next));
+    const auto next_piece = read_piece(piece.next);
+    piece = co_await on_worker(workers, next_piece);
     if (piece.error) {
       // The status is sent already: end without the final chunk so the client sees a
       // truncated transfer, never a silently short list.

@@ -294,7 +294,7 @@ $('chat-text').addEventListener('input', chatPreview);
 
 // ---- Emoji picker (window.SMPPGW_EMOJI from emoji-data.js) ----
 
-// Accepts the shapes the generated data may take: [{name|names|shortcodes, emoji|char}],
+// Accepts the shapes the generated data may take: [{name|names, aliases, emoji}],
 // [[name, emoji]], or {name: emoji}.
 function emojiList() {
   const data = window.SMPPGW_EMOJI;
@@ -307,7 +307,10 @@ function emojiList() {
   if (Array.isArray(data)) {
     for (const e of data) {
       if (Array.isArray(e)) push(e[0], e[1]);
-      else if (e && typeof e === 'object') push(e.names || e.shortcodes || e.name || e.shortcode, e.emoji || e.char || e.unicode);
+      else if (e && typeof e === 'object') {
+        const names = [].concat(e.names || e.shortcodes || e.name || e.shortcode || [], e.aliases || []);
+        push(names, e.emoji || e.char || e.unicode);
+      }
     }
   } else if (typeof data === 'object') {
     for (const [k, v] of Object.entries(data)) {

@@ -1,0 +1,58 @@
+// Runs the real smppgwd for admin tests and benchmarks: writes a configuration into a
+// temporary directory (state_dir, token file, a free admin port on 127.0.0.1), starts the
+// binary, waits for /healthz, and stops it with SIGTERM.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace smppgw::admin::testing {
+
+struct DaemonOptions {
+  std::string binary;  // path of smppgwd
+  std::string max_upload = "12MiB";
+  std::string durability = "fsync";
+  std::string map_size = "1GiB";
+  // When set, `smppgw-sim smsc` plays the carrier and delivers these MO texts
+  // ("FROM>TO:TEXT") once the daemon binds; otherwise nothing listens and the link stays down.
+  std::string sim_binary;
+  std::vector<std::string> mo;
+};
+
+class DaemonProcess {
+ public:
+  explicit DaemonProcess(DaemonOptions options);
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  // Starts and waits up to 20 s for the admin port; false (with `error()`) on failure.
+  bool start();
+  void stop();
+
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& token() const { return token_; }
+  const std::string& error() const { return error_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  // Peak resident set size of the daemon so far (VmHWM), in bytes; 0 if unknown.
+  std::uint64_t peak_rss_bytes() const;
+
+ private:
+  DaemonOptions options_;
+  std::filesystem::path dir_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  pid_t sim_pid_ = -1;
+  std::string token_;
+  std::string error_;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+std::uint16_t free_port();
+
+}  // namespace smppgw::admin::testing
