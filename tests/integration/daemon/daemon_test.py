@@ -268,12 +268,14 @@ def test_crash_acknowledged_mo_survive_sigkill(c):
                    "reconnect_max": "300ms"}], log_level="warn")
     cycles = 10
     for i in range(cycles):
+        mark = sim.mark()
         d.start()
-        sim.wait_for(lambda e: e["event"] == "bound", 10, start=sim.mark())
+        sim.wait_for(lambda e: e["event"] == "bound", 10, start=mark)
         time.sleep(0.6)
         d.kill()
+    mark = sim.mark()
     d.start()
-    sim.wait_for(lambda e: e["event"] == "bound", 10, start=sim.mark())
+    sim.wait_for(lambda e: e["event"] == "bound", 10, start=mark)
     time.sleep(0.5)
     sim.send("quit")
     sim.proc.wait(10)
