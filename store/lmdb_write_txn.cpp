@@ -100,18 +100,21 @@ std::error_code LmdbWriteTxn::flush_sorted(MDB_dbi dbi, PendingKeys& keys) {
   const char* base = keys.arena.data();
   // Byte order of the keys: the zero-padded heads first; equal heads mean the shorter key
   // (if at most 16 bytes) is a prefix of the other, so the tails and then lengths decide.
-  std::sort(keys.entries.begin(), keys.entries.end(),
-            [base](const PendingKey& x, const PendingKey& y) {
-              if (x.hi != y.hi) return x.hi < y.hi;
-              if (x.lo != y.lo) return x.lo < y.lo;
-              const std::uint32_t xt = x.len > 16 ? x.len - 16 : 0;
-              const std::uint32_t yt = y.len > 16 ? y.len - 16 : 0;
-              if (int c = std::memcmp(base + x.off + 16 * (xt > 0), base + y.off + 16 * (yt > 0),
-                                      std::min(xt, yt))) {
-                return c < 0;
-              }
-              return x.len < y.len;
-            });
+  auto before = [base](const PendingKey& x, const PendingKey& y) {
+    if (x.hi != y.hi) return x.hi < y.hi;
+    if (x.lo != y.lo) return x.lo < y.lo;
+    const std::uint32_t xt = x.len > 16 ? x.len - 16 : 0;
+    const std::uint32_t yt = y.len > 16 ? y.len - 16 : 0;
+    if (int c = std::memcmp(base + x.off + 16 * (xt > 0), base + y.off + 16 * (yt > 0),
+                            std::min(xt, yt))) {
+      return c < 0;
+    }
+    return x.len < y.len;
+  };
+  // A sorted Manual Opt-Out appends its audit entries in key order already.
+  if (!std::is_sorted(keys.entries.begin(), keys.entries.end(), before)) {
+    std::sort(keys.entries.begin(), keys.entries.end(), before);
+  }
   Cursor c;
   if (int rc = check(Cursor::open(txn_, dbi, c))) return lmdb_error(rc);
   // Keys past the end of the index (a phone's first rows) append without a search.
@@ -222,17 +225,8 @@ Result<std::optional<CompanyOptOut>> LmdbWriteTxn::company_opt_out(std::string_v
 std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_view campaign,
                                            std::optional<SubscriptionState> from,
                                            SubscriptionState to, const ChangeContext& ctx) {
-  AuditEvent a;
-  a.at = ctx.at;
-  a.phone = phone;
-  a.campaign = campaign;
-  a.from_state = from;
-  a.to_state = to;
-  a.source = ctx.source;
-  a.ref = ctx.ref;
-  a.reason = ctx.reason;
   const std::uint64_t id = ids_.audit + 1;
-  records::encode(buf_, a);
+  records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
   if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
   audit_by_phone_.add(phone, id);
   ids_.audit = id;
@@ -245,13 +239,8 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
                                            std::optional<SubscriptionState> before,
                                            const ChangeContext& ctx) {
   if (prev) count(campaign, prev->state, -1);
-  Subscription s;
-  s.state = state;
-  s.since = ctx.at;
-  s.source = ctx.source;
-  s.changed_by = ctx.ref;
   memo_.valid = false;
-  records::encode(buf_, s);
+  records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
   if (auto ec = put_appending(t_.subs, keys::pair_buf(phone, campaign), buf_, append_subs_))
     return ec;
   records::encode_index(buf_, state, ctx.at, ctx.source);

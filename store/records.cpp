@@ -20,11 +20,16 @@ bool valid_source(std::uint8_t v) {
 }  // namespace
 
 void encode(std::string& out, const Subscription& s) {
+  encode_subscription(out, s.state, s.since, s.source, s.changed_by);
+}
+
+void encode_subscription(std::string& out, SubscriptionState state, Timestamp since,
+                         ChangeSource source, std::string_view changed_by) {
   Encoder e(out);
-  e.u8(static_cast<std::uint8_t>(s.state));
-  e.time(s.since);
-  e.u8(static_cast<std::uint8_t>(s.source));
-  e.str(s.changed_by);
+  e.u8(static_cast<std::uint8_t>(state));
+  e.time(since);
+  e.u8(static_cast<std::uint8_t>(source));
+  e.str(changed_by);
 }
 
 std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
@@ -230,15 +235,21 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
 }
 
 void encode(std::string& out, const AuditEvent& a) {
+  encode_audit(out, a.at, a.phone, a.campaign, a.from_state, a.to_state, a.source, a.ref, a.reason);
+}
+
+void encode_audit(std::string& out, Timestamp at, std::string_view phone, std::string_view campaign,
+                  std::optional<SubscriptionState> from, SubscriptionState to, ChangeSource source,
+                  std::string_view ref, std::string_view reason) {
   Encoder e(out);
-  e.time(a.at);
-  e.str(a.phone);
-  e.str(a.campaign);
-  e.u8(a.from_state ? static_cast<std::uint8_t>(*a.from_state) : 0);
-  e.u8(static_cast<std::uint8_t>(a.to_state));
-  e.u8(static_cast<std::uint8_t>(a.source));
-  e.str(a.ref);
-  e.str(a.reason);
+  e.time(at);
+  e.str(phone);
+  e.str(campaign);
+  e.u8(from ? static_cast<std::uint8_t>(*from) : 0);
+  e.u8(static_cast<std::uint8_t>(to));
+  e.u8(static_cast<std::uint8_t>(source));
+  e.str(ref);
+  e.str(reason);
 }
 
 std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v) {

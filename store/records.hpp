@@ -129,6 +129,14 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
 
 // audit: be64(id) → the event
 void encode(std::string& out, const AuditEvent& e);
+// The same bytes as encode(AuditEvent) from the parts, without building the event (the
+// writer appends one per subscription change; copying its strings cost more than encoding).
+void encode_audit(std::string& out, Timestamp at, std::string_view phone, std::string_view campaign,
+                  std::optional<SubscriptionState> from, SubscriptionState to, ChangeSource source,
+                  std::string_view ref, std::string_view reason);
+// The same bytes as encode(Subscription) from the parts.
+void encode_subscription(std::string& out, SubscriptionState state, Timestamp since,
+                         ChangeSource source, std::string_view changed_by);
 std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v);
 
 // carrier_ids: link\0carrier_message_id → outbox id, part
