@@ -1,0 +1,312 @@
+// The listener (SMSC role, SPEC §5) of the real smppgwd, over its ports only: binds are
+// checked (credentials, allowed source, max_binds, slow-down of repeated failures), an MO
+// submit_sm is acknowledged after its commit and lands in the Inbox, a keyword MO's reply
+// and an admin MT go out as deliver_sm, a reload unbinds a changed account, SIGTERM unbinds and
+// exits 0.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "tests/integration/admin/http_client.hpp"
+#include "tests/integration/listener/listener_daemon.hpp"
+#include "tests/integration/listener/smpp_test_client.hpp"
+
+namespace smppgw::testing {
+namespace {
+
+using smpp::BindType;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr milliseconds kTimeout{10'000};
+constexpr const char* kPhoneDigits = "14155550100";  // TON 1: international without '+'
+constexpr const char* kPhoneE164 = "+14155550100";
+
+class ListenerIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = std::make_unique<ListenerDaemon>(SMPPGWD_BINARY);
+    ASSERT_TRUE(daemon_->start()) << daemon_->error();
+  }
+
+  void TearDown() override {
+    if (HasFailure() && daemon_) std::cerr << "---- smppgwd log ----\n" << daemon_->log();
+  }
+
+  std::unique_ptr<SmppTestClient> connect(const std::string& source = "127.0.0.1") {
+    auto client = SmppTestClient::connect(daemon_->listen_port(), source);
+    EXPECT_NE(client, nullptr) << "cannot connect from " << source;
+    return client;
+  }
+
+  // A transceiver bound as carrier-b.
+  std::unique_ptr<SmppTestClient> bound_client() {
+    auto client = connect();
+    if (!client) return nullptr;
+    auto outcome = client->bind(BindType::transceiver, "carrier-b", "secret", kTimeout);
+    EXPECT_TRUE(outcome && outcome->status == smpp::status::ok)
+        << "bind status " << (outcome ? outcome->status : 0xFFFFFFFFu);
+    return client;
+  }
+
+  nlohmann::json get(const std::string& target) {
+    admin::testing::HttpClient http("127.0.0.1", daemon_->admin_port());
+    auto response = http.request("GET", target, {}, {}, daemon_->token());
+    EXPECT_EQ(response.status, 200) << target << ": " << response.body;
+    return nlohmann::json::parse(response.body, nullptr, false);
+  }
+
+  std::unique_ptr<ListenerDaemon> daemon_;
+};
+
+// An id as the API writes it (a number, or a string of digits).
+std::string id_text(const nlohmann::json& id) {
+  return id.is_string() ? id.get<std::string>() : std::to_string(id.get<std::uint64_t>());
+}
+
+std::string text_of(const smpp::DeliverSm& deliver) {
+  return {deliver.short_message.begin(), deliver.short_message.end()};
+}
+
+TEST_F(ListenerIntegrationTest, WrongPasswordIsRefusedAndTheConnectionClosed) {
+  auto client = connect();
+  ASSERT_TRUE(client);
+  auto outcome = client->bind(BindType::transceiver, "carrier-b", "zq8vk3", kTimeout);
+  ASSERT_TRUE(outcome) << "no bind_resp";
+  EXPECT_TRUE(outcome->status == smpp::status::bind_fail ||
+              outcome->status == smpp::status::inv_paswd)
+      << "status 0x" << std::hex << outcome->status;
+  EXPECT_TRUE(client->wait_closed(kTimeout));
+  // The presented password appears nowhere in the log; the reason does.
+  const auto log = daemon_->log();
+  EXPECT_EQ(log.find("zq8vk3"), std::string::npos) << "the presented password was logged";
+  EXPECT_NE(log.find("wrong password"), std::string::npos) << log;
+}
+
+TEST_F(ListenerIntegrationTest, UnknownSystemIdGetsTheSameAnswerAsAWrongPassword) {
+  auto client = connect();
+  ASSERT_TRUE(client);
+  auto outcome = client->bind(BindType::transceiver, "carrier-z", "secret", kTimeout);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, smpp::status::bind_fail);
+}
+
+TEST_F(ListenerIntegrationTest, SourceAddressNotAllowedIsRefused) {
+  // The right credentials of carrier-b, but from 127.0.0.2 (allow is 127.0.0.1/32).
+  auto other_source = connect("127.0.0.2");
+  ASSERT_TRUE(other_source);
+  auto outcome = other_source->bind(BindType::transceiver, "carrier-b", "secret", kTimeout);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, smpp::status::bind_fail);
+  // carrier-far is allowed from 192.0.2.0/24 only.
+  auto far = connect("127.0.0.3");
+  ASSERT_TRUE(far);
+  auto far_outcome = far->bind(BindType::transceiver, "carrier-far", "farpw", kTimeout);
+  ASSERT_TRUE(far_outcome);
+  EXPECT_EQ(far_outcome->status, smpp::status::bind_fail);
+}
+
+TEST_F(ListenerIntegrationTest, RepeatedFailuresFromOneAddressAreSlowedDown) {
+  const std::string source = "127.0.0.4";
+  for (int i = 0; i < 2; ++i) {
+    auto client = connect(source);
+    ASSERT_TRUE(client);
+    auto outcome = client->bind(BindType::transceiver, "carrier-b", "guess", kTimeout);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->status, smpp::status::bind_fail);
+  }
+  // Two failures: the third answer waits 2 s.
+  auto third = connect(source);
+  ASSERT_TRUE(third);
+  auto outcome = third->bind(BindType::transceiver, "carrier-b", "guess", kTimeout);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, smpp::status::bind_fail);
+  EXPECT_GE(outcome->elapsed, milliseconds(1900));
+  // Another address is not slowed down.
+  auto fresh = connect("127.0.0.5");
+  ASSERT_TRUE(fresh);
+  auto fresh_outcome = fresh->bind(BindType::transceiver, "carrier-b", "guess", kTimeout);
+  ASSERT_TRUE(fresh_outcome);
+  EXPECT_LT(fresh_outcome->elapsed, milliseconds(900));
+}
+
+TEST_F(ListenerIntegrationTest, RightCredentialsBind) {
+  auto client = connect();
+  ASSERT_TRUE(client);
+  auto outcome = client->bind(BindType::transceiver, "carrier-b", "secret", kTimeout);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, smpp::status::ok);
+  EXPECT_EQ(outcome->peer_system_id, "smppgw");
+  EXPECT_TRUE(client->unbind(kTimeout));
+}
+
+TEST_F(ListenerIntegrationTest, MaxBindsPerAccountIsEnforced) {
+  auto first = bound_client();
+  auto second = bound_client();
+  ASSERT_TRUE(first && second);
+  auto third = connect();
+  ASSERT_TRUE(third);
+  auto outcome = third->bind(BindType::transmitter, "carrier-b", "secret", kTimeout);
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, smpp::status::already_bound);
+  // A bind ends: there is room again.
+  ASSERT_TRUE(first->unbind(kTimeout));
+  auto fourth = connect();
+  ASSERT_TRUE(fourth);
+  auto again = fourth->bind(BindType::transmitter, "carrier-b", "secret", kTimeout);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, smpp::status::ok);
+}
+
+TEST_F(ListenerIntegrationTest, MoSubmitSmIsAcknowledgedAfterCommitAndInTheInbox) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto response = client->submit(kPhoneDigits, kShortCode, "Hello from the listener", kTimeout);
+  ASSERT_TRUE(response) << "no submit_sm_resp";
+  EXPECT_EQ(response->status, smpp::status::ok);
+  EXPECT_FALSE(response->message_id.empty());
+
+  // Acknowledged means committed: the Inbox shows it at once.
+  auto inbox = get("/v1/inbox?phone=%2B14155550100");
+  ASSERT_TRUE(inbox.contains("messages")) << inbox.dump();
+  ASSERT_EQ(inbox["messages"].size(), 1u) << inbox.dump();
+  const auto& row = inbox["messages"][0];
+  EXPECT_EQ(row["from"], kPhoneE164);
+  EXPECT_EQ(row["to"], kShortCode);
+  EXPECT_EQ(row["text"], "Hello from the listener");
+  EXPECT_EQ(id_text(row["id"]), response->message_id);
+}
+
+TEST_F(ListenerIntegrationTest, DataSmMoIsAcknowledgedWithItsInboxId) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  smpp::DataSm data;
+  data.source = {1, 1, kPhoneDigits};
+  data.destination = {3, 0, kShortCode};
+  data.data_coding = 0;
+  const std::string text = "Sent as data sm";  // GSM 03.38 has no ASCII underscore
+  data.tlvs.message_payload = smpp::Bytes(text.begin(), text.end());
+  auto response = client->request(smpp::Body{data}, kTimeout);
+  ASSERT_TRUE(response) << "no data_sm_resp";
+  EXPECT_EQ(response->status, smpp::status::ok);
+  auto inbox = get("/v1/inbox?phone=%2B14155550100");
+  ASSERT_EQ(inbox["messages"].size(), 1u) << inbox.dump();
+  EXPECT_EQ(inbox["messages"][0]["text"], text);
+  EXPECT_EQ(id_text(inbox["messages"][0]["id"]), response->message_id);
+}
+
+TEST_F(ListenerIntegrationTest, UnsupportedRequestsAreAnsweredAndTheBindGoesOn) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  smpp::QuerySm query;
+  query.message_id = "1";
+  query.source = {1, 1, kPhoneDigits};
+  auto answered = client->request(smpp::Body{query}, kTimeout);
+  ASSERT_TRUE(answered) << "query_sm got no answer";
+  EXPECT_EQ(answered->status, smpp::status::inv_cmd_id);
+  auto next = client->submit(kPhoneDigits, kShortCode, "Still bound", kTimeout);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, smpp::status::ok);
+}
+
+TEST_F(ListenerIntegrationTest, KeywordMoGetsItsReplyAsDeliverSm) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto response = client->submit(kPhoneDigits, kShortCode, "SPRING", kTimeout);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, smpp::status::ok);
+
+  auto reply = client->wait_deliver_sm(kTimeout);
+  ASSERT_TRUE(reply) << "no deliver_sm with the join reply";
+  EXPECT_EQ(reply->source.addr, kShortCode);
+  EXPECT_EQ(reply->destination.addr, kPhoneDigits);
+  EXPECT_EQ(reply->destination.ton, 1);
+  EXPECT_EQ(reply->data_coding, 0);
+  EXPECT_EQ(text_of(*reply), kJoinReply);
+
+  auto inbox = get("/v1/inbox?phone=%2B14155550100");
+  ASSERT_EQ(inbox["messages"].size(), 1u) << inbox.dump();
+  EXPECT_EQ(inbox["messages"][0]["campaign"], "spring-promo");
+}
+
+TEST_F(ListenerIntegrationTest, MoToAShortCodeOfNoOtherAccountIsRefused) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto response = client->submit(kPhoneDigits, "67891", "Hello", kTimeout);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, smpp::status::inv_dst_adr);
+  auto inbox = get("/v1/inbox?phone=%2B14155550100");
+  EXPECT_EQ(inbox["messages"].size(), 0u) << inbox.dump();
+  // The bind goes on.
+  auto next = client->submit(kPhoneDigits, kShortCode, "Hello", kTimeout);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, smpp::status::ok);
+}
+
+TEST_F(ListenerIntegrationTest, MtToTheAccountsShortCodeGoesOutAsDeliverSm) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  admin::testing::HttpClient http("127.0.0.1", daemon_->admin_port());
+  const std::string body =
+      R"({"to":"+14155550100","campaign":"spring-promo","text":"Admin says hello"})";
+  auto posted = http.request("POST", "/v1/messages", body, "application/json", daemon_->token());
+  ASSERT_EQ(posted.status, 202) << posted.body;
+  const auto id = id_text(nlohmann::json::parse(posted.body, nullptr, false)["id"]);
+
+  auto mt = client->wait_deliver_sm(kTimeout);
+  ASSERT_TRUE(mt) << "no deliver_sm";
+  EXPECT_EQ(mt->source.addr, kShortCode);
+  EXPECT_EQ(mt->destination.addr, kPhoneDigits);
+  EXPECT_EQ(text_of(*mt), "Admin says hello");
+
+  // deliver_sm_resp OK makes the record submitted.
+  std::string status;
+  const auto until = std::chrono::steady_clock::now() + kTimeout;
+  while (std::chrono::steady_clock::now() < until) {
+    auto record = get("/v1/messages/" + id);
+    status = record.value("status", "");
+    if (status == "submitted") break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(status, "submitted");
+}
+
+TEST_F(ListenerIntegrationTest, ReloadUnbindsAChangedAccountAndTheNewPasswordBinds) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  daemon_->reload_with_password("newpw");
+  EXPECT_TRUE(client->wait_unbound_by_peer(kTimeout));
+  auto old_pw = connect();
+  ASSERT_TRUE(old_pw);
+  auto refused = old_pw->bind(BindType::transceiver, "carrier-b", "secret", kTimeout);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, smpp::status::bind_fail);
+  auto new_pw = connect();
+  ASSERT_TRUE(new_pw);
+  // One failure from this address: the answer waits 1 s, then binds.
+  auto accepted = new_pw->bind(BindType::transceiver, "carrier-b", "newpw", kTimeout);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, smpp::status::ok);
+}
+
+TEST_F(ListenerIntegrationTest, SigtermUnbindsListenerSessionsAndExitsZero) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto response = client->submit(kPhoneDigits, kShortCode, "Before shutdown", kTimeout);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, smpp::status::ok);
+  std::optional<int> status;
+  std::thread stopper([&] { status = daemon_->stop(); });
+  // Answered while the daemon stops: it waits for our unbind_resp.
+  EXPECT_TRUE(client->wait_unbound_by_peer(kTimeout));
+  stopper.join();
+  ASSERT_TRUE(status.has_value()) << "smppgwd did not stop";
+  EXPECT_EQ(*status, 0);
+}
+
+}  // namespace
+}  // namespace smppgw::testing
