@@ -428,10 +428,7 @@ struct Session::Impl {
       close_with(CloseReason::bind_timeout, "peer not bound within " + millis(config.bind_timeout));
       return;
     }
-    std::vector<WindowEntry> expired;
-    for (const WindowEntry& e : window.entries()) {
-      if (e.deadline <= now) expired.push_back(e);
-    }
+    const std::vector<WindowEntry> expired = window.expired(now);
     if (!expired.empty()) {
       std::string detail;
       for (const WindowEntry& e : expired) {

@@ -63,5 +63,56 @@ TEST(Window, FindsTheSessionsOwnRequests) {
   EXPECT_TRUE(w.empty());
 }
 
+TEST(Window, ExpiredListsOnlyPastDeadlinesInSendOrder) {
+  Window w(8);
+  for (std::uint32_t seq = 1; seq <= 5; ++seq) w.add(entry(seq, std::chrono::seconds(seq)));
+  ASSERT_TRUE(w.take(2));
+  const auto due = w.expired(t0 + 4s);
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].sequence_number, 1u);
+  EXPECT_EQ(due[1].sequence_number, 3u);
+  EXPECT_EQ(due[2].sequence_number, 4u);
+  EXPECT_TRUE(w.expired(t0).empty());
+}
+
+TEST(Window, ExpiredFindsAnEarlierDeadlineAddedLater) {
+  Window w(4);
+  w.add(entry(1, 10s));
+  w.add(entry(2, 5s));
+  const auto due = w.expired(t0 + 6s);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].sequence_number, 2u);
+}
+
+// A large window under steady traffic: responses out of order, slots reused for ever.
+TEST(Window, StaysConsistentUnderOutOfOrderResponses) {
+  Window w(1000);
+  std::uint32_t next = 1;
+  std::uint32_t oldest = 1;
+  for (int round = 0; round < 50; ++round) {
+    while (!w.full()) {
+      w.add(entry(next, std::chrono::seconds(next)));
+      ++next;
+    }
+    // Answer the even ones newest first, then the rest oldest first.
+    for (std::uint32_t seq = next - 1; seq >= oldest; --seq) {
+      if (seq % 2 == 0) {
+        ASSERT_TRUE(w.take(seq)) << seq;
+      }
+    }
+    for (std::uint32_t seq = oldest; seq < next; ++seq) {
+      if (seq % 2 != 0) {
+        ASSERT_TRUE(w.take(seq)) << seq;
+      }
+    }
+    EXPECT_TRUE(w.empty());
+    EXPECT_FALSE(w.earliest_deadline());
+    oldest = next;
+  }
+  w.add(entry(next, 1s));
+  EXPECT_EQ(w.earliest_deadline(), t0 + 1s);
+  EXPECT_EQ(w.entries().size(), 1u);
+}
+
 }  // namespace
 }  // namespace smppgw::smpp
