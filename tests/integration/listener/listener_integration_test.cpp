@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -211,6 +212,43 @@ TEST_F(ListenerIntegrationTest, UnsupportedRequestsAreAnsweredAndTheBindGoesOn) 
   auto next = client->submit(kPhoneDigits, kShortCode, "Still bound", kTimeout);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, smpp::status::ok);
+}
+
+// Two parts with a concatenation UDH (8-bit reference 0x2A); part 1 is sent twice.
+smpp::Body long_mo_part(std::uint8_t seq, const std::string& text) {
+  smpp::SubmitSm submit;
+  submit.source = {1, 1, kPhoneDigits};
+  submit.destination = {3, 0, kShortCode};
+  submit.esm_class = smpp::esm::udhi;
+  submit.short_message = {0x05, 0x00, 0x03, 0x2A, 0x02, seq};
+  submit.short_message.insert(submit.short_message.end(), text.begin(), text.end());
+  return smpp::Body{std::move(submit)};
+}
+
+TEST_F(ListenerIntegrationTest, LongMoIsAcknowledgedWhenWholeAndCommitted_RepeatedPartToo) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto first = client->send(long_mo_part(1, "First half, "));
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(client->wait_response(*first, milliseconds(400)))
+      << "a part was acknowledged before the whole message was stored";
+  auto repeated = client->send(long_mo_part(1, "First half, "));
+  ASSERT_TRUE(repeated);
+  EXPECT_FALSE(client->wait_response(*repeated, milliseconds(400)))
+      << "a repeated part was acknowledged before the message was stored";
+  auto second = client->send(long_mo_part(2, "second half."));
+  ASSERT_TRUE(second);
+  std::set<std::string> ids;
+  for (auto sequence : {*first, *repeated, *second}) {
+    auto response = client->wait_response(sequence, kTimeout);
+    ASSERT_TRUE(response) << "no submit_sm_resp for seq " << sequence;
+    EXPECT_EQ(response->status, smpp::status::ok);
+    ids.insert(response->message_id);
+  }
+  EXPECT_EQ(ids.size(), 3u) << "message ids are unique per part";
+  auto inbox = get("/v1/inbox?phone=%2B14155550100");
+  ASSERT_EQ(inbox["messages"].size(), 1u) << inbox.dump();
+  EXPECT_EQ(inbox["messages"][0]["text"], "First half, second half.");
 }
 
 TEST_F(ListenerIntegrationTest, KeywordMoGetsItsReplyAsDeliverSm) {

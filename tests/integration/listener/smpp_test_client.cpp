@@ -78,16 +78,14 @@ void SmppTestClient::handle(smpp::Event& event) {
   } else if (auto* failed = std::get_if<smpp::BindFailed>(&event)) {
     bind_outcome_ = BindOutcome{failed->status, {}, Duration{0}};
   } else if (auto* response = std::get_if<smpp::ResponseReceived>(&event)) {
-    if (awaited_sequence_ && response->pdu.sequence_number == *awaited_sequence_) {
-      Response r;
-      r.status = response->pdu.command_status;
-      if (const auto* s = std::get_if<smpp::SubmitSmResp>(&response->pdu.body)) {
-        r.message_id = s->message_id;
-      } else if (const auto* d = std::get_if<smpp::DataSmResp>(&response->pdu.body)) {
-        r.message_id = d->message_id;
-      }
-      response_ = std::move(r);
+    Response r;
+    r.status = response->pdu.command_status;
+    if (const auto* s = std::get_if<smpp::SubmitSmResp>(&response->pdu.body)) {
+      r.message_id = s->message_id;
+    } else if (const auto* d = std::get_if<smpp::DataSmResp>(&response->pdu.body)) {
+      r.message_id = d->message_id;
     }
+    responses_[response->pdu.sequence_number] = std::move(r);
   } else if (auto* request = std::get_if<smpp::RequestReceived>(&event)) {
     if (std::holds_alternative<smpp::DeliverSm>(request->pdu.body)) {
       delivers_.push_back(std::move(*request));
@@ -155,16 +153,28 @@ std::optional<SmppTestClient::BindOutcome> SmppTestClient::bind(smpp::BindType t
   return bind_outcome_;
 }
 
-std::optional<SmppTestClient::Response> SmppTestClient::request(smpp::Body body, Duration timeout) {
-  const auto start = SteadyClock::now();
-  auto sent = session_.send_request(std::move(body), start, 0);
+std::optional<std::uint32_t> SmppTestClient::send(smpp::Body body) {
+  auto sent = session_.send_request(std::move(body), SteadyClock::now(), 0);
   if (!sent) return std::nullopt;
-  awaited_sequence_ = *sent;
-  response_.reset();
-  const auto until = start + timeout;
-  while (!response_ && !closed_ && SteadyClock::now() < until) step(until);
-  awaited_sequence_.reset();
-  return response_;
+  flush();
+  return *sent;
+}
+
+std::optional<SmppTestClient::Response> SmppTestClient::wait_response(std::uint32_t sequence,
+                                                                      Duration timeout) {
+  const auto until = SteadyClock::now() + timeout;
+  while (!responses_.contains(sequence) && !closed_ && SteadyClock::now() < until) step(until);
+  auto it = responses_.find(sequence);
+  if (it == responses_.end()) return std::nullopt;
+  auto response = std::move(it->second);
+  responses_.erase(it);
+  return response;
+}
+
+std::optional<SmppTestClient::Response> SmppTestClient::request(smpp::Body body, Duration timeout) {
+  auto sequence = send(std::move(body));
+  if (!sequence) return std::nullopt;
+  return wait_response(*sequence, timeout);
 }
 
 std::optional<SmppTestClient::Response> SmppTestClient::submit(const std::string& from,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ class SmppTestClient {
   };
   // Sends a request (submit_sm, data_sm, query_sm, ...) and waits for its response.
   std::optional<Response> request(smpp::Body body, Duration timeout);
+  // The same in two steps: send now (the sequence number, nullopt if the session refused),
+  // then wait for that request's response (kept if it came earlier).
+  std::optional<std::uint32_t> send(smpp::Body body);
+  std::optional<Response> wait_response(std::uint32_t sequence, Duration timeout);
   // A submit_sm from `from` (TON 1, NPI 1: international digits without '+') to `to` (TON 3)
   // carrying `text` as data_coding 0 (the ASCII subset that GSM 03.38 shares).
   std::optional<Response> submit(const std::string& from, const std::string& to,
@@ -73,8 +78,7 @@ class SmppTestClient {
   bool closed_ = false;
   bool unbound_by_peer_ = false;
   std::optional<BindOutcome> bind_outcome_;
-  std::optional<std::uint32_t> awaited_sequence_;
-  std::optional<Response> response_;
+  std::map<std::uint32_t, Response> responses_;  // by sequence number, until taken
   std::deque<smpp::RequestReceived> delivers_;
 };
 
