@@ -22,9 +22,10 @@ bool is_throttling(std::uint32_t status) {
   return status == smpp::status::throttled || status == smpp::status::msg_q_ful;
 }
 
-std::string status_text(std::uint32_t status) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "submit_sm_resp command_status 0x%08X", status);
+std::string status_text(smpp::CommandId request, std::uint32_t status) {
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%s_resp command_status 0x%08X",
+                smpp::command_name(static_cast<std::uint32_t>(request)), status);
   return buf;
 }
 
@@ -36,10 +37,12 @@ std::string wire_address(const std::string& e164, std::uint8_t ton) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(Services& services, conf::LinkConfig link, Strand strand)
+Dispatcher::Dispatcher(Services& services, conf::LinkConfig link, Strand strand, MtCommand command)
     : services_(services),
       link_(std::move(link)),
       strand_(strand),
+      request_(command == MtCommand::deliver_sm ? smpp::CommandId::deliver_sm
+                                                : smpp::CommandId::submit_sm),
       bucket_(link_.max_tps, SteadyClock::now()),
       retry_timer_(strand_),
       poll_timer_(strand_),
@@ -82,7 +85,7 @@ void Dispatcher::attach(std::shared_ptr<SmppConnection> connection) {
 
 void Dispatcher::detach(const std::vector<smpp::OutstandingRequest>& outstanding) {
   for (const auto& request : outstanding) {
-    if (request.request != smpp::CommandId::submit_sm) continue;
+    if (request.request != request_) continue;
     auto it = jobs_.find(tag_outbox_id(request.user_tag));
     if (it == jobs_.end()) continue;
     Job& job = it->second;
@@ -147,16 +150,17 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
       return;
     }
     const std::uint16_t part = job.to_send.front();
-    smpp::SubmitSm submit;
-    submit.source = {link_.source_ton, link_.source_npi, job.record.from};
-    submit.destination = {link_.dest_ton, link_.dest_npi,
-                          wire_address(job.record.to, link_.dest_ton)};
-    submit.esm_class = job.message.esm_class_flags;
-    submit.data_coding = job.message.data_coding;
-    submit.registered_delivery = link_.registered_delivery;
-    submit.short_message = job.message.parts[part];
-    auto sent =
-        session.send_request(smpp::Body{std::move(submit)}, now, submit_tag(job.record.id, part));
+    smpp::ShortMessageBody mt;
+    mt.source = {link_.source_ton, link_.source_npi, job.record.from};
+    mt.destination = {link_.dest_ton, link_.dest_npi, wire_address(job.record.to, link_.dest_ton)};
+    mt.esm_class = job.message.esm_class_flags;
+    mt.data_coding = job.message.data_coding;
+    mt.registered_delivery = link_.registered_delivery;
+    mt.short_message = job.message.parts[part];
+    smpp::Body body = request_ == smpp::CommandId::deliver_sm
+                          ? smpp::Body{smpp::DeliverSm{std::move(mt)}}
+                          : smpp::Body{smpp::SubmitSm{std::move(mt)}};
+    auto sent = session.send_request(std::move(body), now, submit_tag(job.record.id, part));
     if (!sent) {
       if (sent.error() == smpp::SendError::window_full) return;
       if (sent.error() == smpp::SendError::closed || sent.error() == smpp::SendError::not_allowed) {
@@ -164,7 +168,9 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
       }
       spdlog::warn("link {}: outbox {} part {} cannot be encoded ({}); failing it", link_.name,
                    job.record.id, part + 1, smpp::to_string(sent.error()));
-      finish(job, store::OutboxStatus::failed, "the message cannot be encoded as submit_sm");
+      finish(job, store::OutboxStatus::failed,
+             std::string("the message cannot be encoded as ") +
+                 smpp::command_name(static_cast<std::uint32_t>(request_)));
       continue;
     }
     job.to_send.pop_front();
@@ -246,7 +252,7 @@ void Dispatcher::prepare(store::OutboxMessage record) {
 }
 
 bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
-  if (response.request != smpp::CommandId::submit_sm) return false;
+  if (response.request != request_) return false;
   const auto id = tag_outbox_id(response.user_tag);
   const auto part = tag_part(response.user_tag);
   if (awaiting_ > 0) --awaiting_;
@@ -261,7 +267,7 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     std::string carrier_id;
     if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
       carrier_id = smpp::canonical_message_id(resp->message_id);
-    }
+    }  // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3)
     if (carrier_id.empty()) {
       // An SMSC that acknowledges without an id cannot send a matching receipt; the part
       // is still submitted. Keep it distinct per part so the record can complete.
@@ -299,8 +305,8 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
         [](std::error_code) {});
   } else if (!job.finished) {
     spdlog::warn("link {}: outbox {} part {} refused: {}", link_.name, id, part + 1,
-                 status_text(status));
-    finish(job, store::OutboxStatus::failed, status_text(status));
+                 status_text(request_, status));
+    finish(job, store::OutboxStatus::failed, status_text(request_, status));
   }
   settle(id);
   pump();

@@ -1,11 +1,13 @@
-// The MT dispatcher of one carrier link (SPEC §5, DESIGN.md §5): takes queued outbox records
-// of the link's short codes in id order, checks suppression again (an opt-out that landed
-// while the record waited ends it as `suppressed`), encodes and splits it into UDH parts,
-// and submits the parts within the session's window and the link's `max_tps` budget.
-// submit_sm_resp OK records the part's carrier id (the record becomes `submitted` when all
-// parts have one); ESME_RTHROTTLED / ESME_RMSGQFUL pause the link and retry the same part;
-// other statuses fail the record with the status; a submit whose response never came (the
-// connection died) is sent again. Runs on the link's strand.
+// The MT dispatcher of one carrier link or listener connection (SPEC §5, DESIGN.md §5): takes
+// queued outbox records of its short codes in id order, checks suppression again (an opt-out
+// that landed while the record waited ends it as `suppressed`), encodes and splits it into UDH
+// parts, and sends the parts within the session's window and the `max_tps` budget: as
+// submit_sm on a link (ESME role), as deliver_sm on a listener connection (SMSC role).
+// A response OK records the part's carrier id (the record becomes `submitted` when all parts
+// have one; deliver_sm_resp has no id, so the part gets a local one); ESME_RTHROTTLED /
+// ESME_RMSGQFUL pause the dispatcher and retry the same part; other statuses fail the record
+// with the status; a part whose response never came (the connection died) is sent again.
+// Runs on the strand of its link or connection.
 #pragma once
 
 #include <chrono>
@@ -39,6 +41,10 @@ constexpr std::uint16_t tag_part(std::uint64_t tag) {
   return static_cast<std::uint16_t>(tag & 0xFFu);
 }
 
+// Which request carries MT: submit_sm toward a carrier SMSC, deliver_sm toward a carrier
+// bound to our listener.
+enum class MtCommand : std::uint8_t { submit_sm, deliver_sm };
+
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
   // Records read from the pending queue per store read (bounds one read transaction).
@@ -51,28 +57,32 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   static constexpr std::chrono::milliseconds kThrottlePause{200};
   static constexpr std::chrono::milliseconds kMaxThrottlePause{10'000};
 
-  Dispatcher(Services& services, conf::LinkConfig link, Strand strand);
+  // `link`: the link's settings, or those the listener derives from an account (name, short
+  // codes, window, address types, registered_delivery).
+  Dispatcher(Services& services, conf::LinkConfig link, Strand strand,
+             MtCommand command = MtCommand::submit_sm);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   // Subscribes to wake-ups and starts the poll timer.
   void start();
-  // The transmitting connection is bound (transceiver or transmitter).
+  // The connection MT goes out on is bound (ESME: transceiver or transmitter; SMSC: the peer
+  // bound as transceiver or receiver).
   void attach(std::shared_ptr<SmppConnection> connection);
   // That connection closed; `outstanding` are its requests without response (their parts
   // are sent again).
   void detach(const std::vector<smpp::OutstandingRequest>& outstanding);
-  // A submit_sm_resp (or generic_nack to a submit_sm). False when it is not one of ours.
+  // The response (or generic_nack) to one of our MT requests. False when it is not one.
   bool on_response(const smpp::ResponseReceived& response);
   // New records may be queued (called on the strand).
   void pump();
   // Posts pump() to the strand: safe from any thread.
   void wake();
-  // Shutdown: no new submit_sm; responses to those in flight are still recorded.
+  // Shutdown: no new MT requests; responses to those in flight are still recorded.
   void stop();
 
-  // Submits sent and not answered yet.
+  // MT requests sent and not answered yet.
   [[nodiscard]] std::size_t awaiting_response() const { return awaiting_; }
   // Store writes of this dispatcher not completed yet.
   [[nodiscard]] std::size_t writes_pending() const { return writes_; }
@@ -106,6 +116,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   Services& services_;
   conf::LinkConfig link_;
   Strand strand_;
+  smpp::CommandId request_;  // submit_sm or deliver_sm
   TokenBucket bucket_;
   std::shared_ptr<SmppConnection> connection_;
   std::map<std::uint64_t, Job> jobs_;

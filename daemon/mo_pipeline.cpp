@@ -17,7 +17,7 @@ smpp::Dcs0Charset dcs0_of(conf::Dcs0Charset c) {
                                         : smpp::Dcs0Charset::gsm7_unpacked;
 }
 
-// The fields of deliver_sm and data_sm the MO path reads.
+// The fields of deliver_sm, submit_sm and data_sm the MO path reads.
 struct MoFields {
   smpp::Address source;
   smpp::Address destination;
@@ -29,18 +29,20 @@ struct MoFields {
 
 std::optional<MoFields> fields_of(const smpp::Body& body) {
   MoFields f;
-  if (const auto* d = std::get_if<smpp::DeliverSm>(&body)) {
-    f.source = d->source;
-    f.destination = d->destination;
-    f.esm_class = d->esm_class;
-    f.data_coding = d->data_coding;
+  const smpp::ShortMessageBody* sm = std::get_if<smpp::DeliverSm>(&body);
+  if (!sm) sm = std::get_if<smpp::SubmitSm>(&body);  // SMSC role: the carrier submits the MO
+  if (sm) {
+    f.source = sm->source;
+    f.destination = sm->destination;
+    f.esm_class = sm->esm_class;
+    f.data_coding = sm->data_coding;
     // smpp-notes §9c: with message_payload, sm_length is 0 and the text is in the TLV.
-    if (d->short_message.empty() && d->tlvs.message_payload) {
-      f.user_data = *d->tlvs.message_payload;
+    if (sm->short_message.empty() && sm->tlvs.message_payload) {
+      f.user_data = *sm->tlvs.message_payload;
     } else {
-      f.user_data = d->short_message;
+      f.user_data = sm->short_message;
     }
-    f.tlvs = &d->tlvs;
+    f.tlvs = &sm->tlvs;
     return f;
   }
   if (const auto* d = std::get_if<smpp::DataSm>(&body)) {
@@ -68,6 +70,26 @@ std::optional<smpp::ConcatInfo> sar_of(const smpp::Tlvs& tlvs) {
 std::string sender_text(const std::string& addr, std::uint8_t ton) {
   if (ton == 1 && !addr.empty() && addr.front() != '+') return "+" + addr;
   return addr;
+}
+
+// submit_sm_resp and data_sm_resp carry a message id (SMPP 3.4 §4.4.2, §4.7.2): the Inbox id
+// the MO committed as, made unique per part ("<id>-<k>") when one MO had several PDUs.
+// deliver_sm_resp has none (smpp-notes §11.3).
+smpp::Body response_body(smpp::CommandId command, std::uint64_t inbox_id, std::size_t part,
+                         std::size_t parts) {
+  std::string id;
+  if (inbox_id != 0) {
+    id = std::to_string(inbox_id);
+    if (parts > 1) id += "-" + std::to_string(part + 1);
+  }
+  switch (command) {
+    case smpp::CommandId::submit_sm:
+      return smpp::SubmitSmResp{std::move(id), {}};
+    case smpp::CommandId::data_sm:
+      return smpp::DataSmResp{std::move(id), {}};
+    default:
+      return smpp::DeliverSmResp{};
+  }
 }
 
 std::string hex_of(std::span<const std::uint8_t> octets) {
@@ -112,7 +134,7 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
   if (!fields) return;
   Ack ack{connection, sequence, command, fields->source.ton};
 
-  if (is_receipt(fields->esm_class, *fields->tlvs)) {
+  if (command != smpp::CommandId::submit_sm && is_receipt(fields->esm_class, *fields->tlvs)) {
     auto receipt = read_receipt(*fields->tlvs, fields->user_data);
     if (!receipt) {
       // smpp-notes §11.3: a receipt we cannot match is logged and acknowledged.
@@ -148,6 +170,14 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
   auto result = reassembler_.add(std::move(*part), now);
   switch (result.status) {
     case smpp::Reassembler::Status::duplicate:
+      // A repeated part of a set still waiting for its other parts is answered with the set,
+      // after its commit; otherwise the set is stored already.
+      if (key) {
+        if (auto it = held_parts_.find(*key); it != held_parts_.end()) {
+          it->second.push_back(ack);
+          break;
+        }
+      }
       answer({ack}, smpp::status::ok);
       break;
     case smpp::Reassembler::Status::pending:
@@ -224,7 +254,8 @@ void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> 
           std::error_code ec, const engine::MoResult& result) mutable {
         if (!ec && !result.outbox_ids.empty()) self->services_.wakeup.notify(short_code);
         const auto kind = result.decision.kind;
-        asio::post(self->strand_, [self, ec, kind, acks = std::move(acks)] {
+        const auto inbox_id = result.inbox_id;
+        asio::post(self->strand_, [self, ec, kind, inbox_id, acks = std::move(acks)] {
           if (ec) {
             spdlog::error("link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
                           ec.message());
@@ -232,7 +263,7 @@ void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> 
             return;
           }
           self->count(kind);
-          answer(acks, smpp::status::ok);
+          answer(acks, smpp::status::ok, inbox_id);
         });
       });
   submit(std::move(request), connection);
@@ -304,11 +335,15 @@ asio::awaitable<void> MoPipeline::expiry_loop() {
   }
 }
 
-void MoPipeline::answer(const std::vector<Ack>& acks, std::uint32_t status) {
-  for (const auto& ack : acks) {
+void MoPipeline::answer(const std::vector<Ack>& acks, std::uint32_t status,
+                        std::uint64_t inbox_id) {
+  for (std::size_t i = 0; i < acks.size(); ++i) {
+    const auto& ack = acks[i];
     auto connection = ack.connection.lock();
     if (!connection || connection->closed()) continue;  // the carrier redelivers it
-    (void)connection->session().respond(ack.sequence, ack.command, status);
+    const std::uint64_t id = status == smpp::status::ok ? inbox_id : 0;
+    (void)connection->session().respond(ack.sequence, ack.command, status,
+                                        response_body(ack.command, id, i, acks.size()));
     connection->pump();
   }
 }

@@ -1,10 +1,12 @@
-// The MO path of one carrier link (SPEC §3, §5): deliver_sm (or data_sm) → receipt or MO?
-// → decode by data_coding (data_coding 0 per the link's dcs0 charset) → reassemble
-// concatenated parts (UDH or SAR) → normalise the sender to E.164 → the engine's write
-// request through the one writer → deliver_sm_resp ESME_ROK only after the commit
-// (ESME_RX_T_APPN when the store cannot take it). The parts of a long MO are all answered
-// after the whole message committed. When the writer's queue is full the connection stops
-// reading (back-pressure) instead of buffering without bound. Runs on the link's strand.
+// The MO path of one carrier link or listener connection (SPEC §3, §5): deliver_sm or data_sm
+// from a carrier SMSC (ESME role), submit_sm or data_sm from a carrier bound to our listener
+// (SMSC role) → receipt or MO? → decode by data_coding (data_coding 0 per the dcs0 charset) →
+// reassemble concatenated parts (UDH or SAR) → normalise the sender to E.164 → the engine's
+// write request through the one writer → the response ESME_ROK only after the commit
+// (ESME_RX_T_APPN when the store cannot take it); submit_sm_resp and data_sm_resp carry the
+// Inbox id as message id. The parts of a long MO are all answered after the whole message
+// committed. When the writer's queue is full the connection stops reading (back-pressure)
+// instead of buffering without bound. Runs on the strand of the link or connection.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +37,9 @@ class MoPipeline : public std::enable_shared_from_this<MoPipeline> {
   // Shutdown: MO arriving from now on are answered ESME_RX_T_APPN (the carrier retries).
   void stop();
 
-  // A deliver_sm or data_sm from the carrier. Answers it now (receipts, errors) or after
-  // the commit of the message it belongs to.
+  // A deliver_sm, submit_sm or data_sm from the carrier. Answers it now (receipts, errors)
+  // or after the commit of the message it belongs to. Receipts are looked for in deliver_sm
+  // and data_sm only: an ESME never sends an SMSC delivery receipt as submit_sm.
   void on_request(const std::shared_ptr<SmppConnection>& connection,
                   const smpp::RequestReceived& request);
 
@@ -57,7 +60,10 @@ class MoPipeline : public std::enable_shared_from_this<MoPipeline> {
   void take_evicted(std::vector<smpp::AssembledMessage> sets,
                     const std::shared_ptr<SmppConnection>& connection);
   asio::awaitable<void> expiry_loop();
-  static void answer(const std::vector<Ack>& acks, std::uint32_t status);
+  // Responds to every ack; with ESME_ROK after a commit, `inbox_id` gives the message id of
+  // submit_sm_resp / data_sm_resp (0: none, e.g. a duplicate or a receipt).
+  static void answer(const std::vector<Ack>& acks, std::uint32_t status,
+                     std::uint64_t inbox_id = 0);
   void count(store::InboxKind kind);
 
   Services& services_;
