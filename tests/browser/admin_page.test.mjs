@@ -80,7 +80,16 @@ class Cdp {
 test('the admin page follows the seed flows', { timeout: 120000, skip: !SMPPGWD || !SIM }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'smppgw-browser-'));
   const procs = [];
-  t.after(() => { for (const p of procs) p.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); });
+  t.after(async () => {
+    // Stop Chromium, the daemon and the simulator, and wait for them before removing files.
+    await Promise.all(procs.map((p) => new Promise((resolve) => {
+      if (p.exitCode !== null || p.signalCode !== null) return resolve();
+      const timer = setTimeout(() => { p.kill('SIGKILL'); }, 5000);
+      p.once('exit', () => { clearTimeout(timer); resolve(); });
+      p.kill('SIGTERM');
+    })));
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
 
   const smscPort = await freePort();
   const adminPort = await freePort();

@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +31,20 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// CPU seconds (user + system) the process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i == 14) utime = std::stoull(f);
+    if (i == 15) stime = std::stoull(f);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -40,6 +55,13 @@ void print(const char* name, double value, const char* unit) {
   std::fflush(stdout);
 }
 
+// SMPPGW_BENCH_DURABILITY=nosync measures without the fsync (store.durability), to tell the
+// server's CPU cost from the disk's flush latency.
+std::string durability() {
+  const char* d = std::getenv("SMPPGW_BENCH_DURABILITY");
+  return d ? d : "fsync";
+}
+
 int reps() {
   const char* r = std::getenv("SMPPGW_BENCH_REPS");
   return r ? std::max(1, std::atoi(r)) : 3;
@@ -48,7 +70,7 @@ int reps() {
 // One upload of a million distinct numbers with curl; returns {seconds, peak RSS MB} or
 // {-1,-1} when the upload did not answer 200 with every row opted out.
 std::pair<double, double> optout_once(const std::string& binary) {
-  DaemonProcess d(DaemonOptions{binary, "256MiB", "fsync", "4GiB"});
+  DaemonProcess d(DaemonOptions{binary, "256MiB", durability(), "4GiB"});
   if (!d.start()) {
     std::cerr << "admin_bench: " << d.error() << "\n";
     return {-1, -1};
@@ -90,8 +112,9 @@ std::pair<double, double> optout_once(const std::string& binary) {
 
 // POST /v1/messages over `connections` keep-alive connections for `seconds`, one request in
 // flight per connection, from one epoll thread. Returns requests per second answered 202.
-double reply_rps_once(const std::string& binary, int connections, double seconds) {
-  DaemonProcess d(DaemonOptions{binary, "256MiB", "fsync", "4GiB"});
+double reply_rps_once(const std::string& binary, int connections, double seconds,
+                      double* cpu_us_per_request) {
+  DaemonProcess d(DaemonOptions{binary, "256MiB", durability(), "4GiB"});
   if (!d.start()) {
     std::cerr << "admin_bench: " << d.error() << "\n";
     return -1;
@@ -132,6 +155,7 @@ double reply_rps_once(const std::string& binary, int connections, double seconds
   }
   std::uint64_t ok = 0, other = 0;
   bool measuring = false;
+  double cpu_start = 0;
   const auto warm_end = Clock::now() + std::chrono::milliseconds(500);
   const auto end = warm_end + std::chrono::duration_cast<Clock::duration>(
                                   std::chrono::duration<double>(seconds));
@@ -145,6 +169,7 @@ double reply_rps_once(const std::string& binary, int connections, double seconds
     if (!measuring && Clock::now() >= warm_end) {
       measuring = true;
       ok = other = 0;
+      cpu_start = cpu_seconds(d.pid());
     }
     int n = ::epoll_wait(ep, events, 256, 100);
     for (int i = 0; i < n; ++i) {
@@ -166,6 +191,8 @@ double reply_rps_once(const std::string& binary, int connections, double seconds
     }
   }
   const double elapsed = seconds;
+  if (ok > 0)
+    *cpu_us_per_request = (cpu_seconds(d.pid()) - cpu_start) * 1e6 / static_cast<double>(ok);
   for (auto& c : conns) ::close(c.fd);
   ::close(ep);
   if (other > 0) std::cerr << "admin_bench: " << other << " answers were not 202\n";
@@ -176,7 +203,7 @@ double reply_rps_once(const std::string& binary, int connections, double seconds
 
 int main(int argc, char** argv) {
   const std::string binary = argc > 1 ? argv[1] : SMPPGWD_BINARY;
-  std::vector<double> secs, rss, rps;
+  std::vector<double> secs, rss, rps, cpu;
   for (int i = 0; i < reps(); ++i) {
     auto [s, r] = optout_once(binary);
     if (s < 0) return 1;
@@ -186,10 +213,15 @@ int main(int argc, char** argv) {
   print("optout_csv_1m_s", median(secs), "s");
   print("optout_csv_1m_rss_mb", median(rss), "MB");
   for (int i = 0; i < reps(); ++i) {
-    double r = reply_rps_once(binary, 128, 3.0);
+    double c = 0;
+    double r = reply_rps_once(binary, 128, 3.0, &c);
     if (r < 0) return 1;
     rps.push_back(r);
+    cpu.push_back(c);
   }
   print("http_reply_rps", median(rps), "req/s");
+  // The daemon's CPU time per accepted reply: what bounds http_reply_rps on a machine whose
+  // cores are shared with other work.
+  print("http_reply_cpu_us", median(cpu), "us");
   return 0;
 }
