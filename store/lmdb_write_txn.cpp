@@ -375,16 +375,8 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
       !valid_text(msg.text) || !valid_text(msg.link)) {
     return fail(invalid());
   }
-  InboxMessage m;
-  m.received_at = msg.received_at;
-  m.from = msg.from;
-  m.to = msg.to;
-  m.campaign = msg.campaign;
-  m.text = msg.text;
-  m.kind = msg.kind;
-  m.link = msg.link;
   const std::uint64_t id = ids_.inbox + 1;
-  records::encode(buf_, m);
+  records::encode_new(buf_, msg);
   if (auto ec = put(t_.inbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
   inbox_by_phone_.add(msg.from, id);
   if (!msg.campaign.empty()) {
@@ -407,25 +399,13 @@ Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) 
       !valid_text(msg.text) || msg.segments == 0 || msg.segments > 255) {
     return fail(invalid());
   }
-  OutboxMessage m;
-  m.id = ids_.outbox + 1;
-  m.created_at = m.updated_at = msg.at;
-  m.to = msg.to;
-  m.from = msg.from;
-  m.campaign = msg.campaign;
-  m.text = msg.text;
-  m.kind = msg.kind;
-  m.status = OutboxStatus::queued;
-  m.encoding = msg.encoding;
-  m.segments = msg.segments;
-  m.parts.resize(msg.segments);
-  m.broadcast_id = msg.broadcast_id;
-  records::encode(buf_, m);
-  if (auto ec = put(t_.outbox, keys::id_buf(m.id), buf_, MDB_APPEND)) return fail(ec);
-  if (auto ec = put(t_.outbox_pending, keys::with_id_buf(msg.from, m.id), {})) return fail(ec);
-  outbox_by_phone_.add(msg.to, m.id);
-  ids_.outbox = m.id;
-  return m.id;
+  const std::uint64_t id = ids_.outbox + 1;
+  records::encode_new(buf_, msg);
+  if (auto ec = put(t_.outbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
+  if (auto ec = put(t_.outbox_pending, keys::with_id_buf(msg.from, id), {})) return fail(ec);
+  outbox_by_phone_.add(msg.to, id);
+  ids_.outbox = id;
+  return id;
 }
 
 Result<std::optional<OutboxMessage>> LmdbWriteTxn::outbox(std::uint64_t id) {

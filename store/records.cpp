@@ -152,6 +152,17 @@ void encode(std::string& out, const InboxMessage& m) {
   e.str(m.link);
 }
 
+void encode_new(std::string& out, const NewInboxMessage& m) {
+  Encoder e(out);
+  e.time(m.received_at);
+  e.str(m.from);
+  e.str(m.to);
+  e.str(m.campaign);
+  e.str(m.text);
+  e.u8(static_cast<std::uint8_t>(m.kind));
+  e.str(m.link);
+}
+
 std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v) {
   Decoder d(v);
   InboxMessage m;
@@ -191,6 +202,31 @@ void encode(std::string& out, const OutboxMessage& m) {
   e.u8(m.broadcast_id ? 1 : 0);
   e.u64(m.broadcast_id.value_or(0));
   e.u32(m.attempts);
+}
+
+void encode_new(std::string& out, const NewOutboxMessage& m) {
+  Encoder e(out);
+  e.time(m.at);
+  e.time(m.at);
+  e.str(m.to);
+  e.str(m.from);
+  e.str(m.campaign);
+  e.str(m.text);
+  e.u8(static_cast<std::uint8_t>(m.kind));
+  e.u8(static_cast<std::uint8_t>(OutboxStatus::queued));
+  e.u8(static_cast<std::uint8_t>(m.encoding));
+  e.u16(m.segments);
+  e.u16(m.segments);
+  for (std::uint16_t i = 0; i < m.segments; ++i) {
+    e.u8(static_cast<std::uint8_t>(PartStatus::pending));
+    e.str({});
+    e.str({});
+    e.str({});
+  }
+  e.str({});
+  e.u8(m.broadcast_id ? 1 : 0);
+  e.u64(m.broadcast_id.value_or(0));
+  e.u32(0);
 }
 
 std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v) {

@@ -121,10 +121,14 @@ std::optional<RecentJoin> decode_recent_join(std::string_view phone, std::string
 
 // inbox: be64(id) → the message
 void encode(std::string& out, const InboxMessage& m);
+// The bytes encode(InboxMessage) gives the row a new message becomes (no copy of its texts).
+void encode_new(std::string& out, const NewInboxMessage& m);
 std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v);
 
 // outbox: be64(id) → the record
 void encode(std::string& out, const OutboxMessage& m);
+// The bytes encode(OutboxMessage) gives the queued record a new MT becomes.
+void encode_new(std::string& out, const NewOutboxMessage& m);
 std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v);
 
 // audit: be64(id) → the event

@@ -138,5 +138,48 @@ TEST(Types, NamesRoundTrip) {
             true);
 }
 
+TEST(Records, NewMessagesEncodeAsTheRecordsTheyBecome) {
+  NewInboxMessage in{at(1'700'000'000'123), "+14155550100", "12345", "spring", "SPRING Ω",
+                     InboxKind::keyword,    "carrier-a"};
+  InboxMessage row;
+  row.received_at = in.received_at;
+  row.from = in.from;
+  row.to = in.to;
+  row.campaign = in.campaign;
+  row.text = in.text;
+  row.kind = in.kind;
+  row.link = in.link;
+  std::string a, b;
+  records::encode_new(a, in);
+  records::encode(b, row);
+  EXPECT_EQ(a, b);
+
+  for (std::optional<std::uint64_t> broadcast :
+       {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{77}}) {
+    NewOutboxMessage out{
+        at(1'700'000'000'456),  "+14155550100",     "12345", "spring", "Reply STOP to cancel",
+        OutboxKind::auto_reply, TextEncoding::ucs2, 3,       broadcast};
+    OutboxMessage rec;
+    rec.created_at = rec.updated_at = out.at;
+    rec.to = out.to;
+    rec.from = out.from;
+    rec.campaign = out.campaign;
+    rec.text = out.text;
+    rec.kind = out.kind;
+    rec.status = OutboxStatus::queued;
+    rec.encoding = out.encoding;
+    rec.segments = out.segments;
+    rec.parts.resize(out.segments);
+    rec.broadcast_id = out.broadcast_id;
+    records::encode_new(a, out);
+    records::encode(b, rec);
+    EXPECT_EQ(a, b);
+    auto back = records::decode_outbox(9, a);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->parts.size(), 3u);
+    EXPECT_EQ(back->broadcast_id, broadcast);
+  }
+}
+
 }  // namespace
 }  // namespace smppgw::store
