@@ -28,6 +28,11 @@ foreach(lib smppgw_engine smppgw_store smppgw_conf smppgw_protocol smppgw_admin)
 endforeach()
 
 smppgw_library(smppgw_daemon SOURCES ${_smppgw_daemon_sources} PUBLIC_LIBS ${_smppgw_daemon_libs})
+# The listener (listener.cmake) is its own library on top of this one, and daemon.cpp starts
+# it: a cycle between two static libraries, which CMake links by repeating them.
+if(TARGET smppgw_listener)
+  target_link_libraries(smppgw_daemon PUBLIC smppgw_listener)
+endif()
 target_compile_definitions(smppgw_daemon PRIVATE SMPPGW_VERSION="${PROJECT_VERSION}")
 
 if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/main.cpp)

@@ -17,6 +17,7 @@
 #include "daemon/admin_bridge.hpp"
 #include "daemon/asio.hpp"
 #include "daemon/link.hpp"
+#include "daemon/listener.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/services.hpp"
@@ -56,6 +57,7 @@ struct Daemon::Impl {
 
   mutable std::mutex links_mutex;
   std::map<std::string, std::shared_ptr<Link>> links;
+  std::shared_ptr<Listener> listener;  // guarded by links_mutex
 
   std::unique_ptr<asio::signal_set> signals;
   std::unique_ptr<asio::steady_timer> watchdog;
@@ -64,6 +66,8 @@ struct Daemon::Impl {
 
   bool open_store();
   bool start_admin();
+  bool start_listener(const conf::ListenConfig& config);
+  void reload_listener(const conf::Config& before, const conf::Config& after);
   std::vector<admin::LinkHealth> link_health() const;
   void start_link(const conf::LinkConfig& link);
   void wait_signal();
@@ -150,12 +154,65 @@ bool Daemon::Impl::start_admin() {
 
 std::vector<admin::LinkHealth> Daemon::Impl::link_health() const {
   std::vector<admin::LinkHealth> out;
+  const auto config = settings.get()->config;
   std::lock_guard lock(links_mutex);
   for (const auto& [name, link] : links) {
     const auto state = link->state();
     out.push_back({name, to_string(state), state == LinkState::bound});
   }
+  if (listener && config->smpp.listen) {
+    // A listener account is up while the carrier has at least one bind with us.
+    for (const auto& account : config->smpp.listen->accounts) {
+      const auto bound = listener->bound_sessions(account.system_id);
+      out.push_back(
+          {listener_link_name(account.system_id), bound > 0 ? "bound" : "waiting", bound > 0});
+    }
+  }
   return out;
+}
+
+bool Daemon::Impl::start_listener(const conf::ListenConfig& config) {
+  auto next = std::make_shared<Listener>(*io, *services, config);
+  if (auto started = next->start(); !started) {
+    spdlog::critical("listener: {}", started.error());
+    return false;
+  }
+  spdlog::info("listener on {}:{} for {} accounts", config.address.host,
+               next->local_endpoint().port(), config.accounts.size());
+  std::lock_guard lock(links_mutex);
+  listener = std::move(next);
+  return true;
+}
+
+void Daemon::Impl::reload_listener(const conf::Config& before, const conf::Config& after) {
+  const auto& old_listen = before.smpp.listen;
+  const auto& new_listen = after.smpp.listen;
+  std::shared_ptr<Listener> current;
+  {
+    std::lock_guard lock(links_mutex);
+    current = listener;
+  }
+  if (current && old_listen && new_listen && old_listen->address == new_listen->address) {
+    current->reload(*new_listen);  // unchanged accounts keep their binds
+    return;
+  }
+  if (current) {
+    {
+      std::lock_guard lock(links_mutex);
+      listener.reset();
+    }
+    // The new address opens once the old one is closed (it may be the same port).
+    current->stop(kShutdownGrace, [this, new_listen] {
+      if (!new_listen) return;
+      asio::post(*io, [this, config = *new_listen] {
+        if (!stopping && !start_listener(config)) {
+          spdlog::error("reload: the new listener could not start; carriers cannot bind to us");
+        }
+      });
+    });
+  } else if (new_listen && !start_listener(*new_listen)) {
+    spdlog::error("reload: the new listener could not start; carriers cannot bind to us");
+  }
 }
 
 void Daemon::Impl::start_link(const conf::LinkConfig& link_config) {
@@ -240,7 +297,8 @@ void Daemon::Impl::reload() {
     }
   }
   if (changes.listener_changed) {
-    spdlog::warn("reload: smpp.listen changed; it takes effect at the next restart");
+    spdlog::info("reload: smpp.listen changed");
+    reload_listener(*before->config, *next->config);
   }
   wakeup.notify_all();  // campaigns may have moved: dispatchers look at their queues again
   spdlog::info("reload done: {} links unchanged, {} changed, {} added, {} removed",
@@ -254,11 +312,13 @@ void Daemon::Impl::stop() {
   notifier.stopping();
   if (admin_server) admin_server->stop();
   std::vector<std::shared_ptr<Link>> to_stop;
+  std::shared_ptr<Listener> listening;
   {
     std::lock_guard lock(links_mutex);
     for (auto& [name, link] : links) to_stop.push_back(link);
+    listening = listener;
   }
-  auto remaining = std::make_shared<std::atomic<std::size_t>>(to_stop.size());
+  auto remaining = std::make_shared<std::atomic<std::size_t>>(to_stop.size() + (listening ? 1 : 0));
   auto finish = [this] {
     asio::post(*io, [this] {
       spdlog::info("every link is unbound");
@@ -271,9 +331,14 @@ void Daemon::Impl::stop() {
     spdlog::warn("links did not stop within {} ms; closing anyway", kHardStopAfter.count());
     io->stop();
   });
-  if (to_stop.empty()) {
+  if (to_stop.empty() && !listening) {
     finish();
     return;
+  }
+  if (listening) {
+    listening->stop(kShutdownGrace, [remaining, finish] {
+      if (remaining->fetch_sub(1) == 1) finish();
+    });
   }
   for (auto& link : to_stop) {
     link->stop(kShutdownGrace, [remaining, finish] {
@@ -317,6 +382,11 @@ int Daemon::run() {
     d.writer->shutdown();
     return 1;
   }
+  if (settings->config->smpp.listen && !d.start_listener(*settings->config->smpp.listen)) {
+    d.admin_server.reset();
+    d.writer->shutdown();
+    return 1;
+  }
   for (const auto& link : settings->config->smpp.links) d.start_link(link);
   d.wait_signal();
   if (auto interval = ServiceNotifier::watchdog_interval()) d.arm_watchdog(*interval);
@@ -336,6 +406,7 @@ int Daemon::run() {
   {
     std::lock_guard lock(d.links_mutex);
     d.links.clear();
+    d.listener.reset();
   }
   d.signals.reset();
   d.watchdog.reset();

@@ -9,7 +9,9 @@ using daemon::is_receipt;
 using daemon::read_receipt;
 
 namespace {
-std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(const std::string& s) {
+  return {s.begin(), s.end()};
+}
 }  // namespace
 
 TEST(ReceiptInfo, RecognisedByEsmClassOrTlv) {
