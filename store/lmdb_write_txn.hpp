@@ -134,9 +134,10 @@ class LmdbWriteTxn final : public WriteTxn {
                                                         std::optional<Subscription>* record);
 
   // Bulk opt-out: phones arrive sorted, so their subs / subs_by_campaign / company keys
-  // usually lie past the end of the table (a first upload): MDB_APPEND then fills pages
-  // completely instead of leaving every split page half empty, which halves the pages
-  // written. The flag of a table drops at the first key that does not append.
+  // usually lie past the end of the table (a first upload) and go in with MDB_APPEND (no
+  // search). Measured on the 1M-phone benchmark it writes the same bytes as plain puts
+  // (LMDB already fills pages when keys arrive in order); it is kept because it is never
+  // worse. The flag of a table drops at the first key that does not append.
   bool append_subs_ = false, append_subs_by_campaign_ = false, append_company_ = false;
   std::error_code put_appending(MDB_dbi dbi, std::string_view k, std::string_view v,
                                 bool& try_append);
