@@ -168,6 +168,10 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
     key = PartKey{part->source, part->destination, part->concat->reference, part->concat->total};
   }
   auto result = reassembler_.add(std::move(*part), now);
+  // Sets the reassembler gave up on first: one of them may share this part's key (the same
+  // reference reused with other content), and its held acks must not take this part's ack,
+  // which is answered only when this part's own set commits.
+  take_evicted(std::move(result.evicted), connection);
   switch (result.status) {
     case smpp::Reassembler::Status::duplicate:
       // A repeated part of a set still waiting for its other parts is answered with the set,
@@ -199,7 +203,6 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
       break;
     }
   }
-  take_evicted(std::move(result.evicted), connection);
 }
 
 void MoPipeline::take_evicted(std::vector<smpp::AssembledMessage> sets,

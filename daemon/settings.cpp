@@ -15,6 +15,7 @@ std::shared_ptr<const Settings> Settings::make(conf::Config config) {
       std::make_shared<const engine::KeywordEngine>(settings->config, [](std::string_view text) {
         engine::TextShape shape;
         if (auto analysis = smpp::analyze(text)) {
+          shape.text = analysis->text;
           shape.encoding = analysis->encoding == smpp::MessageEncoding::ucs2
                                ? store::TextEncoding::ucs2
                                : store::TextEncoding::gsm7;
