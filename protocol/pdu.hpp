@@ -45,51 +45,53 @@ enum class CommandId : std::uint32_t {
 };
 
 constexpr std::uint32_t kResponseBit = 0x80000000;
-constexpr bool is_response(std::uint32_t command_id) { return (command_id & kResponseBit) != 0; }
+constexpr bool is_response(std::uint32_t command_id) {
+  return (command_id & kResponseBit) != 0;
+}
 
 // command_status values (smpp-notes §4).
 namespace status {
-constexpr std::uint32_t ok = 0x00000000;              // ESME_ROK
-constexpr std::uint32_t inv_msg_len = 0x00000001;     // ESME_RINVMSGLEN
-constexpr std::uint32_t inv_cmd_len = 0x00000002;     // ESME_RINVCMDLEN
-constexpr std::uint32_t inv_cmd_id = 0x00000003;      // ESME_RINVCMDID
-constexpr std::uint32_t inv_bnd_sts = 0x00000004;     // ESME_RINVBNDSTS
-constexpr std::uint32_t already_bound = 0x00000005;   // ESME_RALYBND
-constexpr std::uint32_t inv_prt_flg = 0x00000006;     // ESME_RINVPRTFLG
-constexpr std::uint32_t inv_reg_dlv_flg = 0x00000007; // ESME_RINVREGDLVFLG
-constexpr std::uint32_t sys_err = 0x00000008;         // ESME_RSYSERR
-constexpr std::uint32_t inv_src_adr = 0x0000000A;     // ESME_RINVSRCADR
-constexpr std::uint32_t inv_dst_adr = 0x0000000B;     // ESME_RINVDSTADR
-constexpr std::uint32_t inv_msg_id = 0x0000000C;      // ESME_RINVMSGID
-constexpr std::uint32_t bind_fail = 0x0000000D;       // ESME_RBINDFAIL
-constexpr std::uint32_t inv_paswd = 0x0000000E;       // ESME_RINVPASWD
-constexpr std::uint32_t inv_sys_id = 0x0000000F;      // ESME_RINVSYSID
-constexpr std::uint32_t cancel_fail = 0x00000011;     // ESME_RCANCELFAIL
-constexpr std::uint32_t replace_fail = 0x00000013;    // ESME_RREPLACEFAIL
-constexpr std::uint32_t msg_q_ful = 0x00000014;       // ESME_RMSGQFUL
-constexpr std::uint32_t inv_ser_typ = 0x00000015;     // ESME_RINVSERTYP
-constexpr std::uint32_t inv_num_dests = 0x00000033;   // ESME_RINVNUMDESTS
-constexpr std::uint32_t inv_dl_name = 0x00000034;     // ESME_RINVDLNAME
-constexpr std::uint32_t inv_dest_flag = 0x00000040;   // ESME_RINVDESTFLAG
-constexpr std::uint32_t inv_sub_rep = 0x00000042;     // ESME_RINVSUBREP
-constexpr std::uint32_t inv_esm_class = 0x00000043;   // ESME_RINVESMCLASS
-constexpr std::uint32_t cnt_sub_dl = 0x00000044;      // ESME_RCNTSUBDL
-constexpr std::uint32_t submit_fail = 0x00000045;     // ESME_RSUBMITFAIL
-constexpr std::uint32_t inv_src_ton = 0x00000048;     // ESME_RINVSRCTON
-constexpr std::uint32_t inv_src_npi = 0x00000049;     // ESME_RINVSRCNPI
-constexpr std::uint32_t inv_dst_ton = 0x00000050;     // ESME_RINVDSTTON
-constexpr std::uint32_t inv_dst_npi = 0x00000051;     // ESME_RINVDSTNPI
-constexpr std::uint32_t inv_sys_typ = 0x00000053;     // ESME_RINVSYSTYP
-constexpr std::uint32_t inv_rep_flag = 0x00000054;    // ESME_RINVREPFLAG
-constexpr std::uint32_t inv_num_msgs = 0x00000055;    // ESME_RINVNUMMSGS
-constexpr std::uint32_t throttled = 0x00000058;       // ESME_RTHROTTLED
-constexpr std::uint32_t inv_sched = 0x00000061;       // ESME_RINVSCHED
-constexpr std::uint32_t inv_expiry = 0x00000062;      // ESME_RINVEXPIRY
-constexpr std::uint32_t inv_dft_msg_id = 0x00000063;  // ESME_RINVDFTMSGID
-constexpr std::uint32_t x_t_appn = 0x00000064;        // ESME_RX_T_APPN (temporary, retry)
-constexpr std::uint32_t x_p_appn = 0x00000065;        // ESME_RX_P_APPN (permanent)
-constexpr std::uint32_t x_r_appn = 0x00000066;        // ESME_RX_R_APPN
-constexpr std::uint32_t query_fail = 0x00000067;      // ESME_RQUERYFAIL
+constexpr std::uint32_t ok = 0x00000000;                  // ESME_ROK
+constexpr std::uint32_t inv_msg_len = 0x00000001;         // ESME_RINVMSGLEN
+constexpr std::uint32_t inv_cmd_len = 0x00000002;         // ESME_RINVCMDLEN
+constexpr std::uint32_t inv_cmd_id = 0x00000003;          // ESME_RINVCMDID
+constexpr std::uint32_t inv_bnd_sts = 0x00000004;         // ESME_RINVBNDSTS
+constexpr std::uint32_t already_bound = 0x00000005;       // ESME_RALYBND
+constexpr std::uint32_t inv_prt_flg = 0x00000006;         // ESME_RINVPRTFLG
+constexpr std::uint32_t inv_reg_dlv_flg = 0x00000007;     // ESME_RINVREGDLVFLG
+constexpr std::uint32_t sys_err = 0x00000008;             // ESME_RSYSERR
+constexpr std::uint32_t inv_src_adr = 0x0000000A;         // ESME_RINVSRCADR
+constexpr std::uint32_t inv_dst_adr = 0x0000000B;         // ESME_RINVDSTADR
+constexpr std::uint32_t inv_msg_id = 0x0000000C;          // ESME_RINVMSGID
+constexpr std::uint32_t bind_fail = 0x0000000D;           // ESME_RBINDFAIL
+constexpr std::uint32_t inv_paswd = 0x0000000E;           // ESME_RINVPASWD
+constexpr std::uint32_t inv_sys_id = 0x0000000F;          // ESME_RINVSYSID
+constexpr std::uint32_t cancel_fail = 0x00000011;         // ESME_RCANCELFAIL
+constexpr std::uint32_t replace_fail = 0x00000013;        // ESME_RREPLACEFAIL
+constexpr std::uint32_t msg_q_ful = 0x00000014;           // ESME_RMSGQFUL
+constexpr std::uint32_t inv_ser_typ = 0x00000015;         // ESME_RINVSERTYP
+constexpr std::uint32_t inv_num_dests = 0x00000033;       // ESME_RINVNUMDESTS
+constexpr std::uint32_t inv_dl_name = 0x00000034;         // ESME_RINVDLNAME
+constexpr std::uint32_t inv_dest_flag = 0x00000040;       // ESME_RINVDESTFLAG
+constexpr std::uint32_t inv_sub_rep = 0x00000042;         // ESME_RINVSUBREP
+constexpr std::uint32_t inv_esm_class = 0x00000043;       // ESME_RINVESMCLASS
+constexpr std::uint32_t cnt_sub_dl = 0x00000044;          // ESME_RCNTSUBDL
+constexpr std::uint32_t submit_fail = 0x00000045;         // ESME_RSUBMITFAIL
+constexpr std::uint32_t inv_src_ton = 0x00000048;         // ESME_RINVSRCTON
+constexpr std::uint32_t inv_src_npi = 0x00000049;         // ESME_RINVSRCNPI
+constexpr std::uint32_t inv_dst_ton = 0x00000050;         // ESME_RINVDSTTON
+constexpr std::uint32_t inv_dst_npi = 0x00000051;         // ESME_RINVDSTNPI
+constexpr std::uint32_t inv_sys_typ = 0x00000053;         // ESME_RINVSYSTYP
+constexpr std::uint32_t inv_rep_flag = 0x00000054;        // ESME_RINVREPFLAG
+constexpr std::uint32_t inv_num_msgs = 0x00000055;        // ESME_RINVNUMMSGS
+constexpr std::uint32_t throttled = 0x00000058;           // ESME_RTHROTTLED
+constexpr std::uint32_t inv_sched = 0x00000061;           // ESME_RINVSCHED
+constexpr std::uint32_t inv_expiry = 0x00000062;          // ESME_RINVEXPIRY
+constexpr std::uint32_t inv_dft_msg_id = 0x00000063;      // ESME_RINVDFTMSGID
+constexpr std::uint32_t x_t_appn = 0x00000064;            // ESME_RX_T_APPN (temporary, retry)
+constexpr std::uint32_t x_p_appn = 0x00000065;            // ESME_RX_P_APPN (permanent)
+constexpr std::uint32_t x_r_appn = 0x00000066;            // ESME_RX_R_APPN
+constexpr std::uint32_t query_fail = 0x00000067;          // ESME_RQUERYFAIL
 constexpr std::uint32_t inv_opt_par_stream = 0x000000C0;  // ESME_RINVOPTPARSTREAM
 constexpr std::uint32_t opt_par_not_allwd = 0x000000C1;   // ESME_ROPTPARNOTALLWD
 constexpr std::uint32_t inv_par_len = 0x000000C2;         // ESME_RINVPARLEN
@@ -241,14 +243,24 @@ struct Outbind {
 
 // ---- header-only PDUs -------------------------------------------------------------
 
-struct Unbind { friend bool operator==(const Unbind&, const Unbind&) = default; };
-struct UnbindResp { friend bool operator==(const UnbindResp&, const UnbindResp&) = default; };
-struct EnquireLink { friend bool operator==(const EnquireLink&, const EnquireLink&) = default; };
+struct Unbind {
+  friend bool operator==(const Unbind&, const Unbind&) = default;
+};
+struct UnbindResp {
+  friend bool operator==(const UnbindResp&, const UnbindResp&) = default;
+};
+struct EnquireLink {
+  friend bool operator==(const EnquireLink&, const EnquireLink&) = default;
+};
 struct EnquireLinkResp {
   friend bool operator==(const EnquireLinkResp&, const EnquireLinkResp&) = default;
 };
-struct GenericNack { friend bool operator==(const GenericNack&, const GenericNack&) = default; };
-struct CancelSmResp { friend bool operator==(const CancelSmResp&, const CancelSmResp&) = default; };
+struct GenericNack {
+  friend bool operator==(const GenericNack&, const GenericNack&) = default;
+};
+struct CancelSmResp {
+  friend bool operator==(const CancelSmResp&, const CancelSmResp&) = default;
+};
 struct ReplaceSmResp {
   friend bool operator==(const ReplaceSmResp&, const ReplaceSmResp&) = default;
 };
@@ -380,12 +392,12 @@ struct AlertNotification {
 };
 
 // Every SMPP 3.4 command.
-using Body = std::variant<GenericNack, BindReceiver, BindReceiverResp, BindTransmitter,
-                          BindTransmitterResp, QuerySm, QuerySmResp, SubmitSm, SubmitSmResp,
-                          DeliverSm, DeliverSmResp, Unbind, UnbindResp, ReplaceSm, ReplaceSmResp,
-                          CancelSm, CancelSmResp, BindTransceiver, BindTransceiverResp, Outbind,
-                          EnquireLink, EnquireLinkResp, SubmitMulti, SubmitMultiResp,
-                          AlertNotification, DataSm, DataSmResp>;
+using Body =
+    std::variant<GenericNack, BindReceiver, BindReceiverResp, BindTransmitter, BindTransmitterResp,
+                 QuerySm, QuerySmResp, SubmitSm, SubmitSmResp, DeliverSm, DeliverSmResp, Unbind,
+                 UnbindResp, ReplaceSm, ReplaceSmResp, CancelSm, CancelSmResp, BindTransceiver,
+                 BindTransceiverResp, Outbind, EnquireLink, EnquireLinkResp, SubmitMulti,
+                 SubmitMultiResp, AlertNotification, DataSm, DataSmResp>;
 
 // A PDU: header fields that are not implied by the body, and the body.
 // command_length is computed by the encoder; command_id follows from the body.
