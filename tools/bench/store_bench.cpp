@@ -32,6 +32,21 @@ using Clock = std::chrono::steady_clock;
 
 // CPU seconds used by the whole process (all threads): on a shared machine the wall-clock
 // figure depends on the load, this one much less.
+// Bytes this process has handed to write() so far (/proc/self/io wchar): LMDB writes every
+// page a commit dirtied, so this over a run is the write amplification of the schema.
+double written_bytes() {
+  std::FILE* f = std::fopen("/proc/self/io", "r");
+  if (!f) return 0;
+  char line[128];
+  double v = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    unsigned long long n = 0;
+    if (std::sscanf(line, "wchar: %llu", &n) == 1) v = double(n);
+  }
+  std::fclose(f);
+  return v;
+}
+
 double cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -100,6 +115,7 @@ MoResult run_mo_commit(std::uint64_t total) {
     std::atomic<std::uint64_t> done{0}, failed{0};
     const auto t0 = Clock::now();
     const double c0 = cpu_seconds();
+    const double w0 = written_bytes();
     std::vector<std::thread> producers;
     for (int p = 0; p < kProducers; ++p) {
       producers.emplace_back([&, p] {
@@ -146,6 +162,7 @@ MoResult run_mo_commit(std::uint64_t total) {
     (*writer)->flush();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = cpu_seconds() - c0;
+    const double written = written_bytes() - w0;
     if (failed || done != total) {
       std::fprintf(stderr, "store_mo_commit: %llu failed\n",
                    static_cast<unsigned long long>(failed.load()));
@@ -155,12 +172,12 @@ MoResult run_mo_commit(std::uint64_t total) {
     result = {double(total) / secs, stats.mean_group_size()};
     std::fprintf(stderr,
                  "  mo_commit: %llu requests in %.3f s, %llu commits, %.2f us CPU/request "
-                 "(writer thread %.2f us)\n",
+                 "(writer thread %.2f us), %.0f bytes written/request\n",
                  static_cast<unsigned long long>(total), secs,
                  static_cast<unsigned long long>(stats.commits), cpu * 1e6 / double(total),
-                 writer_cpu.load() * 1e6 / double(total));
+                 writer_cpu.load() * 1e6 / double(total), written / double(total));
   }
-  std::filesystem::remove_all(dir);
+  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return result;
 }
 
@@ -213,7 +230,7 @@ double run_optout(std::uint64_t phones) {
                  static_cast<unsigned long long>(duplicates),
                  static_cast<unsigned long long>(progress.applied_chunks), secs, cpu);
   }
-  std::filesystem::remove_all(dir);
+  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return secs;
 }
 
