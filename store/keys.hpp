@@ -91,7 +91,7 @@ class Buf {
   operator std::string_view() const { return view(); }  // NOLINT: used as a key
 
  private:
-  char b_[2 * 200 + 1 + 8 + 7];
+  char b_[2 * 200 + 2 + 8 + 6];  // two components, NUL, tag, id
   std::size_t n_ = 0;
 };
 
@@ -108,6 +108,41 @@ inline Buf pair_buf(std::string_view a, std::string_view b) {
 inline Buf with_id_buf(std::string_view a, std::uint64_t v) {
   Buf k;
   k.add(a).nul().be64(v);
+  return k;
+}
+
+// The `phones` table (schema.hpp): every key is phone\0, one tag byte saying what the entry
+// is, then the entry's own part. One phone's entries of one tag are a contiguous range.
+namespace phone_tag {
+inline constexpr char audit = 'a';         // + be64(audit id)        → ""
+inline constexpr char subscription = 'c';  // + campaign             → Subscription
+inline constexpr char inbox = 'i';         // + be64(inbox id)        → ""
+inline constexpr char recent_join = 'j';   // + short_code           → RecentJoin
+inline constexpr char outbox = 'o';        // + be64(outbox id)       → ""
+inline constexpr char last_stop = 's';     // + short_code           → LastStop
+}  // namespace phone_tag
+
+// phone\0<tag>: the prefix of one phone's entries of one tag.
+inline std::string phone_prefix(std::string_view phone, char tag) {
+  std::string k;
+  k.reserve(phone.size() + 2);
+  k.append(phone);
+  k.push_back('\0');
+  k.push_back(tag);
+  return k;
+}
+// phone\0<tag><part> (subscriptions, recent joins, last STOPs).
+inline Buf phone_buf(std::string_view phone, char tag, std::string_view part) {
+  Buf k;
+  const char t[1] = {tag};
+  k.add(phone).nul().add({t, 1}).add(part);
+  return k;
+}
+// phone\0<tag>be64(id) (the inbox, outbox and audit entries of a phone).
+inline Buf phone_id_buf(std::string_view phone, char tag, std::uint64_t id) {
+  Buf k;
+  const char t[1] = {tag};
+  k.add(phone).nul().add({t, 1}).be64(id);
   return k;
 }
 

@@ -17,7 +17,7 @@ Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Table
                                                      std::string_view phone,
                                                      std::string_view campaign) {
   std::string_view v;
-  int rc = txn.get(t.subs, keys::pair_buf(phone, campaign), v);
+  int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign), v);
   if (rc == MDB_NOTFOUND) return std::optional<Subscription>{};
   if (rc != 0) return fail(lmdb_error(rc));
   auto s = records::decode_subscription(phone, campaign, v);
@@ -61,9 +61,9 @@ Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const T
 Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
                                                      std::string_view phone) {
   std::vector<Subscription> out;
-  const std::string pfx = keys::prefix(phone);
+  const std::string pfx = keys::phone_prefix(phone, keys::phone_tag::subscription);
   bool bad = false;
-  auto ec = scan_forward(txn, t.subs, pfx, pfx, [&](std::string_view k, std::string_view v) {
+  auto ec = scan_forward(txn, t.phones, pfx, pfx, [&](std::string_view k, std::string_view v) {
     auto s = records::decode_subscription(phone, k.substr(pfx.size()), v);
     if (!s) {
       bad = true;
@@ -80,7 +80,7 @@ Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Table
 Result<std::optional<LastStop>> get_last_stop(const Txn& txn, const Tables& t,
                                               std::string_view phone, std::string_view short_code) {
   std::string_view v;
-  int rc = txn.get(t.last_stop, keys::pair(phone, short_code), v);
+  int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::last_stop, short_code), v);
   if (rc == MDB_NOTFOUND) return std::optional<LastStop>{};
   if (rc != 0) return fail(lmdb_error(rc));
   auto s = records::decode_last_stop(phone, short_code, v);
@@ -92,7 +92,7 @@ Result<std::optional<RecentJoin>> get_recent_join(const Txn& txn, const Tables& 
                                                   std::string_view phone,
                                                   std::string_view short_code) {
   std::string_view v;
-  int rc = txn.get(t.recent_join, keys::pair(phone, short_code), v);
+  int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::recent_join, short_code), v);
   if (rc == MDB_NOTFOUND) return std::optional<RecentJoin>{};
   if (rc != 0) return fail(lmdb_error(rc));
   auto r = records::decode_recent_join(phone, short_code, v);

@@ -260,7 +260,8 @@ Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaig
     if (campaign) {
       // Covered only if the phone has no record of its own for the campaign.
       std::string_view unused;
-      int rc = r->txn.get(t_.subs, keys::pair(k, *campaign), unused);
+      int rc = r->txn.get(t_.phones, keys::phone_buf(k, keys::phone_tag::subscription, *campaign),
+                          unused);
       if (rc == 0) return true;
       if (rc != MDB_NOTFOUND) {
         inner = lmdb_error(rc);
@@ -299,8 +300,8 @@ Result<InboxPage> LmdbStore::inbox_page(const InboxQuery& q) const {
   std::string pfx;
   bool filter_campaign = false;
   if (q.phone) {
-    dbi = t_.inbox_by_phone;
-    pfx = keys::prefix(*q.phone);
+    dbi = t_.phones;
+    pfx = keys::phone_prefix(*q.phone, keys::phone_tag::inbox);
     filter_campaign = q.campaign.has_value();
   } else if (q.campaign) {
     dbi = t_.inbox_by_campaign;
@@ -417,28 +418,29 @@ Result<std::vector<ConversationEntry>> LmdbStore::conversation(std::string_view 
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const std::string pfx = keys::prefix(phone);
+  const std::string in_pfx = keys::phone_prefix(phone, keys::phone_tag::inbox);
+  const std::string out_pfx = keys::phone_prefix(phone, keys::phone_tag::outbox);
   std::vector<ConversationEntry> all;
   std::error_code inner;
   // The newest `limit` of each direction are enough to find the newest `limit` overall.
   std::size_t taken = 0;
-  auto ec = scan_back(r->txn, t_.inbox_by_phone, pfx, std::nullopt,
-                      [&](std::string_view k, std::string_view) {
-                        auto m = get_inbox(r->txn, t_, keys::trailing_id(k));
-                        if (!m || !*m) {
-                          inner = m ? corrupted() : m.error();
-                          return false;
-                        }
-                        if (campaign && (*m)->campaign != *campaign) return true;
-                        all.push_back(ConversationEntry{Direction::in, (*m)->id, (*m)->received_at,
-                                                        std::move((*m)->campaign),
-                                                        std::move((*m)->text), std::nullopt});
-                        return ++taken < limit;
-                      });
+  auto ec =
+      scan_back(r->txn, t_.phones, in_pfx, std::nullopt, [&](std::string_view k, std::string_view) {
+        auto m = get_inbox(r->txn, t_, keys::trailing_id(k));
+        if (!m || !*m) {
+          inner = m ? corrupted() : m.error();
+          return false;
+        }
+        if (campaign && (*m)->campaign != *campaign) return true;
+        all.push_back(ConversationEntry{Direction::in, (*m)->id, (*m)->received_at,
+                                        std::move((*m)->campaign), std::move((*m)->text),
+                                        std::nullopt});
+        return ++taken < limit;
+      });
   if (ec) return fail(ec);
   if (inner) return fail(inner);
   taken = 0;
-  ec = scan_back(r->txn, t_.outbox_by_phone, pfx, std::nullopt,
+  ec = scan_back(r->txn, t_.phones, out_pfx, std::nullopt,
                  [&](std::string_view k, std::string_view) {
                    auto m = get_outbox(r->txn, t_, keys::trailing_id(k));
                    if (!m || !*m) {
@@ -471,8 +473,9 @@ Result<AuditPage> LmdbStore::audit_page(const AuditQuery& q) const {
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const MDB_dbi dbi = q.phone ? t_.audit_by_phone : t_.audit;
-  const std::string pfx = q.phone ? keys::prefix(*q.phone) : std::string{};
+  const MDB_dbi dbi = q.phone ? t_.phones : t_.audit;
+  const std::string pfx =
+      q.phone ? keys::phone_prefix(*q.phone, keys::phone_tag::audit) : std::string{};
   AuditPage page;
   std::error_code inner;
   auto ec = scan_back(r->txn, dbi, pfx, q.before, [&](std::string_view k, std::string_view v) {
@@ -586,7 +589,7 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   eo.dir = options.state_dir / "store";
   eo.map_size = options.map_size;
   eo.max_readers = options.max_readers;
-  eo.max_dbs = lmdb::kTableCount + 2;
+  eo.max_dbs = lmdb::kMaxDbs;
   eo.flags = options.durability == Durability::nosync ? MDB_NOSYNC : 0;
   auto env = lmdb::Env::open(eo);
   if (!env) return fail(env.error());

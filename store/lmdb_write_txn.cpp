@@ -81,10 +81,11 @@ void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::in
   (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
 }
 
-void LmdbWriteTxn::PendingKeys::add(std::string_view a, std::uint64_t id) {
+void LmdbWriteTxn::PendingKeys::add(std::string_view phone, char tag, std::uint64_t id) {
   const auto at = static_cast<std::uint32_t>(arena.size());
-  arena.append(a);
+  arena.append(phone);
   arena.push_back('\0');
+  arena.push_back(tag);
   keys::append_be64(arena, id);
   const auto len = static_cast<std::uint32_t>(arena.size() - at);
   unsigned char head[16] = {};
@@ -117,7 +118,7 @@ std::error_code LmdbWriteTxn::flush_sorted(MDB_dbi dbi, PendingKeys& keys) {
   }
   Cursor c;
   if (int rc = check(Cursor::open(txn_, dbi, c))) return lmdb_error(rc);
-  // Keys past the end of the index (a phone's first rows) append without a search.
+  // Keys past the end of the table (a new phone's first rows) append without a search.
   bool append = true;
   for (const auto& e : keys.entries) {
     const std::string_view k(base + e.off, e.len);
@@ -163,9 +164,7 @@ Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
 
 std::error_code LmdbWriteTxn::finish() {
   if (poison_) return poison_;
-  if (auto ec = flush_sorted(t_.inbox_by_phone, inbox_by_phone_)) return ec;
-  if (auto ec = flush_sorted(t_.outbox_by_phone, outbox_by_phone_)) return ec;
-  if (auto ec = flush_sorted(t_.audit_by_phone, audit_by_phone_)) return ec;
+  if (auto ec = flush_sorted(t_.phones, phone_entries_)) return ec;
   for (const auto& [campaign, d] : count_delta_) {
     if (d.first == 0 && d.second == 0) continue;
     auto c = get_counts(txn_, t_, campaign);
@@ -228,7 +227,7 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
   const std::uint64_t id = ids_.audit + 1;
   records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
   if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
-  audit_by_phone_.add(phone, id);
+  phone_entries_.add(phone, keys::phone_tag::audit, id);
   ids_.audit = id;
   return {};
 }
@@ -241,7 +240,9 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
   if (prev) count(campaign, prev->state, -1);
   memo_.valid = false;
   records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
-  if (auto ec = put_appending(t_.subs, keys::pair_buf(phone, campaign), buf_, append_subs_))
+  if (auto ec =
+          put_appending(t_.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign),
+                        buf_, append_subs_))
     return ec;
   records::encode_index(buf_, state, ctx.at, ctx.source);
   if (auto ec = put_appending(t_.subs_by_campaign, keys::pair_buf(campaign, phone), buf_,
@@ -274,7 +275,9 @@ Result<SubscriptionChange> LmdbWriteTxn::subscribe(std::string_view phone,
   j.campaign = campaign;
   j.at = ctx.at;
   records::encode(buf_, j);
-  if (auto ec = put(t_.recent_join, keys::pair_buf(phone, short_code), buf_)) return fail(ec);
+  if (auto ec =
+          put(t_.phones, keys::phone_buf(phone, keys::phone_tag::recent_join, short_code), buf_))
+    return fail(ec);
   return change;
 }
 
@@ -342,7 +345,8 @@ std::error_code LmdbWriteTxn::set_last_stop(const LastStop& stop) {
     if (!valid(c)) return invalid();
   }
   records::encode(buf_, stop);
-  return put(t_.last_stop, keys::pair_buf(stop.phone, stop.short_code), buf_);
+  return put(t_.phones, keys::phone_buf(stop.phone, keys::phone_tag::last_stop, stop.short_code),
+             buf_);
 }
 
 Result<std::optional<LastStop>> LmdbWriteTxn::last_stop(std::string_view phone,
@@ -355,7 +359,8 @@ Result<std::optional<LastStop>> LmdbWriteTxn::last_stop(std::string_view phone,
 Result<bool> LmdbWriteTxn::clear_last_stop(std::string_view phone, std::string_view short_code) {
   if (!valid(phone) || !valid(short_code)) return fail(invalid());
   if (poison_) return fail(poison_);
-  int rc = check(txn_.del(t_.last_stop, keys::pair_buf(phone, short_code)));
+  int rc =
+      check(txn_.del(t_.phones, keys::phone_buf(phone, keys::phone_tag::last_stop, short_code)));
   if (rc == MDB_NOTFOUND) return false;
   if (rc != 0) return fail(lmdb_error(rc));
   return true;
@@ -378,7 +383,7 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
   const std::uint64_t id = ids_.inbox + 1;
   records::encode_new(buf_, msg);
   if (auto ec = put(t_.inbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
-  inbox_by_phone_.add(msg.from, id);
+  phone_entries_.add(msg.from, keys::phone_tag::inbox, id);
   if (!msg.campaign.empty()) {
     if (auto ec = put(t_.inbox_by_campaign, keys::with_id_buf(msg.campaign, id), {}))
       return fail(ec);
@@ -403,7 +408,7 @@ Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) 
   records::encode_new(buf_, msg);
   if (auto ec = put(t_.outbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
   if (auto ec = put(t_.outbox_pending, keys::with_id_buf(msg.from, id), {})) return fail(ec);
-  outbox_by_phone_.add(msg.to, id);
+  phone_entries_.add(msg.to, keys::phone_tag::outbox, id);
   ids_.outbox = id;
   return id;
 }

@@ -99,10 +99,10 @@ class LmdbWriteTxn final : public WriteTxn {
   // is then rewritten once per group instead of once per change.
   std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> count_delta_;
   std::int64_t company_delta_ = 0;
-  // Entries of the per-phone indexes (inbox, outbox, audit by phone), written sorted by
-  // finish(). Nothing inside a write transaction reads these indexes, and inserting them in
-  // key order through one cursor costs a fraction of one random B-tree descent each: with
-  // traffic from many phones they are the coldest pages an MO touches.
+  // The inbox, outbox and audit entries of `phones` (phone\0<tag>be64(id)), written sorted
+  // by finish(). Nothing inside a write transaction reads them, and inserting them in key
+  // order through one cursor costs a fraction of one random B-tree descent each; they land
+  // on the pages the group's subscription writes for the same phones already dirtied.
   // The keys live in one arena per index (no allocation per key). Each entry carries the
   // key's first 16 bytes as two big-endian integers, so sorting compares integers and falls
   // back to the bytes only for keys that share 16 bytes (memcmp on every comparison cost
@@ -114,9 +114,9 @@ class LmdbWriteTxn final : public WriteTxn {
   struct PendingKeys {
     std::string arena;
     std::vector<PendingKey> entries;
-    void add(std::string_view a, std::uint64_t id);
+    void add(std::string_view phone, char tag, std::uint64_t id);
   };
-  PendingKeys inbox_by_phone_, outbox_by_phone_, audit_by_phone_;
+  PendingKeys phone_entries_;
   std::error_code flush_sorted(MDB_dbi dbi, PendingKeys& keys);
 
   // The last effective-state lookup: an MO reads the state, then subscribes or opts out,
@@ -133,7 +133,7 @@ class LmdbWriteTxn final : public WriteTxn {
                                                         std::string_view campaign,
                                                         std::optional<Subscription>* record);
 
-  // Bulk opt-out: phones arrive sorted, so their subs / subs_by_campaign / company keys
+  // Bulk opt-out: phones arrive sorted, so their subscription / subs_by_campaign / company keys
   // usually lie past the end of the table (a first upload) and go in with MDB_APPEND (no
   // search). Measured on the 1M-phone benchmark it writes the same bytes as plain puts
   // (LMDB already fills pages when keys arrive in order); it is kept because it is never

@@ -8,6 +8,7 @@
 #include <array>
 #include <functional>
 
+#include "store/keys.hpp"
 #include "store/records.hpp"
 
 namespace smppgw::store::lmdb {
@@ -15,8 +16,41 @@ namespace {
 
 using Migration = std::function<int(Txn&, const Tables&)>;
 
-// Version 1 is the first layout; later versions append their step here.
-const std::array<Migration, kSchemaVersion - 1> kMigrations{};
+// 1 → 2: the six per-phone tables of version 1 move into `phones`, each entry keyed
+// phone\0<tag><rest of its old key after phone\0>; the old tables are then dropped. Values
+// keep their encodings.
+int migrate_per_phone_tables(Txn& txn, const Tables& t) {
+  const std::pair<const char*, char> moved[] = {
+      {"subs", keys::phone_tag::subscription},       {"last_stop", keys::phone_tag::last_stop},
+      {"recent_join", keys::phone_tag::recent_join}, {"inbox_by_phone", keys::phone_tag::inbox},
+      {"outbox_by_phone", keys::phone_tag::outbox},  {"audit_by_phone", keys::phone_tag::audit},
+  };
+  for (const auto& [name, tag] : moved) {
+    MDB_dbi old = 0;
+    int rc = mdb_dbi_open(txn.get(), name, 0, &old);
+    if (rc == MDB_NOTFOUND) continue;  // never created (an empty version-1 store)
+    if (rc != 0) return rc;
+    {
+      Cursor c;  // closed before the drop below
+      if ((rc = Cursor::open(txn, old, c)) != 0) return rc;
+      std::string_view k, v;
+      std::string key;
+      for (rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+        const auto nul = k.find('\0');
+        if (nul == std::string_view::npos || nul == 0) return MDB_CORRUPTED;
+        key.assign(k.substr(0, nul + 1));
+        key.push_back(tag);
+        key.append(k.substr(nul + 1));
+        if (int prc = txn.put(t.phones, key, v)) return prc;
+      }
+      if (rc != MDB_NOTFOUND) return rc;
+    }
+    if ((rc = mdb_drop(txn.get(), old, 1)) != 0) return rc;
+  }
+  return 0;
+}
+
+const std::array<Migration, kSchemaVersion - 1> kMigrations{migrate_per_phone_tables};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;
@@ -34,21 +68,16 @@ std::error_code open_schema(Txn& txn, Tables& t, std::uint32_t& version_found) {
   };
   const Named named[] = {
       {"meta", &t.meta},
-      {"subs", &t.subs},
+      {"phones", &t.phones},
       {"subs_by_campaign", &t.subs_by_campaign},
       {"company", &t.company},
       {"counts", &t.counts},
-      {"last_stop", &t.last_stop},
-      {"recent_join", &t.recent_join},
       {"inbox", &t.inbox},
-      {"inbox_by_phone", &t.inbox_by_phone},
       {"inbox_by_campaign", &t.inbox_by_campaign},
       {"outbox", &t.outbox},
       {"outbox_pending", &t.outbox_pending},
-      {"outbox_by_phone", &t.outbox_by_phone},
       {"carrier_ids", &t.carrier_ids},
       {"audit", &t.audit},
-      {"audit_by_phone", &t.audit_by_phone},
   };
   static_assert(sizeof(named) / sizeof(named[0]) == kTableCount);
   for (const auto& n : named) {

@@ -12,28 +12,35 @@ namespace smppgw::store::lmdb {
 
 // Version of the table layout and record encodings this binary writes. Bump it with every
 // layout change and add the step to kMigrations in schema.cpp.
-inline constexpr std::uint32_t kSchemaVersion = 1;
+//   1: per-phone data in six tables (subs, last_stop, recent_join, inbox/outbox/audit by phone)
+//   2: per-phone data co-located in `phones` (see below)
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
+//
+// Why `phones` holds everything keyed by phone: an MO reads and writes one subscriber's
+// subscription, recent join, last STOP and the entries that list its inbox, outbox and audit
+// rows. In six tables that is six random B-tree pages dirtied (and written at commit) per
+// MO; with the phone first in one table it is one or two, so small groups — the daemon's
+// groups are bounded by the SMPP windows — write a fraction of the bytes per MO. Rows that
+// grow without bound (inbox, outbox, audit) stay in id-keyed tables, where new rows append.
 struct Tables {
   MDB_dbi meta = 0;               // name → value (schema_version, company_count, ...)
-  MDB_dbi subs = 0;               // phone\0campaign → Subscription
+  MDB_dbi phones = 0;             // phone\0<tag>... (keys::phone_tag) → per-tag record
   MDB_dbi subs_by_campaign = 0;   // campaign\0phone → state, since, source
   MDB_dbi company = 0;            // phone → CompanyOptOut
   MDB_dbi counts = 0;             // campaign → subscribed, opted_out
-  MDB_dbi last_stop = 0;          // phone\0short_code → LastStop
-  MDB_dbi recent_join = 0;        // phone\0short_code → RecentJoin
   MDB_dbi inbox = 0;              // be64(id) → InboxMessage
-  MDB_dbi inbox_by_phone = 0;     // phone\0be64(id) → ""
   MDB_dbi inbox_by_campaign = 0;  // campaign\0be64(id) → ""
   MDB_dbi outbox = 0;             // be64(id) → OutboxMessage
   MDB_dbi outbox_pending = 0;     // short_code\0be64(id) → "" (queued records only)
-  MDB_dbi outbox_by_phone = 0;    // phone\0be64(id) → ""
   MDB_dbi carrier_ids = 0;        // link\0carrier_message_id → outbox id, part
   MDB_dbi audit = 0;              // be64(id) → AuditEvent
-  MDB_dbi audit_by_phone = 0;     // phone\0be64(id) → ""
 };
-inline constexpr unsigned kTableCount = 16;
+inline constexpr unsigned kTableCount = 11;
+// Named databases the environment can open: the tables plus those of older layouts, which
+// a migration opens to copy and drop.
+inline constexpr unsigned kMaxDbs = 32;
 
 // Meta keys.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";

@@ -200,6 +200,7 @@ double run_optout(std::uint64_t phones) {
     }
     const auto t0 = Clock::now();
     const double c0 = cpu_seconds();
+    const double w0 = written_bytes();
     // As the admin endpoint does it: collect the upload (8 bytes a row), sort, drop
     // duplicates, then apply sorted chunks one after the other, each durable before the next.
     SortedPhoneList list;
@@ -222,13 +223,15 @@ double run_optout(std::uint64_t phones) {
     }
     secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = cpu_seconds() - c0;
+    const double written = written_bytes() - w0;
     std::fprintf(stderr,
                  "  optout: %llu rows, %llu opted out, %llu duplicates, %llu chunks, %.3f s, "
-                 "%.3f s CPU\n",
+                 "%.3f s CPU, %.0f bytes written/phone\n",
                  static_cast<unsigned long long>(phones),
                  static_cast<unsigned long long>(progress.opted_out),
                  static_cast<unsigned long long>(duplicates),
-                 static_cast<unsigned long long>(progress.applied_chunks), secs, cpu);
+                 static_cast<unsigned long long>(progress.applied_chunks), secs, cpu,
+                 written / double(phones));
   }
   if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return secs;

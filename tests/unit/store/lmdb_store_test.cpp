@@ -2,7 +2,9 @@
 // pagination at every edge, conversations, chunked exports, reopening and the schema check.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "store/keys.hpp"
 #include "store/lmdb_env.hpp"
@@ -296,7 +298,7 @@ TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
     lmdb::Env::Options eo;
     eo.dir = dir.path() / "store";
     eo.map_size = 1 << 20;
-    eo.max_dbs = lmdb::kTableCount + 2;
+    eo.max_dbs = lmdb::kMaxDbs;
     auto env = lmdb::Env::open(eo);
     ASSERT_TRUE(env);
     lmdb::Txn txn;
@@ -311,6 +313,111 @@ TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
   auto s = open_store(options_for(dir));
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error(), StoreErrc::schema_too_new);
+}
+
+// Rewrites a closed store of the current layout into the version-1 layout: the entries of
+// `phones` back into the six per-phone tables they came from, and schema_version 1.
+void downgrade_to_version_1(const std::filesystem::path& state_dir) {
+  lmdb::Env::Options eo;
+  eo.dir = state_dir / "store";
+  eo.map_size = 64ull << 20;
+  eo.max_dbs = lmdb::kMaxDbs;
+  auto env = lmdb::Env::open(eo);
+  ASSERT_TRUE(env);
+  lmdb::Txn txn;
+  ASSERT_EQ(lmdb::Txn::begin(env->get(), 0, txn), 0);
+  MDB_dbi phones, meta;
+  ASSERT_EQ(mdb_dbi_open(txn.get(), "phones", 0, &phones), 0);
+  ASSERT_EQ(lmdb::open_dbi(txn, "meta", meta), 0);
+  const std::map<char, const char*> old_table = {
+      {keys::phone_tag::subscription, "subs"},       {keys::phone_tag::last_stop, "last_stop"},
+      {keys::phone_tag::recent_join, "recent_join"}, {keys::phone_tag::inbox, "inbox_by_phone"},
+      {keys::phone_tag::outbox, "outbox_by_phone"},  {keys::phone_tag::audit, "audit_by_phone"}};
+  std::map<char, MDB_dbi> dbi;
+  for (const auto& [tag, name] : old_table) ASSERT_EQ(lmdb::open_dbi(txn, name, dbi[tag]), 0);
+  std::vector<std::tuple<char, std::string, std::string>> moved;
+  {
+    lmdb::Cursor c;
+    ASSERT_EQ(lmdb::Cursor::open(txn, phones, c), 0);
+    std::string_view k, v;
+    for (int rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+      const auto nul = k.find('\0');
+      moved.emplace_back(k[nul + 1], keys::pair(k.substr(0, nul), k.substr(nul + 2)),
+                         std::string(v));
+    }
+  }
+  for (const auto& [tag, key, value] : moved) ASSERT_EQ(txn.put(dbi[tag], key, value), 0);
+  ASSERT_EQ(mdb_drop(txn.get(), phones, 1), 0);
+  std::string version;
+  records::Encoder(version).u32(1);
+  ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, version), 0);
+  ASSERT_EQ(txn.commit(), 0);
+}
+
+TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
+  const std::string a = phone(1), b = phone(2);
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 1; i <= 6; ++i) {
+      const std::string& p = i % 2 ? a : b;
+      ChangeContext c{t(i), ChangeSource::sms, "mo:" + std::to_string(i), "keyword"};
+      (void)w.add_inbox(
+          NewInboxMessage{t(i), p, "12345", "spring", "JOIN", InboxKind::keyword, "carrier-a"});
+      (void)w.subscribe(p, i < 3 ? "spring" : "tips", "12345", c);
+      (void)w.enqueue_outbox(NewOutboxMessage{t(i), p, "12345", "spring", "welcome"});
+    }
+    ChangeContext stop{t(9), ChangeSource::sms, "mo:9", "STOP"};
+    (void)w.opt_out(b, "tips", stop);
+    EXPECT_FALSE(w.set_last_stop(LastStop{b, "12345", t(9), "mo:9", {"tips"}}));
+    return std::error_code{};
+  }));
+  struct Answers {
+    std::vector<Subscription> subs_a, subs_b;
+    std::optional<LastStop> stop_b;
+    std::optional<RecentJoin> join_a;
+    std::vector<std::uint64_t> inbox_b, audit_a;
+    std::vector<ConversationEntry> conversation_a;
+  };
+  auto ask = [&] {
+    Answers r;
+    r.subs_a = *store->subscriptions(a);
+    r.subs_b = *store->subscriptions(b);
+    r.stop_b = *store->last_stop(b, "12345");
+    r.join_a = *store->recent_join(a, "12345");
+    const auto inbox = store->inbox_page(InboxQuery{std::nullopt, b, 50, std::nullopt});
+    for (const auto& m : inbox->messages) r.inbox_b.push_back(m.id);
+    const auto audit = store->audit_page(AuditQuery{a, 50, std::nullopt});
+    for (const auto& e : audit->events) r.audit_a.push_back(e.id);
+    r.conversation_a = *store->conversation(a, std::nullopt, 50);
+    return r;
+  };
+  const Answers before = ask();
+  ASSERT_EQ(before.subs_a.size(), 2u);
+  ASSERT_TRUE(before.stop_b && before.join_a);
+  ASSERT_EQ(before.inbox_b.size(), 3u);
+  ASSERT_EQ(before.conversation_a.size(), 6u);
+
+  close();
+  downgrade_to_version_1(dir.path());
+  reopen();
+  auto info = store->info();
+  ASSERT_TRUE(info);
+  EXPECT_EQ(info->schema_version, lmdb::kSchemaVersion);
+  const Answers after = ask();
+  EXPECT_EQ(after.subs_a, before.subs_a);
+  EXPECT_EQ(after.subs_b, before.subs_b);
+  EXPECT_EQ(after.stop_b, before.stop_b);
+  EXPECT_EQ(after.join_a, before.join_a);
+  EXPECT_EQ(after.inbox_b, before.inbox_b);
+  EXPECT_EQ(after.audit_a, before.audit_a);
+  EXPECT_EQ(after.conversation_a, before.conversation_a);
+  // Writes go on in the new layout; TearDown checks that no old table is left.
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    ChangeContext c{t(20), ChangeSource::admin, "req-1", "admin"};
+    auto r = w.opt_out(a, "spring", c);
+    return r ? std::error_code{} : r.error();
+  }));
+  EXPECT_EQ(store->audit_page(AuditQuery{a, 50, std::nullopt})->events.size(),
+            before.audit_a.size() + 1);
 }
 
 TEST(OpenStore, RefusesBadOptionsAndUnwritableDirectories) {

@@ -64,11 +64,6 @@ void each(Reader& r, MDB_dbi dbi, F&& f) {
   for (int rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) f(k, v);
 }
 
-std::pair<std::string, std::string> split(std::string_view key) {
-  auto p = key.find('\0');
-  return {std::string(key.substr(0, p)), std::string(key.substr(p + 1))};
-}
-
 }  // namespace
 
 std::vector<std::string> check_invariants(const std::filesystem::path& state_dir) {
@@ -77,7 +72,7 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   Env::Options eo;
   eo.dir = state_dir / "store";
   eo.map_size = 0;
-  eo.max_dbs = kTableCount + 2;
+  eo.max_dbs = kMaxDbs;
   eo.flags = MDB_RDONLY;
   auto env = Env::open(eo);
   if (!env) return {"cannot open: " + env.error().message()};
@@ -85,48 +80,92 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   if (Txn::begin(r.env.get(), MDB_RDONLY, r.txn) != 0) return {"cannot begin"};
   const std::pair<const char*, MDB_dbi*> names[] = {
       {"meta", &r.t.meta},
-      {"subs", &r.t.subs},
+      {"phones", &r.t.phones},
       {"subs_by_campaign", &r.t.subs_by_campaign},
       {"company", &r.t.company},
       {"counts", &r.t.counts},
       {"inbox", &r.t.inbox},
-      {"inbox_by_phone", &r.t.inbox_by_phone},
       {"inbox_by_campaign", &r.t.inbox_by_campaign},
       {"outbox", &r.t.outbox},
       {"outbox_pending", &r.t.outbox_pending},
-      {"outbox_by_phone", &r.t.outbox_by_phone},
       {"carrier_ids", &r.t.carrier_ids},
       {"audit", &r.t.audit},
-      {"audit_by_phone", &r.t.audit_by_phone},
   };
   for (auto [n, d] : names) {
     if (mdb_dbi_open(r.txn.get(), n, 0, d) != 0) return {std::string("no table ") + n};
+  }
+  // Tables of older layouts are gone after the migration.
+  for (const char* old : {"subs", "last_stop", "recent_join", "inbox_by_phone", "outbox_by_phone",
+                          "audit_by_phone"}) {
+    MDB_dbi unused;
+    if (mdb_dbi_open(r.txn.get(), old, 0, &unused) != MDB_NOTFOUND) {
+      bad.push_back(std::string("table of an older layout left: ") + old);
+    }
+  }
+
+  // `phones`, split by tag: every key is phone\0<known tag><part>.
+  struct PhoneEntry {
+    std::string phone, part, value;
+  };
+  std::map<char, std::vector<PhoneEntry>> by_tag;
+  each(r, r.t.phones, [&](std::string_view k, std::string_view v) {
+    const auto nul = k.find('\0');
+    if (nul == std::string_view::npos || nul == 0 || nul + 1 >= k.size()) {
+      return bad.push_back("malformed phones key");
+    }
+    const char tag = k[nul + 1];
+    if (std::string_view("acijos").find(tag) == std::string_view::npos) {
+      return bad.push_back(std::string("unknown phones tag ") + tag);
+    }
+    const std::string_view part = k.substr(nul + 2);
+    const bool id_keyed = tag == 'a' || tag == 'i' || tag == 'o';
+    if ((id_keyed && (part.size() != 8 || !v.empty())) || (!id_keyed && part.empty())) {
+      return bad.push_back(std::string("malformed phones entry, tag ") + tag);
+    }
+    by_tag[tag].push_back(
+        PhoneEntry{std::string(k.substr(0, nul)), std::string(part), std::string(v)});
+  });
+  auto id_entries = [&](char tag) {
+    std::set<std::string> out;
+    for (const auto& e : by_tag[tag]) out.insert(keys::with_id(e.phone, keys::read_be64(e.part)));
+    return out;
+  };
+  for (const auto& e : by_tag['s']) {
+    if (!records::decode_last_stop(e.phone, e.part, e.value))
+      bad.push_back("undecodable last stop");
+  }
+  for (const auto& e : by_tag['j']) {
+    if (!records::decode_recent_join(e.phone, e.part, e.value)) {
+      bad.push_back("undecodable recent join");
+    }
   }
 
   // subs <-> subs_by_campaign, counts.
   std::set<std::string> from_subs, from_index;
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> counted;
-  each(r, r.t.subs, [&](std::string_view k, std::string_view v) {
-    auto [phone, campaign] = split(k);
+  for (const auto& [phone, campaign, v] : by_tag['c']) {
     auto s = records::decode_subscription(phone, campaign, v);
-    if (!s) return bad.push_back("undecodable subscription " + phone);
+    if (!s) {
+      bad.push_back("undecodable subscription " + phone);
+      continue;
+    }
     std::string idx = keys::pair(campaign, phone);
     std::string iv;
     records::encode_index(iv, s->state, s->since, s->source);
     from_subs.insert(idx + "=" + iv);
     auto& c = counted[campaign];
     (s->state == SubscriptionState::subscribed ? c.first : c.second)++;
-  });
+  }
   each(r, r.t.subs_by_campaign, [&](std::string_view k, std::string_view v) {
     from_index.insert(std::string(k) + "=" + std::string(v));
   });
-  if (from_subs != from_index) bad.push_back("subs_by_campaign differs from subs");
+  if (from_subs != from_index) bad.push_back("subs_by_campaign differs from subscriptions");
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> stored;
   each(r, r.t.counts, [&](std::string_view k, std::string_view v) {
     auto& c = stored[std::string(k)];
     if (!records::decode_counts(v, c.first, c.second)) bad.push_back("undecodable counts");
   });
-  if (counted != stored) bad.push_back("counts differ from subs");
+  if (counted != stored) bad.push_back("counts differ from subscriptions");
 
   std::uint64_t company = 0;
   each(r, r.t.company, [&](std::string_view, std::string_view) { ++company; });
@@ -142,10 +181,10 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
     want_phone.insert(keys::with_id(m->from, id));
     if (!m->campaign.empty()) want_campaign.insert(keys::with_id(m->campaign, id));
   });
-  each(r, r.t.inbox_by_phone, [&](std::string_view k, std::string_view) { have_phone.emplace(k); });
+  have_phone = id_entries('i');
   each(r, r.t.inbox_by_campaign,
        [&](std::string_view k, std::string_view) { have_campaign.emplace(k); });
-  if (want_phone != have_phone) bad.push_back("inbox_by_phone differs from inbox");
+  if (want_phone != have_phone) bad.push_back("phones inbox entries differ from inbox");
   if (want_campaign != have_campaign) bad.push_back("inbox_by_campaign differs from inbox");
 
   // outbox, pending queue, by phone, carrier ids.
@@ -167,13 +206,12 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   });
   each(r, r.t.outbox_pending,
        [&](std::string_view k, std::string_view) { have_pending.emplace(k); });
-  each(r, r.t.outbox_by_phone,
-       [&](std::string_view k, std::string_view) { have_ophone.emplace(k); });
+  have_ophone = id_entries('o');
   each(r, r.t.carrier_ids, [&](std::string_view k, std::string_view v) {
     have_carrier.insert(std::string(k) + "=" + std::string(v));
   });
   if (want_pending != have_pending) bad.push_back("outbox_pending differs from queued records");
-  if (want_ophone != have_ophone) bad.push_back("outbox_by_phone differs from outbox");
+  if (want_ophone != have_ophone) bad.push_back("phones outbox entries differ from outbox");
   if (want_carrier != have_carrier) bad.push_back("carrier_ids differ from parts");
 
   // audit by phone.
@@ -184,8 +222,8 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
     if (!e) return bad.push_back("undecodable audit event");
     want_audit.insert(keys::with_id(e->phone, id));
   });
-  each(r, r.t.audit_by_phone, [&](std::string_view k, std::string_view) { have_audit.emplace(k); });
-  if (want_audit != have_audit) bad.push_back("audit_by_phone differs from audit");
+  have_audit = id_entries('a');
+  if (want_audit != have_audit) bad.push_back("phones audit entries differ from audit");
   return bad;
 }
 
