@@ -383,15 +383,7 @@ Result<std::uint64_t> LmdbStore::pending_count(std::string_view short_code) cons
   if (!valid(short_code)) return fail(invalid());
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const std::string pfx = keys::prefix(short_code);
-  std::uint64_t n = 0;
-  auto ec =
-      scan_forward(r->txn, t_.outbox_pending, pfx, pfx, [&](std::string_view, std::string_view) {
-        ++n;
-        return true;
-      });
-  if (ec) return fail(ec);
-  return n;
+  return get_meta_u64(r->txn, t_, keys::pair(kMetaPending, short_code));
 }
 
 Result<std::optional<Store::PartRef>> LmdbStore::find_by_carrier_id(

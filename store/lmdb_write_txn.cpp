@@ -5,7 +5,8 @@
 // - counts[campaign] equals the number of subs records of each state (after finish());
 // - meta company_count equals the number of company records;
 // - every inbox/outbox/audit row has exactly its index entries, and outbox_pending holds
-//   exactly the records in status queued;
+//   exactly the records in status queued; meta's pending counter of each short code is the
+//   number of its outbox_pending entries (absent when zero);
 // - carrier_ids points at parts that carry that carrier message id;
 // - every change of a subscription or company-wide opt-out appends one audit event.
 // Effective state of (phone, campaign): the record's state if there is one, else opted_out if
@@ -79,6 +80,21 @@ void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::in
     it = count_delta_.emplace(std::string(campaign), std::pair<std::int64_t, std::int64_t>{0, 0})
              .first;
   (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
+}
+
+void LmdbWriteTxn::count_pending(std::string_view short_code, std::int64_t delta) {
+  auto it = pending_delta_.find(short_code);
+  if (it == pending_delta_.end()) it = pending_delta_.emplace(std::string(short_code), 0).first;
+  it->second += delta;
+}
+
+std::error_code LmdbWriteTxn::remove_pending(std::string_view short_code, std::uint64_t id) {
+  if (poison_) return poison_;
+  int rc = check(txn_.del(t_.outbox_pending, keys::with_id_buf(short_code, id)));
+  if (rc == MDB_NOTFOUND) return {};
+  if (rc != 0) return lmdb_error(rc);
+  count_pending(short_code, -1);
+  return {};
 }
 
 void LmdbWriteTxn::PendingKeys::add(std::string_view phone, char tag, std::uint64_t id) {
@@ -180,6 +196,22 @@ std::error_code LmdbWriteTxn::finish() {
     }
   }
   count_delta_.clear();
+  for (const auto& [short_code, d] : pending_delta_) {
+    if (d == 0) continue;
+    const auto key = keys::pair_buf(kMetaPending, short_code);
+    auto n = get_meta_u64(txn_, t_, key);
+    if (!n) return n.error();
+    const auto v = static_cast<std::int64_t>(*n) + d;
+    if (v < 0) return corrupted();
+    if (v == 0) {
+      if (auto ec = del(t_.meta, key)) return ec;
+    } else {
+      records::Encoder e(buf_);
+      e.u64(std::uint64_t(v));
+      if (auto ec = put(t_.meta, key, buf_)) return ec;
+    }
+  }
+  pending_delta_.clear();
   if (company_delta_ != 0) {
     auto n = get_meta_u64(txn_, t_, kMetaCompanyCount);
     if (!n) return n.error();
@@ -227,7 +259,15 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
   const std::uint64_t id = ids_.audit + 1;
   records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
   if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
-  phone_entries_.add(phone, keys::phone_tag::audit, id);
+  if (bulk_) {
+    // Sorted phones, each entry written before the phone's subscription entry ('a' < 'c'):
+    // the chunk's `phones` keys arrive in key order and append to full pages.
+    if (auto ec = put_appending(t_.phones, keys::phone_id_buf(phone, keys::phone_tag::audit, id),
+                                {}, append_subs_))
+      return ec;
+  } else {
+    phone_entries_.add(phone, keys::phone_tag::audit, id);
+  }
   ids_.audit = id;
   return {};
 }
@@ -239,6 +279,9 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
                                            const ChangeContext& ctx) {
   if (prev) count(campaign, prev->state, -1);
   memo_.valid = false;
+  // The audit event first: its `phones` entry sorts before the subscription's (see
+  // append_audit); inside the transaction the order of the writes is not observable.
+  if (auto ec = append_audit(phone, campaign, before, state, ctx)) return ec;
   records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
   if (auto ec =
           put_appending(t_.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign),
@@ -249,7 +292,7 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
                               append_subs_by_campaign_))
     return ec;
   count(campaign, state, +1);
-  return append_audit(phone, campaign, before, state, ctx);
+  return {};
 }
 
 Result<SubscriptionChange> LmdbWriteTxn::subscribe(std::string_view phone,
@@ -408,6 +451,7 @@ Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) 
   records::encode_new(buf_, msg);
   if (auto ec = put(t_.outbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
   if (auto ec = put(t_.outbox_pending, keys::with_id_buf(msg.from, id), {})) return fail(ec);
+  count_pending(msg.from, +1);
   phone_entries_.add(msg.to, keys::phone_tag::outbox, id);
   ids_.outbox = id;
   return id;
@@ -444,7 +488,7 @@ Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::
   m.status = aggregate(m);
   m.updated_at = at;
   if (m.status != OutboxStatus::queued) {
-    if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
+    if (auto ec = remove_pending(m.from, id)) return fail(ec);
   }
   if (auto ec = put_outbox(m)) return fail(ec);
   return m.status;
@@ -466,7 +510,7 @@ Result<bool> LmdbWriteTxn::finish_outbox(std::uint64_t id, OutboxStatus status,
   m.status = status;
   m.error = error;
   m.updated_at = at;
-  if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
+  if (auto ec = remove_pending(m.from, id)) return fail(ec);
   if (auto ec = put_outbox(m)) return fail(ec);
   return true;
 }
@@ -509,7 +553,7 @@ Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
   if (old != OutboxStatus::failed && old != OutboxStatus::suppressed) m.status = aggregate(m);
   if (m.status == OutboxStatus::failed && m.error.empty()) m.error = error;
   if (old == OutboxStatus::queued && m.status != OutboxStatus::queued) {
-    if (auto ec = del(t_.outbox_pending, keys::with_id_buf(m.from, id))) return fail(ec);
+    if (auto ec = remove_pending(m.from, id)) return fail(ec);
   }
   if (auto ec = put_outbox(m)) return fail(ec);
   return ReceiptOutcome{id, part, m.status, m.status != old};
@@ -562,7 +606,14 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
   // dirtied per chunk than in upload order, and the cached cursors rarely leave their page.
   if (!std::is_sorted(phones.begin(), phones.end())) std::sort(phones.begin(), phones.end());
   OptOutBatchResult r;
-  append_subs_ = append_subs_by_campaign_ = append_company_ = true;
+  struct BulkMode {
+    LmdbWriteTxn& t;
+    explicit BulkMode(LmdbWriteTxn& txn) : t(txn) { set(true); }
+    ~BulkMode() { set(false); }
+    void set(bool on) {
+      t.append_subs_ = t.append_subs_by_campaign_ = t.append_company_ = t.bulk_ = on;
+    }
+  } bulk_mode(*this);
   for (auto phone : phones) {
     bool changed;
     if (batch.campaign) {
@@ -576,7 +627,6 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
     }
     ++(changed ? r.opted_out : r.already_opted_out);
   }
-  append_subs_ = append_subs_by_campaign_ = append_company_ = false;
   return r;
 }
 

@@ -99,6 +99,11 @@ class LmdbWriteTxn final : public WriteTxn {
   // is then rewritten once per group instead of once per change.
   std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> count_delta_;
   std::int64_t company_delta_ = 0;
+  // Changes of the queued-record counters (kMetaPending) per short code, written by finish().
+  std::map<std::string, std::int64_t, std::less<>> pending_delta_;
+  void count_pending(std::string_view short_code, std::int64_t delta);
+  // Removes the outbox_pending entry of record `id` and counts it if it was there.
+  std::error_code remove_pending(std::string_view short_code, std::uint64_t id);
   // The inbox, outbox and audit entries of `phones` (phone\0<tag>be64(id)), written sorted
   // by finish(). Nothing inside a write transaction reads them, and inserting them in key
   // order through one cursor costs a fraction of one random B-tree descent each; they land
@@ -139,6 +144,9 @@ class LmdbWriteTxn final : public WriteTxn {
   // (LMDB already fills pages when keys arrive in order); it is kept because it is never
   // worse. The flag of a table drops at the first key that does not append.
   bool append_subs_ = false, append_subs_by_campaign_ = false, append_company_ = false;
+  // Inside apply_opt_out_batch: audit entries of `phones` are written at once, in key order,
+  // instead of deferred to finish().
+  bool bulk_ = false;
   std::error_code put_appending(MDB_dbi dbi, std::string_view k, std::string_view v,
                                 bool& try_append);
 };

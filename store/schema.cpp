@@ -7,6 +7,8 @@
 
 #include <array>
 #include <functional>
+#include <map>
+#include <string>
 
 #include "store/keys.hpp"
 #include "store/records.hpp"
@@ -18,7 +20,7 @@ using Migration = std::function<int(Txn&, const Tables&)>;
 
 // 1 → 2: the six per-phone tables of version 1 move into `phones`, each entry keyed
 // phone\0<tag><rest of its old key after phone\0>; the old tables are then dropped. Values
-// keep their encodings.
+// keep their encodings. The queued-record counters (kMetaPending) are counted once.
 int migrate_per_phone_tables(Txn& txn, const Tables& t) {
   const std::pair<const char*, char> moved[] = {
       {"subs", keys::phone_tag::subscription},       {"last_stop", keys::phone_tag::last_stop},
@@ -46,6 +48,28 @@ int migrate_per_phone_tables(Txn& txn, const Tables& t) {
       if (rc != MDB_NOTFOUND) return rc;
     }
     if ((rc = mdb_drop(txn.get(), old, 1)) != 0) return rc;
+  }
+  // Version 2 also keeps the number of queued records per short code in meta.
+  std::map<std::string, std::uint64_t, std::less<>> pending;
+  {
+    Cursor c;
+    if (int rc = Cursor::open(txn, t.outbox_pending, c)) return rc;
+    std::string_view k, v;
+    int rc;
+    for (rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+      const auto nul = k.find('\0');
+      if (nul == std::string_view::npos) return MDB_CORRUPTED;
+      auto it = pending.find(k.substr(0, nul));
+      if (it == pending.end()) it = pending.emplace(std::string(k.substr(0, nul)), 0).first;
+      ++it->second;
+    }
+    if (rc != MDB_NOTFOUND) return rc;
+  }
+  std::string value;
+  for (const auto& [short_code, n] : pending) {
+    value.clear();
+    records::Encoder(value).u64(n);
+    if (int rc = txn.put(t.meta, keys::pair(kMetaPending, short_code), value)) return rc;
   }
   return 0;
 }

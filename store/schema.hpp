@@ -46,6 +46,10 @@ inline constexpr unsigned kMaxDbs = 32;
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaCompanyCount = "company_count";
 inline constexpr std::string_view kMetaLastBroadcast = "last_broadcast_id";
+// "pending\0<short_code>" → u64: the short code's queued records (entries of outbox_pending),
+// kept with every change so that the queue-depth metric is one read, not a range scan. Absent
+// means zero.
+inline constexpr std::string_view kMetaPending = "pending";
 
 // Opens every table inside `txn` (a write transaction), then checks and migrates the schema.
 // Returns schema_too_new, corrupted (unreadable version) or a backend error.

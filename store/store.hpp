@@ -118,8 +118,8 @@ class Store {
   virtual Result<std::vector<OutboxMessage>> pending_outbox(std::string_view short_code,
                                                             std::uint64_t after_id,
                                                             std::size_t limit) const = 0;
-  // Number of queued records of a short code (queue depth metric). Cost: a range scan of the
-  // index keys only.
+  // Number of queued records of a short code (queue depth metric). Cost: one lookup (the
+  // writer keeps the count with every change of the queue).
   virtual Result<std::uint64_t> pending_count(std::string_view short_code) const = 0;
 
   // The record a receipt for (link, carrier message id) belongs to. Cost: 1 lookup.

@@ -348,6 +348,18 @@ void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   }
   for (const auto& [tag, key, value] : moved) ASSERT_EQ(txn.put(dbi[tag], key, value), 0);
   ASSERT_EQ(mdb_drop(txn.get(), phones, 1), 0);
+  // Version 1 had no queued-record counters.
+  std::vector<std::string> counters;
+  {
+    lmdb::Cursor c;
+    ASSERT_EQ(lmdb::Cursor::open(txn, meta, c), 0);
+    std::string_view k, v;
+    for (int rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+      if (keys::starts_with(k, keys::prefix(lmdb::kMetaPending))) counters.emplace_back(k);
+    }
+  }
+  ASSERT_FALSE(counters.empty());
+  for (const auto& k : counters) ASSERT_EQ(txn.del(meta, k), 0);
   std::string version;
   records::Encoder(version).u32(1);
   ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, version), 0);
@@ -376,6 +388,7 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
     std::optional<RecentJoin> join_a;
     std::vector<std::uint64_t> inbox_b, audit_a;
     std::vector<ConversationEntry> conversation_a;
+    std::uint64_t queued = 0;
   };
   auto ask = [&] {
     Answers r;
@@ -388,6 +401,7 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
     const auto audit = store->audit_page(AuditQuery{a, 50, std::nullopt});
     for (const auto& e : audit->events) r.audit_a.push_back(e.id);
     r.conversation_a = *store->conversation(a, std::nullopt, 50);
+    r.queued = *store->pending_count("12345");
     return r;
   };
   const Answers before = ask();
@@ -395,6 +409,7 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   ASSERT_TRUE(before.stop_b && before.join_a);
   ASSERT_EQ(before.inbox_b.size(), 3u);
   ASSERT_EQ(before.conversation_a.size(), 6u);
+  ASSERT_EQ(before.queued, 6u);
 
   close();
   downgrade_to_version_1(dir.path());
@@ -410,6 +425,7 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   EXPECT_EQ(after.inbox_b, before.inbox_b);
   EXPECT_EQ(after.audit_a, before.audit_a);
   EXPECT_EQ(after.conversation_a, before.conversation_a);
+  EXPECT_EQ(after.queued, before.queued);
   // Writes go on in the new layout; TearDown checks that no old table is left.
   ASSERT_FALSE(write([&](WriteTxn& w) {
     ChangeContext c{t(20), ChangeSource::admin, "req-1", "admin"};

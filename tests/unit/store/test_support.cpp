@@ -211,6 +211,17 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
     have_carrier.insert(std::string(k) + "=" + std::string(v));
   });
   if (want_pending != have_pending) bad.push_back("outbox_pending differs from queued records");
+  std::map<std::string, std::uint64_t> pending_entries, pending_counters;
+  for (const auto& k : have_pending) ++pending_entries[k.substr(0, k.find('\0'))];
+  const std::string counter_prefix = keys::prefix(kMetaPending);
+  each(r, r.t.meta, [&](std::string_view k, std::string_view v) {
+    if (!keys::starts_with(k, counter_prefix)) return;
+    records::Decoder d(v);
+    const std::uint64_t n = d.u64();
+    if (!d.done() || n == 0) bad.push_back("bad pending counter");
+    pending_counters[std::string(k.substr(counter_prefix.size()))] = n;
+  });
+  if (pending_entries != pending_counters) bad.push_back("pending counters differ from the queue");
   if (want_ophone != have_ophone) bad.push_back("phones outbox entries differ from outbox");
   if (want_carrier != have_carrier) bad.push_back("carrier_ids differ from parts");
 
