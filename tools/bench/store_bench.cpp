@@ -10,13 +10,17 @@
 //                     the rows in upload order to the last durable chunk: SortedPhoneList
 //                     (sort + exact duplicate count), then chunks of kOptOutChunkPhones applied
 //                     one after the other through the writer, each durable before the next.
+//   store_mt_submitted  the MT path's write per submit_sm_resp (record_part_submitted), one
+//                     request each, as the dispatcher submits them: responses/s.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -181,6 +185,99 @@ MoResult run_mo_commit(std::uint64_t total) {
   return result;
 }
 
+// The MT path's write after each submit_sm_resp (Dispatcher): record_part_submitted — the
+// record read, its part marked submitted, the (link, carrier id) index entry, the record
+// leaving the pending queue — one write request per response. The dispatcher does not wait
+// for these writes to send more (the SMPP window is freed by the response itself), so up to
+// kMtOutstanding are queued, and groups grow when the writer falls behind. Not an issue
+// target: it shows how much of the MT budget the store takes.
+constexpr std::size_t kMtOutstanding = 16384;
+struct MtResult {
+  double per_second;
+  double writer_us;
+};
+
+MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
+  auto dir = make_dir();
+  MtResult result{};
+  {
+    auto store = open(dir);
+    std::atomic<double> writer_cpu{0};
+    WriterOptions wo;
+    wo.on_commit = [&](const WriterOptions::CommitInfo&) {
+      timespec ts{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      writer_cpu = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+    };
+    auto writer = Writer::start(*store, wo);
+    if (!writer) std::exit(1);
+    // The queued broadcast: `total` one-part records.
+    constexpr std::uint64_t kChunk = 10000;
+    for (std::uint64_t at = 0; at < total; at += kChunk) {
+      WriteRequest req;
+      req.apply = [at, n = std::min(kChunk, total - at)](WriteTxn& txn) -> std::error_code {
+        NewOutboxMessage m{timestamp_from_unix_ms(1'700'000'000'000),
+                           "",
+                           "12345",
+                           "spring",
+                           "Acme: spring sale today, 20% off everything.",
+                           OutboxKind::broadcast};
+        for (std::uint64_t i = 0; i < n; ++i) {
+          m.to = phone_of(at + i);
+          if (auto id = txn.enqueue_outbox(m); !id) return id.error();
+        }
+        return {};
+      };
+      if ((*writer)->submit(std::move(req))) std::exit(1);
+    }
+    (*writer)->flush();
+    const double cpu_before = writer_cpu.load();
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t outstanding = 0;
+    std::uint64_t failed = 0;
+    const auto t0 = Clock::now();
+    for (std::uint64_t id = 1; id <= total; ++id) {
+      {
+        std::unique_lock lk(m);
+        cv.wait(lk, [&] { return outstanding < outstanding_max; });
+        ++outstanding;
+      }
+      WriteRequest req;
+      char carrier_id[17];
+      std::snprintf(carrier_id, sizeof carrier_id, "%016llx",
+                    static_cast<unsigned long long>(0x5F2A000000ull + id));
+      req.apply = [id, cid = std::string(carrier_id)](WriteTxn& txn) -> std::error_code {
+        auto r = txn.record_part_submitted(id, 0, "carrier-a", cid,
+                                           timestamp_from_unix_ms(1'700'000'001'000));
+        return r ? std::error_code{} : r.error();
+      };
+      req.complete = [&](std::error_code ec) {
+        std::lock_guard lk(m);
+        if (ec) ++failed;
+        --outstanding;
+        cv.notify_one();
+      };
+      if ((*writer)->submit(std::move(req))) std::exit(1);
+    }
+    (*writer)->flush();
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (failed) {
+      std::fprintf(stderr, "store_mt_submitted: %llu failed\n",
+                   static_cast<unsigned long long>(failed));
+      std::exit(1);
+    }
+    result = {double(total) / secs, (writer_cpu.load() - cpu_before) * 1e6 / double(total)};
+    std::fprintf(
+        stderr,
+        "  mt_submitted: %llu responses in %.3f s (%zu outstanding), writer thread %.2f us "
+        "CPU/response\n",
+        static_cast<unsigned long long>(total), secs, outstanding_max, result.writer_us);
+  }
+  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
+  return result;
+}
+
 double run_optout(std::uint64_t phones) {
   auto dir = make_dir();
   double secs = 0;
@@ -248,6 +345,7 @@ int main(int argc, char** argv) {
   int runs = 3;
   std::uint64_t mo_total = 400000;
   std::uint64_t optout_phones = 1000000;
+  std::uint64_t mt_total = 200000;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
@@ -256,17 +354,26 @@ int main(int argc, char** argv) {
     if (a == "--phones")
       g_phones = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
     if (a == "--optout") optout_phones = std::strtoull(argv[i + 1], nullptr, 10);
+    if (a == "--mt") mt_total = std::strtoull(argv[i + 1], nullptr, 10);
   }
-  std::vector<double> rate, group, optout;
+  std::vector<double> rate, group, optout, mt;
   for (int r = 0; r < runs; ++r) {
     auto mo = run_mo_commit(mo_total);
     rate.push_back(mo.per_second);
     group.push_back(mo.group_size);
   }
   for (int r = 0; r < runs; ++r) optout.push_back(run_optout(optout_phones));
+  if (mt_total) {
+    for (int r = 0; r < runs; ++r)
+      mt.push_back(run_mt_submitted(mt_total, kMtOutstanding).per_second);
+  }
   std::printf("{\"bench\":\"store_mo_commit\",\"value\":%.0f,\"unit\":\"req/s\"}\n", median(rate));
   std::printf("{\"bench\":\"store_group_size\",\"value\":%.1f,\"unit\":\"req/commit\"}\n",
               median(group));
   std::printf("{\"bench\":\"store_optout_1m\",\"value\":%.3f,\"unit\":\"s\"}\n", median(optout));
+  if (!mt.empty()) {
+    std::printf("{\"bench\":\"store_mt_submitted\",\"value\":%.0f,\"unit\":\"resp/s\"}\n",
+                median(mt));
+  }
   return 0;
 }
