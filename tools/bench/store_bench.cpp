@@ -57,6 +57,19 @@ double cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
+// Writer options that store the writer thread's own CPU time in `cpu` after each commit: the
+// writer is the part that cannot be spread over cores, so its CPU per request bounds the
+// throughput.
+WriterOptions tracking_writer_cpu(std::atomic<double>& cpu) {
+  WriterOptions wo;
+  wo.on_commit = [&cpu](const WriterOptions::CommitInfo&) {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    cpu = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+  };
+  return wo;
+}
+
 constexpr int kProducers = 4;
 // Distinct subscribers the MO traffic comes from (--phones).
 std::uint64_t g_phones = 100000;
@@ -104,16 +117,9 @@ MoResult run_mo_commit(std::uint64_t total) {
   MoResult result{};
   {
     auto store = open(dir);
-    // The writer thread's own CPU time, read after each commit: the writer is the part that
-    // cannot be spread over cores, so its CPU per request bounds the throughput.
     std::atomic<double> writer_cpu{0};
-    WriterOptions wo;
+    WriterOptions wo = tracking_writer_cpu(writer_cpu);
     if (g_max_group) wo.max_group = g_max_group;
-    wo.on_commit = [&](const WriterOptions::CommitInfo&) {
-      timespec ts{};
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-      writer_cpu = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-    };
     auto writer = Writer::start(*store, wo);
     if (!writer) std::exit(1);
     std::atomic<std::uint64_t> done{0}, failed{0};
@@ -203,12 +209,7 @@ MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
   {
     auto store = open(dir);
     std::atomic<double> writer_cpu{0};
-    WriterOptions wo;
-    wo.on_commit = [&](const WriterOptions::CommitInfo&) {
-      timespec ts{};
-      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-      writer_cpu = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-    };
+    WriterOptions wo = tracking_writer_cpu(writer_cpu);
     auto writer = Writer::start(*store, wo);
     if (!writer) std::exit(1);
     // The queued broadcast: `total` one-part records.
