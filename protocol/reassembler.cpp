@@ -136,6 +136,15 @@ Reassembler::AddResult Reassembler::add(IncomingPart part, Clock::time_point now
     set.order = next_order_++;
     sets_by_order_.emplace(set.order, key);
     it = sets_.emplace(key, std::move(set)).first;
+  } else {
+    // A part of a pending set grows the pending octets as much as a new set would: the oldest
+    // other sets go first, so that many sets growing part by part stay within the bound too.
+    while (pending_octets_ + octets > options_.max_pending_octets) {
+      auto oldest = sets_by_order_.begin();
+      if (oldest->second == key) ++oldest;
+      if (oldest == sets_by_order_.end()) break;  // this set alone is over the bound
+      result.evicted.push_back(take(sets_.find(oldest->second)));
+    }
   }
   it->second.parts.emplace(info.sequence, std::move(part.payload));
   it->second.octets += octets;

@@ -206,5 +206,26 @@ TEST(Reassembler, BoundsPendingOctets) {
   EXPECT_EQ(r.pending_octets(), 6u);
 }
 
+// Sets that each began small and then grow part by part stay within the octet bound: the
+// oldest other set goes, never the one the part belongs to.
+TEST(Reassembler, BoundsPendingOctetsWhenPendingSetsGrow) {
+  Reassembler r({.max_pending_octets = 10});
+  r.add(udh8_part(1, 3, 1, "a"), t0);
+  r.add(udh8_part(2, 3, 1, "b"), t0 + 1s);
+  EXPECT_EQ(r.pending_octets(), 2u);
+  auto res = r.add(udh8_part(2, 3, 2, "123456789"), t0 + 2s);
+  EXPECT_EQ(res.status, Reassembler::Status::pending);
+  ASSERT_EQ(res.evicted.size(), 1u);
+  EXPECT_EQ(res.evicted[0].reference, 1);
+  EXPECT_EQ(r.pending_sets(), 1u);
+  EXPECT_EQ(r.pending_octets(), 10u);
+  // Alone over the bound, a set keeps its parts until it completes or expires.
+  res = r.add(udh8_part(2, 3, 3, "xyz"), t0 + 3s);
+  EXPECT_TRUE(res.evicted.empty());
+  ASSERT_EQ(res.status, Reassembler::Status::complete);
+  EXPECT_EQ(res.message->decode().text, "b123456789xyz");
+  EXPECT_EQ(r.pending_octets(), 0u);
+}
+
 }  // namespace
 }  // namespace smppgw::smpp
