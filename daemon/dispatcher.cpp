@@ -84,6 +84,7 @@ void Dispatcher::attach(std::shared_ptr<SmppConnection> connection) {
 }
 
 void Dispatcher::detach(const std::vector<smpp::OutstandingRequest>& outstanding) {
+  const auto at = now_ts();
   for (const auto& request : outstanding) {
     if (request.request != request_) continue;
     auto it = jobs_.find(tag_outbox_id(request.user_tag));
@@ -93,29 +94,31 @@ void Dispatcher::detach(const std::vector<smpp::OutstandingRequest>& outstanding
     if (awaiting_ > 0) --awaiting_;
     if (!job.finished) job.to_send.push_back(tag_part(request.user_tag));
     // The fate of the submit is unknown (SPEC §5: re-queued, not dropped); count the attempt.
-    const auto id = job.record.id;
-    ++job.writes;
-    submit_write(
-        id, [id](store::WriteTxn& txn) { return txn.count_attempt(id, now_ts()); },
-        [](std::error_code) {});
+    StoreOp op;
+    op.kind = StoreOp::Kind::attempt;
+    op.id = job.id;
+    op.at = at;
+    queue_write(job, std::move(op));
   }
   connection_.reset();
   ready_.clear();
   // Release every record so that another link serving the same short code can take it
   // while this one reconnects; what this link still writes about a record finishes first.
   std::vector<std::uint64_t> ids;
-  for (auto& [id, job] : jobs_) ids.push_back(id);
-  for (auto id : ids) {
-    Job& job = jobs_.at(id);
+  ids.reserve(jobs_.size());
+  for (auto& [id, job] : jobs_) {
     job.abandoned = true;
-    settle(id);
+    ids.push_back(id);
   }
+  for (auto id : ids) settle(id);
+  release_settled();
   cursor_.clear();
   exhausted_ = false;
   window_gauge_.set(0);
 }
 
 void Dispatcher::pump() {
+  release_settled();
   if (stopped_ || !connection_ || connection_->closed() || !connection_->session().is_bound()) {
     return;
   }
@@ -151,29 +154,29 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
     }
     const std::uint16_t part = job.to_send.front();
     smpp::ShortMessageBody mt;
-    mt.source = {link_.source_ton, link_.source_npi, job.record.from};
-    mt.destination = {link_.dest_ton, link_.dest_npi, wire_address(job.record.to, link_.dest_ton)};
-    mt.esm_class = job.message.esm_class_flags;
-    mt.data_coding = job.message.data_coding;
+    mt.source = {link_.source_ton, link_.source_npi, job.from};
+    mt.destination = {link_.dest_ton, link_.dest_npi, job.to};
+    mt.esm_class = job.message->esm_class_flags;
+    mt.data_coding = job.message->data_coding;
     mt.registered_delivery = link_.registered_delivery;
-    mt.short_message = job.message.parts[part];
+    mt.short_message = job.message->parts[part];
     smpp::Body body = request_ == smpp::CommandId::deliver_sm
                           ? smpp::Body{smpp::DeliverSm{std::move(mt)}}
                           : smpp::Body{smpp::SubmitSm{std::move(mt)}};
-    auto sent = session.send_request(std::move(body), now, submit_tag(job.record.id, part));
+    auto sent = session.send_request(std::move(body), now, submit_tag(job.id, part));
     if (!sent) {
       if (sent.error() == smpp::SendError::window_full) return;
       if (sent.error() == smpp::SendError::closed || sent.error() == smpp::SendError::not_allowed) {
         return;  // the connection is going away; detach() re-queues
       }
       spdlog::warn("link {}: outbox {} part {} cannot be encoded ({}); failing it", link_.name,
-                   job.record.id, part + 1, smpp::to_string(sent.error()));
+                   job.id, part + 1, smpp::to_string(sent.error()));
       finish(job, store::OutboxStatus::failed,
              std::string("the message cannot be encoded as ") +
                  smpp::command_name(static_cast<std::uint32_t>(request_)));
       continue;
     }
-    job.to_send.pop_front();
+    job.to_send.erase(job.to_send.begin());
     ++job.awaiting;
     ++awaiting_;
     if (job.to_send.empty()) ready_.pop_front();
@@ -183,18 +186,27 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
 void Dispatcher::refill() {
   for (const auto& short_code : link_.short_codes) {
     auto& cursor = cursor_[short_code];
-    auto records = services_.store.pending_outbox(short_code, cursor, kFetchBatch);
-    if (!records) {
-      spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
-                    records.error().message());
-      arm_retry(SteadyClock::now() + kPollInterval);
-      continue;
-    }
-    for (auto& record : *records) {
-      cursor = std::max(cursor, record.id);
-      if (jobs_.contains(record.id)) continue;
-      if (!services_.claims.try_claim(record.id)) continue;  // another link sends it
-      prepare(std::move(record));
+    // Records this dispatcher (or another link) holds are skipped, and they sit at the head
+    // of the queue until their outcome is written: read on past them rather than stopping
+    // at a batch that brought nothing new.
+    for (;;) {
+      auto records = services_.store.pending_outbox(short_code, cursor, kFetchBatch);
+      if (!records) {
+        spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
+                      records.error().message());
+        arm_retry(SteadyClock::now() + kPollInterval);
+        break;
+      }
+      claim_ids_.clear();
+      for (const auto& record : *records) {
+        cursor = std::max(cursor, record.id);
+        claim_ids_.push_back(record.id);
+      }
+      services_.claims.try_claim(claim_ids_, claim_won_);
+      for (std::size_t i = 0; i < records->size(); ++i) {
+        if (claim_won_[i]) prepare(std::move((*records)[i]));  // else another link sends it
+      }
+      if (records->size() < kFetchBatch || !ready_.empty()) break;
     }
   }
 }
@@ -202,10 +214,10 @@ void Dispatcher::refill() {
 void Dispatcher::prepare(store::OutboxMessage record) {
   const auto id = record.id;
   Job& job = jobs_[id];
-  job.record = std::move(record);
+  job.id = id;
 
-  if (!engine::exempt_from_suppression(job.record.kind)) {
-    auto state = services_.store.state(job.record.to, job.record.campaign);
+  if (!engine::exempt_from_suppression(record.kind)) {
+    auto state = services_.store.state(record.to, record.campaign);
     if (!state) {
       // Without the subscriber's state nothing may be sent (suppression first); try later.
       spdlog::error("link {}: suppression check for outbox {} failed: {}", link_.name, id,
@@ -214,41 +226,69 @@ void Dispatcher::prepare(store::OutboxMessage record) {
       settle(id);
       return;
     }
-    if (engine::suppressed(job.record.kind, *state)) {
+    if (engine::suppressed(record.kind, *state)) {
       finish(job, store::OutboxStatus::suppressed,
              "the subscriber opted out of the campaign while the message was queued");
       return;
     }
   }
 
-  auto analysis = smpp::analyze(job.record.text);
-  if (!analysis) {
-    finish(job, store::OutboxStatus::failed, "the text is not valid UTF-8");
-    return;
-  }
   // One concatenation reference per record, derived from its id so that a record resumed
   // after a restart or on another link numbers its remaining parts the same way.
-  auto message = smpp::segment(*analysis, static_cast<std::uint8_t>(id & 0xFFu));
+  std::string error;
+  auto message = segmented(record.text, static_cast<std::uint8_t>(id & 0xFFu), error);
   if (!message) {
-    finish(job, store::OutboxStatus::failed, "the text needs more than 255 parts");
+    finish(job, store::OutboxStatus::failed, std::move(error));
     return;
   }
-  if (message->parts.size() != job.record.parts.size()) {
+  if (message->parts.size() != record.parts.size()) {
     finish(job, store::OutboxStatus::failed,
            "the text now needs " + std::to_string(message->parts.size()) + " parts, not " +
-               std::to_string(job.record.parts.size()));
+               std::to_string(record.parts.size()));
     return;
   }
-  job.message = std::move(*message);
-  for (std::uint16_t i = 0; i < job.record.parts.size(); ++i) {
-    if (job.record.parts[i].status == store::PartStatus::pending) job.to_send.push_back(i);
+  job.message = std::move(message);
+  for (std::uint16_t i = 0; i < record.parts.size(); ++i) {
+    if (record.parts[i].status == store::PartStatus::pending) job.to_send.push_back(i);
   }
   if (job.to_send.empty()) {  // every part has its id already; the store will move it on
     job.abandoned = true;
     settle(id);
     return;
   }
+  job.to = wire_address(record.to, link_.dest_ton);
+  job.from = std::move(record.from);
   ready_.push_back(id);
+}
+
+// A broadcast queues one record per recipient with the same text: its analysis, and the
+// encoded parts of a one-part message (which carry no concatenation reference), are
+// computed once and shared. A long message is re-segmented when its reference differs.
+std::shared_ptr<const smpp::SegmentedMessage> Dispatcher::segmented(const std::string& text,
+                                                                    std::uint8_t reference,
+                                                                    std::string& error) {
+  if (!cached_analysis_ || text != cached_text_) {
+    cached_analysis_.reset();
+    cached_message_.reset();
+    auto analysis = smpp::analyze(text);
+    if (!analysis) {
+      error = "the text is not valid UTF-8";
+      return nullptr;
+    }
+    cached_text_ = text;
+    cached_analysis_ = std::move(*analysis);
+  }
+  if (cached_message_ && (cached_message_->parts.size() == 1 || cached_reference_ == reference)) {
+    return cached_message_;
+  }
+  auto message = smpp::segment(*cached_analysis_, reference);
+  if (!message) {
+    error = "the text needs more than 255 parts";
+    return nullptr;
+  }
+  cached_message_ = std::make_shared<const smpp::SegmentedMessage>(std::move(*message));
+  cached_reference_ = reference;
+  return cached_message_;
 }
 
 bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
@@ -264,45 +304,41 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
 
   if (status == smpp::status::ok) {
     throttle_pause_ = kThrottlePause;
-    std::string carrier_id;
+    StoreOp op;
+    op.kind = StoreOp::Kind::part_submitted;
+    op.id = id;
+    op.part = part;
+    op.at = now_ts();
     if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
-      carrier_id = smpp::canonical_message_id(resp->message_id);
+      op.text = smpp::canonical_message_id(resp->message_id);
     }  // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3)
-    if (carrier_id.empty()) {
+    if (op.text.empty()) {
       // An SMSC that acknowledges without an id cannot send a matching receipt; the part
       // is still submitted. Keep it distinct per part so the record can complete.
-      carrier_id = "none:" + std::to_string(id) + ":" + std::to_string(part);
+      op.text = "none:" + std::to_string(id) + ":" + std::to_string(part);
     }
-    count("submitted");
-    ++job.writes;
-    const std::string link = link_.name;
-    submit_write(
-        id,
-        [id, part, link, carrier_id](store::WriteTxn& txn) -> std::error_code {
-          auto r = txn.record_part_submitted(id, part, link, carrier_id, now_ts());
-          if (!r && r.error() != store::StoreErrc::invalid_argument &&
-              r.error() != store::StoreErrc::not_found) {
-            return r.error();
-          }
-          return {};  // a record ended meanwhile (failed, suppressed) stays as it is
-        },
-        [self = shared_from_this()](std::error_code) {
-          if (self->on_recorded) self->on_recorded();
-        });
+    if (submitted_counter_ == nullptr) {
+      count("submitted");
+      submitted_counter_ = counters_.find(std::string_view("submitted"))->second;
+    } else {
+      submitted_counter_->add();
+    }
+    queue_write(job, std::move(op));
   } else if (is_throttling(status) && !job.finished) {
     // Pause the whole link, not just this message: the parts of a long message stay in
     // order (smpp-notes §11.5). The same part goes out again first.
-    job.to_send.push_front(part);
+    job.to_send.insert(job.to_send.begin(), part);
     if (ready_.empty() || ready_.front() != id) ready_.push_front(id);
     paused_until_ = SteadyClock::now() + throttle_pause_;
     spdlog::warn("link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name,
                  status, throttle_pause_.count());
     throttle_pause_ = std::min(throttle_pause_ * 2, kMaxThrottlePause);
     count("throttled");
-    ++job.writes;
-    submit_write(
-        id, [id](store::WriteTxn& txn) { return txn.count_attempt(id, now_ts()); },
-        [](std::error_code) {});
+    StoreOp op;
+    op.kind = StoreOp::Kind::attempt;
+    op.id = id;
+    op.at = now_ts();
+    queue_write(job, std::move(op));
   } else if (!job.finished) {
     spdlog::warn("link {}: outbox {} part {} refused: {}", link_.name, id, part + 1,
                  status_text(request_, status));
@@ -316,21 +352,21 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
 void Dispatcher::finish(Job& job, store::OutboxStatus status, std::string error) {
   job.finished = true;
   job.to_send.clear();
-  const auto id = job.record.id;
+  const auto id = job.id;
   count(store::to_string(status));
-  ++job.writes;
-  submit_write(
-      id,
-      [id, status, error](store::WriteTxn& txn) -> std::error_code {
-        auto r = txn.finish_outbox(id, status, error, now_ts());
-        return r ? std::error_code{} : r.error();
-      },
-      [](std::error_code) {});
+  StoreOp op;
+  op.kind = StoreOp::Kind::finish;
+  op.id = id;
+  op.status = status;
+  op.text = std::move(error);
+  op.at = now_ts();
+  queue_write(job, std::move(op));
   settle(id);
 }
 
 // Forgets a record once nothing about it is pending here: its parts are all answered and
-// its writes completed (or it was released after a drop). The claim goes with it.
+// its writes completed (or it was released after a drop). Its claim goes with it (released
+// in batches by release_settled()).
 void Dispatcher::settle(std::uint64_t outbox_id) {
   auto it = jobs_.find(outbox_id);
   if (it == jobs_.end()) return;
@@ -338,31 +374,70 @@ void Dispatcher::settle(std::uint64_t outbox_id) {
   const bool done = job.finished || job.abandoned || job.to_send.empty();
   if (!done || job.awaiting > 0 || job.writes > 0) return;
   jobs_.erase(it);
-  services_.claims.release(outbox_id);
+  settled_.push_back(outbox_id);
 }
 
-void Dispatcher::submit_write(std::uint64_t outbox_id,
-                              std::function<std::error_code(store::WriteTxn&)> apply,
-                              std::function<void(std::error_code)> done) {
+void Dispatcher::release_settled() {
+  if (settled_.empty()) return;
+  services_.claims.release(settled_);
+  settled_.clear();
+}
+
+// The write joins the batch that goes to the writer once the strand is done with the
+// current burst (a posted flush runs after it), or at once when the batch is full.
+void Dispatcher::queue_write(Job& job, StoreOp op) {
+  ++job.writes;
   ++writes_;
-  auto complete = [self = shared_from_this(), outbox_id,
-                   done = std::move(done)](std::error_code ec) mutable {
-    asio::post(self->strand_, [self, outbox_id, ec, done = std::move(done)] {
-      --self->writes_;
-      if (ec) {
-        spdlog::error("link {}: store write for outbox {} failed: {}", self->link_.name, outbox_id,
-                      ec.message());
-      }
-      if (auto it = self->jobs_.find(outbox_id); it != self->jobs_.end()) {
-        if (it->second.writes > 0) --it->second.writes;
-        if (ec) it->second.abandoned = true;  // the record stays queued: sent again later
-      }
-      if (done) done(ec);
-      self->settle(outbox_id);
-      self->pump();
+  batch_.push_back(std::move(op));
+  if (batch_.size() >= kMaxWriteBatch) {
+    flush_writes();
+  } else if (!flush_posted_) {
+    flush_posted_ = true;
+    asio::post(strand_, [self = shared_from_this()] {
+      self->flush_posted_ = false;
+      self->flush_writes();
     });
+  }
+}
+
+void Dispatcher::flush_writes() {
+  if (batch_.empty()) return;
+  auto ops = std::make_shared<const std::vector<StoreOp>>(std::move(batch_));
+  batch_ = {};
+  auto apply = [ops, link = link_.name](store::WriteTxn& txn) -> std::error_code {
+    for (const auto& op : *ops) {
+      // A record that ended meanwhile (failed, suppressed, gone) stays as it is: only a
+      // backend failure fails the batch (and the writer rolls it back).
+      switch (op.kind) {
+        case StoreOp::Kind::part_submitted: {
+          auto r = txn.record_part_submitted(op.id, op.part, link, op.text, op.at);
+          if (!r && r.error() != store::StoreErrc::invalid_argument &&
+              r.error() != store::StoreErrc::not_found) {
+            return r.error();
+          }
+          break;
+        }
+        case StoreOp::Kind::finish: {
+          auto r = txn.finish_outbox(op.id, op.status, op.text, op.at);
+          if (!r && r.error() != store::StoreErrc::not_found) return r.error();
+          break;
+        }
+        case StoreOp::Kind::attempt: {
+          auto ec = txn.count_attempt(op.id, op.at);
+          if (ec && ec != store::StoreErrc::not_found) return ec;
+          break;
+        }
+      }
+    }
+    return {};
   };
-  store::WriteRequest request{std::move(apply), std::move(complete)};
+  auto complete = [self = shared_from_this(), ops](std::error_code ec) {
+    asio::post(self->strand_, [self, ops, ec] { self->on_written(*ops, ec); });
+  };
+  submit_request(store::WriteRequest{std::move(apply), std::move(complete)});
+}
+
+void Dispatcher::submit_request(store::WriteRequest request) {
   // The MT path may wait for room: it only delays MT, it never loses anything (the record
   // is still queued in the store). submit() would block the event loop, so retry on space.
   if (auto ec = services_.writer.try_submit(std::move(request)); ec) {
@@ -379,6 +454,25 @@ void Dispatcher::submit_write(std::uint64_t outbox_id,
     }
     request.complete(ec);
   }
+}
+
+void Dispatcher::on_written(const std::vector<StoreOp>& ops, std::error_code ec) {
+  writes_ -= std::min(writes_, ops.size());
+  if (ec) {
+    spdlog::error("link {}: store write for {} outbox records failed: {}", link_.name, ops.size(),
+                  ec.message());
+  }
+  bool recorded = false;
+  for (const auto& op : ops) {
+    if (op.kind == StoreOp::Kind::part_submitted) recorded = true;
+    auto it = jobs_.find(op.id);
+    if (it == jobs_.end()) continue;
+    if (it->second.writes > 0) --it->second.writes;
+    if (ec) it->second.abandoned = true;  // the record stays queued: sent again later
+    settle(op.id);
+  }
+  if (recorded && on_recorded) on_recorded();
+  pump();
 }
 
 void Dispatcher::arm_retry(SteadyClock::time_point at) {

@@ -16,8 +16,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "conf/config.hpp"
 #include "daemon/asio.hpp"
@@ -49,6 +53,11 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
   // Records read from the pending queue per store read (bounds one read transaction).
   static constexpr std::size_t kFetchBatch = 256;
+  // Store writes (carrier ids, outcomes, attempts) gathered while the strand works through a
+  // burst of responses go to the writer as one write request: one queue slot, one
+  // completion and one post back per burst instead of per response. This bounds one request
+  // (and so the work a failed one rolls back).
+  static constexpr std::size_t kMaxWriteBatch = 4096;
   // The queue is re-read from its start this often even without a wake-up: records released
   // by another link that lost its connection are picked up here.
   static constexpr std::chrono::milliseconds kPollInterval{1000};
@@ -93,22 +102,43 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 
  private:
   struct Job {
-    store::OutboxMessage record;
-    smpp::SegmentedMessage message;
-    std::deque<std::uint16_t> to_send;  // part indices still to submit, in order
-    unsigned awaiting = 0;              // parts submitted, response not yet received
-    unsigned writes = 0;                // store writes about this record not completed
-    bool finished = false;              // failed/suppressed: nothing more is sent
-    bool abandoned = false;             // released after a drop; forget when writes end
+    std::uint64_t id = 0;
+    std::string from;  // source address (the short code)
+    std::string to;    // destination address as written on the wire
+    // Shared by the records of a broadcast: they all carry the same text.
+    std::shared_ptr<const smpp::SegmentedMessage> message;
+    // Part indices still to submit, in order (most messages have one part: no allocation).
+    boost::container::small_vector<std::uint16_t, 4> to_send;
+    unsigned awaiting = 0;   // parts submitted, response not yet received
+    unsigned writes = 0;     // store writes about this record not completed
+    bool finished = false;   // failed/suppressed: nothing more is sent
+    bool abandoned = false;  // released after a drop; forget when writes end
+  };
+
+  // One store write about a record, committed with the others of its batch.
+  struct StoreOp {
+    enum class Kind : std::uint8_t { part_submitted, finish, attempt };
+    Kind kind = Kind::attempt;
+    std::uint64_t id = 0;
+    std::uint16_t part = 0;
+    store::OutboxStatus status = store::OutboxStatus::failed;  // finish
+    std::string text;  // part_submitted: the carrier id; finish: the reason
+    store::Timestamp at{};
   };
 
   void refill();
   void prepare(store::OutboxMessage record);
+  std::shared_ptr<const smpp::SegmentedMessage> segmented(const std::string& text,
+                                                          std::uint8_t reference,
+                                                          std::string& error);
   void send_ready(std::chrono::steady_clock::time_point now);
   void finish(Job& job, store::OutboxStatus status, std::string error);
   void settle(std::uint64_t outbox_id);
-  void submit_write(std::uint64_t outbox_id, std::function<std::error_code(store::WriteTxn&)> apply,
-                    std::function<void(std::error_code)> done);
+  void release_settled();
+  void queue_write(Job& job, StoreOp op);
+  void flush_writes();
+  void submit_request(store::WriteRequest request);
+  void on_written(const std::vector<StoreOp>& ops, std::error_code ec);
   void arm_retry(std::chrono::steady_clock::time_point at);
   asio::awaitable<void> poll_loop();
   void count(std::string_view status);
@@ -119,7 +149,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   smpp::CommandId request_;  // submit_sm or deliver_sm
   TokenBucket bucket_;
   std::shared_ptr<SmppConnection> connection_;
-  std::map<std::uint64_t, Job> jobs_;
+  std::unordered_map<std::uint64_t, Job> jobs_;
   std::deque<std::uint64_t> ready_;              // jobs with parts to send, in dispatch order
   std::map<std::string, std::uint64_t> cursor_;  // short code → last id read
   bool exhausted_ = false;  // the last refill found nothing new: wait for a wake-up
@@ -132,7 +162,18 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::uint64_t wake_token_ = 0;
   std::size_t awaiting_ = 0;
   std::size_t writes_ = 0;
+  std::vector<StoreOp> batch_;            // writes not yet handed to the writer
+  bool flush_posted_ = false;             // a flush_writes() is queued on the strand
+  std::vector<std::uint64_t> settled_;    // forgotten records whose claims are not released yet
+  std::vector<std::uint64_t> claim_ids_;  // refill scratch
+  std::vector<bool> claim_won_;           // refill scratch
+  // The last text segmented (see segmented()).
+  std::string cached_text_;
+  std::optional<smpp::TextAnalysis> cached_analysis_;
+  std::shared_ptr<const smpp::SegmentedMessage> cached_message_;
+  std::uint8_t cached_reference_ = 0;
   admin::Gauge& window_gauge_;
+  admin::Counter* submitted_counter_ = nullptr;  // the per-response one, looked up once
   std::map<std::string, admin::Counter*, std::less<>> counters_;  // by status, strand-only
 };
 

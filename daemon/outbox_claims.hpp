@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <unordered_set>
+#include <vector>
 
 namespace smppgw::daemon {
 
@@ -16,6 +18,11 @@ class OutboxClaims {
   // True when the record was free and is now claimed by the caller.
   bool try_claim(std::uint64_t outbox_id);
   void release(std::uint64_t outbox_id);
+  // The same for a batch under one lock (a dispatcher reads its queue a few hundred records
+  // at a time and settles its writes in batches): won[i] says whether ids[i] is now the
+  // caller's (`won` is resized to ids.size()).
+  void try_claim(std::span<const std::uint64_t> ids, std::vector<bool>& won);
+  void release(std::span<const std::uint64_t> ids);
   [[nodiscard]] bool claimed(std::uint64_t outbox_id) const;
   [[nodiscard]] std::size_t size() const;
 

@@ -32,3 +32,42 @@ TEST(OutboxClaims, ConcurrentDispatchersNeverShareARecord) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(won.load(), 10000);
 }
+
+TEST(OutboxClaims, BatchClaimSkipsRecordsHeldElsewhere) {
+  OutboxClaims claims;
+  ASSERT_TRUE(claims.try_claim(2));
+  const std::vector<std::uint64_t> ids{1, 2, 3, 3};
+  std::vector<bool> won;
+  claims.try_claim(ids, won);
+  // 2 is held by another dispatcher; a repeated id is won once.
+  EXPECT_EQ(won, (std::vector<bool>{true, false, true, false}));
+  EXPECT_EQ(claims.size(), 3u);
+  const std::vector<std::uint64_t> done{1, 3};
+  claims.release(done);
+  EXPECT_FALSE(claims.claimed(1));
+  EXPECT_TRUE(claims.claimed(2));
+  EXPECT_FALSE(claims.claimed(3));
+  EXPECT_EQ(claims.size(), 1u);
+}
+
+TEST(OutboxClaims, ConcurrentBatchClaimsNeverShareARecord) {
+  OutboxClaims claims;
+  std::atomic<int> won{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::uint64_t> batch;
+      std::vector<bool> result;
+      for (std::uint64_t id = 1; id <= 10000; ++id) {
+        batch.push_back(id);
+        if (batch.size() == 256 || id == 10000) {
+          claims.try_claim(batch, result);
+          for (bool w : result) won += w ? 1 : 0;
+          batch.clear();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 10000);
+}
