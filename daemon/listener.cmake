@@ -8,4 +8,5 @@ smppgw_library(smppgw_listener
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/listener_accounts.cpp
     ${CMAKE_CURRENT_LIST_DIR}/listener.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/receipt_queue.cpp
   PUBLIC_LIBS smppgw_conf smppgw_daemon OpenSSL::Crypto)

@@ -7,6 +7,7 @@
 #include "daemon/dispatcher.hpp"
 #include "daemon/mo_pipeline.hpp"
 #include "daemon/receipt_matcher.hpp"
+#include "daemon/receipt_queue.hpp"
 
 namespace smppgw::daemon {
 
@@ -91,6 +92,8 @@ struct Listener::Peer {
   std::shared_ptr<MoPipeline> mo;
   std::shared_ptr<ReceiptMatcher> receipts;
   std::shared_ptr<Dispatcher> dispatcher;
+  ReceiptQueue receipts_out;  // delivery receipts owed to the carrier on this bind
+  std::uint64_t receipts_dropped = 0;
 };
 
 Listener::Listener(asio::io_context& io, Services& services, conf::ListenConfig config)
@@ -225,14 +228,21 @@ void Listener::on_event(const std::shared_ptr<Peer>& shared, SmppConnection& con
         if constexpr (std::is_same_v<E, smpp::BindRequested>) {
           on_bind(shared, connection, e);
         } else if constexpr (std::is_same_v<E, smpp::Bound>) {
-          on_bound(peer, connection, e);
+          on_bound(shared, connection, e);
         } else if constexpr (std::is_same_v<E, smpp::RequestReceived>) {
           on_request(peer, connection, e);
         } else if constexpr (std::is_same_v<E, smpp::ResponseReceived>) {
-          if (!peer.dispatcher || !peer.dispatcher->on_response(e)) {
+          if (e.user_tag == ReceiptQueue::kTag) {
+            if (e.pdu.command_status != smpp::status::ok) {
+              spdlog::warn("listener {}: the carrier refused a delivery receipt: 0x{:08X}",
+                           peer.remote, e.pdu.command_status);
+            }
+          } else if (!peer.dispatcher || !peer.dispatcher->on_response(e)) {
             spdlog::debug("listener {}: response to {} ignored", peer.remote,
                           smpp::command_name(static_cast<std::uint32_t>(e.request)));
           }
+          // A window slot is free again: receipts waiting for one go first.
+          if (peer.receipts_out.size() > 0) peer.receipts_out.flush(connection);
         } else if constexpr (std::is_same_v<E, smpp::RequestTimedOut>) {
           spdlog::warn(
               "listener {}: no response to request {} within {} s; the connection is "
@@ -304,7 +314,9 @@ void Listener::answer_bind(Peer& peer, SmppConnection& connection) {
   }
 }
 
-void Listener::on_bound(Peer& peer, SmppConnection& connection, const smpp::Bound& bound) {
+void Listener::on_bound(const std::shared_ptr<Peer>& shared, SmppConnection& connection,
+                        const smpp::Bound& bound) {
+  Peer& peer = *shared;
   if (!peer.account) return;  // accept_bind is only called with an account
   const auto settings = listener_link_settings(*peer.account);
   spdlog::info("listener {}: '{}' bound as {} (short codes {})", peer.remote,
@@ -315,6 +327,13 @@ void Listener::on_bound(Peer& peer, SmppConnection& connection, const smpp::Boun
   if (sends_mo(bound.type)) {
     peer.receipts = std::make_shared<ReceiptMatcher>(services_, settings.name, peer.strand);
     peer.mo = std::make_shared<MoPipeline>(services_, settings, peer.strand, peer.receipts);
+    // Runs on this peer's strand, possibly after a commit that completed during shutdown.
+    peer.mo->send_receipt = [weak_self = weak_from_this(), weak = std::weak_ptr<Peer>(shared)](
+                                const std::shared_ptr<SmppConnection>&, smpp::DeliverSm receipt) {
+      auto self = weak_self.lock();
+      auto from = weak.lock();
+      if (self && from) self->route_receipt(*from, std::move(receipt));
+    };
     peer.mo->start();
   }
   if (receives_mt(bound.type)) {
@@ -325,7 +344,53 @@ void Listener::on_bound(Peer& peer, SmppConnection& connection, const smpp::Boun
     }
     peer.dispatcher->start();
     peer.dispatcher->attach(connection.shared_from_this());
+    std::lock_guard lock(mutex_);
+    receivers_[peer.account->system_id].push_back(shared);
   }
+}
+
+void Listener::queue_receipt(Peer& to, smpp::DeliverSm receipt) {
+  if (!to.connection || to.connection->closed()) {
+    ++to.receipts_dropped;
+    spdlog::warn("listener {}: bind closed; a delivery receipt was not sent", to.remote);
+    return;
+  }
+  if (!to.receipts_out.push(std::move(receipt))) {
+    // Warn on the first and then every 1000th: a carrier that stopped answering would
+    // otherwise fill the log.
+    if (to.receipts_dropped++ % 1000 == 0) {
+      spdlog::warn("listener {}: {} delivery receipts wait for the carrier; receipts dropped: {}",
+                   to.remote, ReceiptQueue::kMaxQueued, to.receipts_dropped);
+    }
+    return;
+  }
+  to.receipts_out.flush(*to.connection);
+}
+
+void Listener::route_receipt(Peer& from, smpp::DeliverSm receipt) {
+  if (from.dispatcher && from.connection && !from.connection->closed()) {
+    queue_receipt(from, std::move(receipt));
+    return;
+  }
+  // A transmitter bind cannot take deliver_sm: the account's receiver or transceiver does.
+  std::shared_ptr<Peer> to;
+  if (from.account) {
+    std::lock_guard lock(mutex_);
+    if (auto it = receivers_.find(from.account->system_id); it != receivers_.end()) {
+      for (const auto& weak : it->second) {
+        if ((to = weak.lock())) break;
+      }
+    }
+  }
+  if (!to) {
+    spdlog::warn(
+        "listener {}: no receiver or transceiver bind of '{}'; a delivery receipt was not sent",
+        from.remote, from.account ? from.account->system_id : std::string());
+    return;
+  }
+  asio::post(to->strand, [to, receipt = std::move(receipt)]() mutable {
+    queue_receipt(*to, std::move(receipt));
+  });
 }
 
 void Listener::on_request(Peer& peer, SmppConnection& connection,
@@ -372,6 +437,20 @@ void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
     peer.dispatcher->stop();
   }
   if (peer.mo) peer.mo->stop();
+  if (const auto lost = peer.receipts_out.clear()) {
+    spdlog::warn("listener {}: {} delivery receipts not sent before the bind closed", peer.remote,
+                 lost);
+  }
+  if (peer.dispatcher && peer.account) {
+    std::lock_guard lock(mutex_);
+    if (auto it = receivers_.find(peer.account->system_id); it != receivers_.end()) {
+      std::erase_if(it->second, [&](const std::weak_ptr<Peer>& w) {
+        auto p = w.lock();
+        return !p || p.get() == &peer;
+      });
+      if (it->second.empty()) receivers_.erase(it);
+    }
+  }
   if (peer.counted && peer.account) count_bound(peer.account->system_id, -1);
   peer.counted = false;
   peer.lease.release();

@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -90,7 +91,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void on_bind(const std::shared_ptr<Peer>& peer, SmppConnection& connection,
                const smpp::BindRequested& bind);
   void answer_bind(Peer& peer, SmppConnection& connection);
-  void on_bound(Peer& peer, SmppConnection& connection, const smpp::Bound& bound);
+  void on_bound(const std::shared_ptr<Peer>& peer, SmppConnection& connection,
+                const smpp::Bound& bound);
+  // Delivery receipts (receipt_queue.hpp): on the bind the MO came on when it takes
+  // deliver_sm (transceiver), else on a receiver or transceiver bind of the same account.
+  void route_receipt(Peer& from, smpp::DeliverSm receipt);
+  static void queue_receipt(Peer& to, smpp::DeliverSm receipt);
   void on_request(Peer& peer, SmppConnection& connection, const smpp::RequestReceived& request);
   void on_closed(Peer& peer, const smpp::Closed& closed);
   void count_bound(const std::string& system_id, int delta);
@@ -106,6 +112,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   conf::ListenConfig config_;
   std::set<std::shared_ptr<Peer>> peers_;
   std::map<std::string, std::size_t, std::less<>> bound_;  // system_id → bound sessions
+  // system_id → its binds that take deliver_sm (receiver, transceiver), for receipts of MO
+  // that came on a transmitter bind.
+  std::map<std::string, std::vector<std::weak_ptr<Peer>>, std::less<>> receivers_;
   std::function<void()> on_stopped_;
   std::atomic<bool> stopping_{false};
 };

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "protocol/delivery_receipt.hpp"
 #include "protocol/message_text.hpp"
+#include "protocol/receipt_builder.hpp"
 
 namespace smppgw::daemon {
 
@@ -22,6 +24,7 @@ struct MoFields {
   smpp::Address source;
   smpp::Address destination;
   std::uint8_t esm_class = 0;
+  std::uint8_t registered_delivery = 0;
   std::uint8_t data_coding = 0;
   std::span<const std::uint8_t> user_data;
   const smpp::Tlvs* tlvs = nullptr;
@@ -35,6 +38,7 @@ std::optional<MoFields> fields_of(const smpp::Body& body) {
     f.source = sm->source;
     f.destination = sm->destination;
     f.esm_class = sm->esm_class;
+    f.registered_delivery = sm->registered_delivery;
     f.data_coding = sm->data_coding;
     // smpp-notes §9c: with message_payload, sm_length is 0 and the text is in the TLV.
     if (sm->short_message.empty() && sm->tlvs.message_payload) {
@@ -49,6 +53,7 @@ std::optional<MoFields> fields_of(const smpp::Body& body) {
     f.source = d->source;
     f.destination = d->destination;
     f.esm_class = d->esm_class;
+    f.registered_delivery = d->registered_delivery;
     f.data_coding = d->data_coding;
     if (d->tlvs.message_payload) f.user_data = *d->tlvs.message_payload;
     f.tlvs = &d->tlvs;
@@ -75,13 +80,18 @@ std::string sender_text(const std::string& addr, std::uint8_t ton) {
 // submit_sm_resp and data_sm_resp carry a message id (SMPP 3.4 §4.4.2, §4.7.2): the Inbox id
 // the MO committed as, made unique per part ("<id>-<k>") when one MO had several PDUs.
 // deliver_sm_resp has none (smpp-notes §11.3).
-smpp::Body response_body(smpp::CommandId command, std::uint64_t inbox_id, std::size_t part,
-                         std::size_t parts) {
+std::string message_id_of(std::uint64_t inbox_id, std::size_t part, std::size_t parts) {
   std::string id;
   if (inbox_id != 0) {
     id = std::to_string(inbox_id);
     if (parts > 1) id += "-" + std::to_string(part + 1);
   }
+  return id;
+}
+
+smpp::Body response_body(smpp::CommandId command, std::uint64_t inbox_id, std::size_t part,
+                         std::size_t parts) {
+  std::string id = message_id_of(inbox_id, part, parts);
   switch (command) {
     case smpp::CommandId::submit_sm:
       return smpp::SubmitSmResp{std::move(id), {}};
@@ -132,7 +142,14 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
   const auto sequence = request.pdu.sequence_number;
   auto fields = fields_of(request.pdu.body);
   if (!fields) return;
-  Ack ack{connection, sequence, command, fields->source.ton};
+  Ack ack{connection, sequence, command, fields->source.ton, std::nullopt};
+  // SMPP 3.4 §5.2.17: bits 1-0 of registered_delivery = 01 ask for a receipt of the final
+  // outcome; 10 (failure only) needs none for a message that is stored.
+  if (send_receipt && command != smpp::CommandId::deliver_sm &&
+      (fields->registered_delivery & 0x03) == 0x01) {
+    ack.receipt =
+        Ack::ReceiptOrder{fields->source, fields->destination, std::chrono::system_clock::now()};
+  }
 
   if (command != smpp::CommandId::submit_sm && is_receipt(fields->esm_class, *fields->tlvs)) {
     auto receipt = read_receipt(*fields->tlvs, fields->user_data);
@@ -251,14 +268,20 @@ void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> 
     mo.text = prefix + hex_of(octets);
   }
   const std::string short_code = mo.to;
+  // A receipt quotes the first 20 characters (at most 4 bytes each in UTF-8).
+  std::string excerpt;
+  for (const auto& a : acks) {
+    if (a.receipt) excerpt = mo.text.substr(0, 80);
+  }
   auto request = engine::make_mo_request(
       settings->engine, std::move(mo),
-      [self = shared_from_this(), acks = std::move(acks), short_code](
+      [self = shared_from_this(), acks = std::move(acks), short_code, excerpt = std::move(excerpt)](
           std::error_code ec, const engine::MoResult& result) mutable {
         if (!ec && !result.outbox_ids.empty()) self->services_.wakeup.notify(short_code);
         const auto kind = result.decision.kind;
         const auto inbox_id = result.inbox_id;
-        asio::post(self->strand_, [self, ec, kind, inbox_id, acks = std::move(acks)] {
+        asio::post(self->strand_, [self, ec, kind, inbox_id, acks = std::move(acks),
+                                   excerpt = std::move(excerpt)] {
           if (ec) {
             spdlog::error("link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
                           ec.message());
@@ -267,6 +290,7 @@ void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> 
           }
           self->count(kind);
           answer(acks, smpp::status::ok, inbox_id);
+          self->send_receipts(acks, inbox_id, excerpt);
         });
       });
   submit(std::move(request), connection);
@@ -348,6 +372,26 @@ void MoPipeline::answer(const std::vector<Ack>& acks, std::uint32_t status,
     (void)connection->session().respond(ack.sequence, ack.command, status,
                                         response_body(ack.command, id, i, acks.size()));
     connection->pump();
+  }
+}
+
+void MoPipeline::send_receipts(const std::vector<Ack>& acks, std::uint64_t inbox_id,
+                               const std::string& text_excerpt) {
+  if (!send_receipt || inbox_id == 0) return;
+  const auto now = std::chrono::system_clock::now();
+  for (std::size_t i = 0; i < acks.size(); ++i) {
+    const auto& order = acks[i].receipt;
+    if (!order) continue;
+    smpp::ReceiptFields f;
+    f.message_id = message_id_of(inbox_id, i, acks.size());
+    f.submit_source = order->source;
+    f.submit_destination = order->destination;
+    f.submitted_at = order->submitted_at;
+    f.done_at = now;
+    f.stat = std::string(smpp::stat_code(smpp::MessageState::delivered));
+    f.message_state = static_cast<std::uint8_t>(smpp::MessageState::delivered);
+    f.original_text = text_excerpt;
+    send_receipt(acks[i].connection.lock(), smpp::build_delivery_receipt(f));
   }
 }
 

@@ -9,10 +9,13 @@
 // instead of buffering without bound. Runs on the strand of the link or connection.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -43,6 +46,12 @@ class MoPipeline : public std::enable_shared_from_this<MoPipeline> {
   void on_request(const std::shared_ptr<SmppConnection>& connection,
                   const smpp::RequestReceived& request);
 
+  // SMSC role (the listener sets it before start()): called after the commit of an MO whose
+  // submit_sm or data_sm asked for a delivery receipt (registered_delivery bits 1-0 = 01),
+  // once per PDU, with the receipt (stat DELIVRD, id = the message id of its response) and
+  // the connection the PDU came on (which may be gone). Unset: no receipts are made.
+  std::function<void(const std::shared_ptr<SmppConnection>&, smpp::DeliverSm)> send_receipt;
+
  private:
   // Where a deliver_sm must be answered.
   struct Ack {
@@ -50,6 +59,12 @@ class MoPipeline : public std::enable_shared_from_this<MoPipeline> {
     std::uint32_t sequence = 0;
     smpp::CommandId command = smpp::CommandId::deliver_sm;
     std::uint8_t source_ton = 0;
+    // The PDU asked for a delivery receipt: where it came from and went, and when.
+    struct ReceiptOrder {
+      smpp::Address source, destination;
+      std::chrono::system_clock::time_point submitted_at;
+    };
+    std::optional<ReceiptOrder> receipt;
   };
   using PartKey = std::tuple<std::string, std::string, std::uint16_t, std::uint8_t>;
 
@@ -64,6 +79,9 @@ class MoPipeline : public std::enable_shared_from_this<MoPipeline> {
   // submit_sm_resp / data_sm_resp (0: none, e.g. a duplicate or a receipt).
   static void answer(const std::vector<Ack>& acks, std::uint32_t status,
                      std::uint64_t inbox_id = 0);
+  // After a commit answered ESME_ROK: the receipts the acks asked for (see send_receipt).
+  void send_receipts(const std::vector<Ack>& acks, std::uint64_t inbox_id,
+                     const std::string& text_excerpt);
   void count(store::InboxKind kind);
 
   Services& services_;

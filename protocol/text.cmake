@@ -16,6 +16,7 @@ smppgw_library(smppgw_protocol_text
     ${CMAKE_CURRENT_LIST_DIR}/segmenter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/reassembler.cpp
     ${CMAKE_CURRENT_LIST_DIR}/delivery_receipt.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/receipt_builder.cpp
   PUBLIC_LIBS tl::expected)
 # emoji_shortcodes.cpp includes the generated table; rebuild when it is regenerated.
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/emoji_shortcodes.cpp APPEND PROPERTY

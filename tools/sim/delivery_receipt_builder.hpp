@@ -1,7 +1,8 @@
 // The delivery receipt a carrier SMSC sends for a submitted message (smpp-notes §8): a
 // deliver_sm with esm_class 0x04, the Appendix B text "id:... sub:001 dlvrd:... submit date:...
 // done date:... stat:... err:... text:..." and the receipted_message_id / message_state TLVs.
-// Also how the sim writes message ids (hex or decimal renderings of one number).
+// Built by protocol/receipt_builder (what the gateway sends in its SMSC role too). Also how
+// the sim writes message ids (hex or decimal renderings of one number).
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,8 @@
 // The listener (SMSC role, SPEC §5) of the real smppgwd, over its ports only: binds are
 // checked (credentials, allowed source, max_binds, slow-down of repeated failures), an MO
-// submit_sm is acknowledged after its commit and lands in the Inbox, a keyword MO's reply
-// and an admin MT go out as deliver_sm, a reload unbinds a changed account, SIGTERM unbinds and
-// exits 0.
+// submit_sm is acknowledged after its commit and lands in the Inbox (with a delivery receipt
+// when asked for), a keyword MO's reply and an admin MT go out as deliver_sm, a reload
+// unbinds a changed account, SIGTERM unbinds and exits 0.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "protocol/delivery_receipt.hpp"
 #include "tests/integration/admin/http_client.hpp"
 #include "tests/integration/listener/listener_daemon.hpp"
 #include "tests/integration/listener/smpp_test_client.hpp"
@@ -269,6 +270,66 @@ TEST_F(ListenerIntegrationTest, KeywordMoGetsItsReplyAsDeliverSm) {
   auto inbox = get("/v1/inbox?phone=%2B14155550100");
   ASSERT_EQ(inbox["messages"].size(), 1u) << inbox.dump();
   EXPECT_EQ(inbox["messages"][0]["campaign"], "spring-promo");
+}
+
+// A carrier that asks for delivery receipts (registered_delivery 1) gets one per MO after
+// its commit: stat DELIVRD, its id the message id of the submit_sm_resp.
+TEST_F(ListenerIntegrationTest, MoAskingForAReceiptGetsDelivrdWithItsMessageId) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  smpp::SubmitSm submit;
+  submit.source = {1, 1, kPhoneDigits};
+  submit.destination = {3, 0, kShortCode};
+  submit.registered_delivery = 1;
+  const std::string text = "Running late, see you at 5";
+  submit.short_message.assign(text.begin(), text.end());
+  auto response = client->request(smpp::Body{submit}, kTimeout);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, smpp::status::ok);
+
+  auto receipt = client->wait_deliver_sm(kTimeout);
+  ASSERT_TRUE(receipt) << "no delivery receipt";
+  EXPECT_EQ(receipt->esm_class & smpp::esm::message_type_mask, smpp::esm::smsc_delivery_receipt);
+  EXPECT_EQ(receipt->source.addr, kShortCode);
+  EXPECT_EQ(receipt->destination.addr, kPhoneDigits);
+  EXPECT_EQ(receipt->tlvs.receipted_message_id, response->message_id);
+  EXPECT_EQ(receipt->tlvs.message_state, 2);  // DELIVERED
+  auto parsed = smpp::parse_delivery_receipt(text_of(*receipt));
+  ASSERT_TRUE(parsed) << text_of(*receipt);
+  EXPECT_EQ(parsed->id, response->message_id);
+  EXPECT_EQ(parsed->stat, "DELIVRD");
+  EXPECT_EQ(parsed->text, "Running late, see yo");
+
+  // Without registered_delivery, or asking for failure receipts only, nothing comes.
+  ASSERT_EQ(client->submit(kPhoneDigits, kShortCode, "no receipt please", kTimeout)->status,
+            smpp::status::ok);
+  submit.registered_delivery = 2;
+  ASSERT_EQ(client->request(smpp::Body{submit}, kTimeout)->status, smpp::status::ok);
+  EXPECT_FALSE(client->wait_deliver_sm(milliseconds(500)));
+}
+
+// An MO that came on a transmitter bind has its receipt sent on the account's receiver bind.
+TEST_F(ListenerIntegrationTest, ReceiptOfAnMoFromATransmitterGoesToTheAccountsReceiver) {
+  auto receiver = connect();
+  ASSERT_TRUE(receiver);
+  ASSERT_EQ(receiver->bind(BindType::receiver, "carrier-b", "secret", kTimeout)->status,
+            smpp::status::ok);
+  auto transmitter = connect();
+  ASSERT_TRUE(transmitter);
+  ASSERT_EQ(transmitter->bind(BindType::transmitter, "carrier-b", "secret", kTimeout)->status,
+            smpp::status::ok);
+  smpp::SubmitSm submit;
+  submit.source = {1, 1, kPhoneDigits};
+  submit.destination = {3, 0, kShortCode};
+  submit.registered_delivery = 1;
+  const std::string text = "hello";
+  submit.short_message.assign(text.begin(), text.end());
+  auto response = transmitter->request(smpp::Body{submit}, kTimeout);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, smpp::status::ok);
+  auto receipt = receiver->wait_deliver_sm(kTimeout);
+  ASSERT_TRUE(receipt) << "no delivery receipt on the receiver bind";
+  EXPECT_EQ(receipt->tlvs.receipted_message_id, response->message_id);
 }
 
 TEST_F(ListenerIntegrationTest, MoToAShortCodeOfNoOtherAccountIsRefused) {
