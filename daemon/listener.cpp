@@ -1,6 +1,8 @@
 #include "daemon/listener.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <ctime>
 
 #include <spdlog/spdlog.h>
 
@@ -8,6 +10,7 @@
 #include "daemon/mo_pipeline.hpp"
 #include "daemon/receipt_matcher.hpp"
 #include "daemon/receipt_queue.hpp"
+#include "protocol/delivery_receipt.hpp"
 
 namespace smppgw::daemon {
 
@@ -38,6 +41,18 @@ bool receives_mt(smpp::BindType type) {
 }
 bool sends_mo(smpp::BindType type) {
   return type != smpp::BindType::receiver;
+}
+
+// SMPP 3.4 §7.1.1 absolute time "YYMMDDhhmmsstnnp" in UTC (nn = 00 quarter hours, '+').
+std::string smpp_absolute_time(store::Timestamp at) {
+  const auto secs = std::chrono::floor<std::chrono::seconds>(at);
+  const std::time_t t = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[20];
+  std::strftime(buf, sizeof buf, "%y%m%d%H%M%S", &tm);
+  const auto tenths = (at - secs).count() / 100;
+  return std::string(buf) + static_cast<char>('0' + tenths) + "00+";
 }
 
 const conf::ListenAccount* find_account(const conf::ListenConfig& config,
@@ -419,10 +434,52 @@ void Listener::on_request(Peer& peer, SmppConnection& connection,
     peer.mo->on_request(connection.shared_from_this(), request);
     return;
   }
+  if (command == smpp::CommandId::query_sm && peer.account) {
+    answer_query(peer, connection, sequence, std::get<smpp::QuerySm>(request.pdu.body));
+    return;
+  }
+  if (command == smpp::CommandId::cancel_sm || command == smpp::CommandId::replace_sm) {
+    // Every MO is delivered (stored) before its submit_sm_resp: there is nothing left to
+    // cancel or replace (SMPP 3.4 §4.9, §4.10: the message is in a final state).
+    (void)connection.session().respond(sequence, command,
+                                       command == smpp::CommandId::cancel_sm
+                                           ? smpp::status::cancel_fail
+                                           : smpp::status::replace_fail);
+    return;
+  }
   if (request.needs_response) {
-    // query_sm, cancel_sm, replace_sm, submit_multi: not offered by this gateway.
+    // submit_multi (and anything else an SMSC may receive): not offered by this gateway.
     (void)connection.session().respond(sequence, command, smpp::status::inv_cmd_id);
   }
+}
+
+void Listener::answer_query(Peer& peer, SmppConnection& connection, std::uint32_t sequence,
+                            const smpp::QuerySm& query) {
+  // message_id is what submit_sm_resp / data_sm_resp gave: the Inbox id, "-<k>" for a part.
+  const std::string_view id_text =
+      std::string_view(query.message_id).substr(0, query.message_id.find('-'));
+  std::uint64_t inbox_id = 0;
+  const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), inbox_id);
+  if (id_text.empty() || ec != std::errc{} || end != id_text.data() + id_text.size()) {
+    (void)connection.session().respond(sequence, smpp::CommandId::query_sm,
+                                       smpp::status::inv_msg_id);
+    return;
+  }
+  // One point read of the store (no scan): fine on the event loop.
+  auto row = services_.store.inbox_message(inbox_id);
+  // A carrier may ask about the messages it submitted, nobody else's.
+  if (!row || !*row || (*row)->link != listener_link_name(peer.account->system_id)) {
+    (void)connection.session().respond(sequence, smpp::CommandId::query_sm,
+                                       smpp::status::query_fail);
+    return;
+  }
+  smpp::QuerySmResp resp;
+  resp.message_id = query.message_id;
+  resp.final_date = smpp_absolute_time((*row)->received_at);
+  resp.message_state = static_cast<std::uint8_t>(smpp::MessageState::delivered);
+  resp.error_code = 0;
+  (void)connection.session().respond(sequence, smpp::CommandId::query_sm, smpp::status::ok,
+                                     smpp::Body{std::move(resp)});
 }
 
 void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {

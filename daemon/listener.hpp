@@ -98,6 +98,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void route_receipt(Peer& from, smpp::DeliverSm receipt);
   static void queue_receipt(Peer& to, smpp::DeliverSm receipt);
   void on_request(Peer& peer, SmppConnection& connection, const smpp::RequestReceived& request);
+  // query_sm about an MO this account submitted: DELIVERED with the time it was stored.
+  void answer_query(Peer& peer, SmppConnection& connection, std::uint32_t sequence,
+                    const smpp::QuerySm& query);
   void on_closed(Peer& peer, const smpp::Closed& closed);
   void count_bound(const std::string& system_id, int delta);
   void peer_finished(const std::shared_ptr<Peer>& peer);

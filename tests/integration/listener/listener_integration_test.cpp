@@ -204,15 +204,56 @@ TEST_F(ListenerIntegrationTest, DataSmMoIsAcknowledgedWithItsInboxId) {
 TEST_F(ListenerIntegrationTest, UnsupportedRequestsAreAnsweredAndTheBindGoesOn) {
   auto client = bound_client();
   ASSERT_TRUE(client);
-  smpp::QuerySm query;
-  query.message_id = "1";
-  query.source = {1, 1, kPhoneDigits};
-  auto answered = client->request(smpp::Body{query}, kTimeout);
-  ASSERT_TRUE(answered) << "query_sm got no answer";
+  smpp::SubmitMulti multi;
+  multi.source = {1, 1, kPhoneDigits};
+  multi.destinations.push_back(smpp::MultiDestination{});
+  multi.destinations.back().address = {3, 0, kShortCode};
+  const std::string text = "to many";
+  multi.short_message.assign(text.begin(), text.end());
+  auto answered = client->request(smpp::Body{multi}, kTimeout);
+  ASSERT_TRUE(answered) << "submit_multi got no answer";
   EXPECT_EQ(answered->status, smpp::status::inv_cmd_id);
   auto next = client->submit(kPhoneDigits, kShortCode, "Still bound", kTimeout);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, smpp::status::ok);
+}
+
+// query_sm about a submitted MO says DELIVERED (it is stored); cancel_sm and replace_sm find
+// it in that final state; unknown and malformed ids are told apart.
+TEST_F(ListenerIntegrationTest, QueryCancelAndReplaceOfASubmittedMo) {
+  auto client = bound_client();
+  ASSERT_TRUE(client);
+  auto submitted = client->submit(kPhoneDigits, kShortCode, "Query me", kTimeout);
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(submitted->status, smpp::status::ok);
+
+  smpp::QuerySm query;
+  query.message_id = submitted->message_id;
+  query.source = {1, 1, kPhoneDigits};
+  auto found = client->request(smpp::Body{query}, kTimeout);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->status, smpp::status::ok);
+  EXPECT_EQ(found->message_id, submitted->message_id);
+  EXPECT_EQ(found->message_state, 2);  // DELIVERED
+  EXPECT_EQ(found->final_date.size(), 16u) << found->final_date;
+  EXPECT_EQ(found->final_date.substr(13), "00+");
+
+  query.message_id = "999999";
+  EXPECT_EQ(client->request(smpp::Body{query}, kTimeout)->status, smpp::status::query_fail);
+  query.message_id = "not-an-id";
+  EXPECT_EQ(client->request(smpp::Body{query}, kTimeout)->status, smpp::status::inv_msg_id);
+
+  smpp::CancelSm cancel;
+  cancel.message_id = submitted->message_id;
+  cancel.source = {1, 1, kPhoneDigits};
+  cancel.destination = {3, 0, kShortCode};
+  EXPECT_EQ(client->request(smpp::Body{cancel}, kTimeout)->status, smpp::status::cancel_fail);
+  smpp::ReplaceSm replace;
+  replace.message_id = submitted->message_id;
+  replace.source = {1, 1, kPhoneDigits};
+  const std::string text = "changed";
+  replace.short_message.assign(text.begin(), text.end());
+  EXPECT_EQ(client->request(smpp::Body{replace}, kTimeout)->status, smpp::status::replace_fail);
 }
 
 // Two parts with a concatenation UDH (8-bit reference 0x2A); part 1 is sent twice.

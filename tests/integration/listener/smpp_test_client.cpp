@@ -84,6 +84,10 @@ void SmppTestClient::handle(smpp::Event& event) {
       r.message_id = s->message_id;
     } else if (const auto* d = std::get_if<smpp::DataSmResp>(&response->pdu.body)) {
       r.message_id = d->message_id;
+    } else if (const auto* q = std::get_if<smpp::QuerySmResp>(&response->pdu.body)) {
+      r.message_id = q->message_id;
+      r.message_state = q->message_state;
+      r.final_date = q->final_date;
     }
     responses_[response->pdu.sequence_number] = std::move(r);
   } else if (auto* request = std::get_if<smpp::RequestReceived>(&event)) {

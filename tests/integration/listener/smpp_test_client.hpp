@@ -40,6 +40,8 @@ class SmppTestClient {
   struct Response {
     std::uint32_t status = 0;
     std::string message_id;
+    std::uint8_t message_state = 0;  // query_sm_resp
+    std::string final_date;          // query_sm_resp
   };
   // Sends a request (submit_sm, data_sm, query_sm, ...) and waits for its response.
   std::optional<Response> request(smpp::Body body, Duration timeout);
