@@ -3,10 +3,12 @@
 // phone, a text, a campaign), 503 when the store cannot take or answer the request.
 #include "daemon/admin/api.hpp"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 
 #include "daemon/admin/async_bridge.hpp"
+#include "daemon/admin/json_fields.hpp"
 #include "daemon/engine/admin_requests.hpp"
 #include "protocol/text_analysis.hpp"
 #include "store/bulk.hpp"
@@ -24,22 +26,21 @@ int hex_value(char c) {
 
 // '+' stays '+' in queries too: phone filters are written "+1415...", and no parameter of
 // this API holds spaces (the web page encodes with encodeURIComponent).
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+bool percent_decode(std::string_view s, std::string& out) {
+  out.clear();
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
+      if (i + 2 >= s.size()) return false;
       int hi = hex_value(s[i + 1]);
       int lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0) return false;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else {
       out.push_back(s[i]);
     }
   }
-  return out;
+  return true;
 }
 
 store::Timestamp now() {
@@ -59,21 +60,30 @@ ApiResponse store_error(const std::error_code& ec) {
                             ". Retry later; if it persists, check the daemon's log.");
 }
 
+// The 415 answer unless the body is declared application/json (parameters ignored).
+std::optional<ApiResponse> json_type_refusal(const ApiRequest& req) {
+  std::string_view type(req.content_type);
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  bool json = type.size() == kJson.size();
+  for (std::size_t i = 0; json && i < type.size(); ++i) {
+    json = std::tolower(static_cast<unsigned char>(type[i])) == kJson[i];
+  }
+  if (json) return std::nullopt;
+  return error_response(415, "unsupported_media_type",
+                        "Send the request body as application/json.");
+}
+
+ApiResponse not_an_object() {
+  return error_response(400, "malformed", "The request body is not a JSON object.");
+}
+
 // A JSON request body as an object, or the 400/415 answer.
 tl::expected<Json, ApiResponse> json_object(const ApiRequest& req) {
-  const auto semi = req.content_type.find(';');
-  std::string type = req.content_type.substr(0, semi);
-  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  if (type != "application/json") {
-    return tl::unexpected(error_response(415, "unsupported_media_type",
-                                         "Send the request body as application/json."));
-  }
+  if (auto refusal = json_type_refusal(req)) return tl::unexpected(std::move(*refusal));
   Json doc = Json::parse(req.body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) {
-    return tl::unexpected(
-        error_response(400, "malformed", "The request body is not a JSON object."));
-  }
+  if (doc.is_discarded() || !doc.is_object()) return tl::unexpected(not_an_object());
   return doc;
 }
 
@@ -164,43 +174,45 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string_v
   return json_response(status, error_body(code, message));
 }
 
-std::optional<std::pair<std::vector<std::string>, std::map<std::string, std::string>>> parse_target(
-    std::string_view target) {
+bool parse_target(std::string_view target, ApiRequest& req) {
   const auto q = target.find('?');
   std::string_view path = target.substr(0, q);
-  std::vector<std::string> segments;
+  std::size_t segments = 0;
   while (!path.empty()) {
     if (path.front() == '/') {
       path.remove_prefix(1);
       continue;
     }
     auto slash = path.find('/');
-    auto seg = percent_decode(path.substr(0, slash));
-    if (!seg) return std::nullopt;
-    segments.push_back(std::move(*seg));
+    if (segments == req.path.size()) req.path.emplace_back();
+    if (!percent_decode(path.substr(0, slash), req.path[segments])) return false;
+    ++segments;
     path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
   }
-  std::map<std::string, std::string> query;
+  req.path.resize(segments);
+  req.query.clear();
   if (q != std::string_view::npos) {
     std::string_view rest = target.substr(q + 1);
+    std::string key, value;
     while (!rest.empty()) {
       auto amp = rest.find('&');
       std::string_view pair = rest.substr(0, amp);
       rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
       if (pair.empty()) continue;
       auto eq = pair.find('=');
-      auto key = percent_decode(pair.substr(0, eq));
-      auto value =
-          percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-      if (!key || !value) return std::nullopt;
-      query[std::move(*key)] = std::move(*value);
+      if (!percent_decode(pair.substr(0, eq), key) ||
+          !percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
+                          value)) {
+        return false;
+      }
+      req.query[key] = value;
     }
   }
-  return std::make_pair(std::move(segments), std::move(query));
+  return true;
 }
 
-Api::Api(AdminContext& context, boost::asio::thread_pool& workers)
-    : context_(context), workers_(workers) {}
+Api::Api(AdminContext& context, boost::asio::thread_pool& workers, DurableWrites& writes)
+    : context_(context), workers_(workers), writes_(writes) {}
 
 ApiResponse Api::healthz() const {
   Json links = Json::array();
@@ -332,33 +344,42 @@ boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest&,
                              "This Inbox message belongs to no campaign; opt the number out "
                              "with a Manual Opt-Out instead.");
   }
-  auto changed = std::make_shared<bool>(false);
-  engine::ProfileOptOut request{msg.from, msg.campaign, now(), "inbox:" + std::to_string(msg.id),
-                                store::ChangeSource::admin};
-  const ApplyFn apply = [request, changed](store::WriteTxn& txn) -> std::error_code {
-    auto r = engine::apply_profile_opt_out(txn, request);
+  bool changed = false;
+  const engine::ProfileOptOut request{
+      msg.from, msg.campaign, now(), "inbox:" + std::to_string(msg.id), store::ChangeSource::admin};
+  // This frame stays suspended until the write completes, so the writer may use its locals.
+  ApplyFn apply = [request = &request,
+                   changed = &changed](store::WriteTxn& txn) -> std::error_code {
+    auto r = engine::apply_profile_opt_out(txn, *request);
     if (!r) return r.error();
     *changed = r->changed;
     return {};
   };
-  auto ec = co_await write_durably(context_.writer(), apply);
+  auto ec = co_await writes_.write(apply);
   if (ec) co_return store_error(ec);
   co_return json_response(
-      200, Json{{"phone", msg.from}, {"campaign", msg.campaign}, {"changed", *changed}});
+      200, Json{{"phone", msg.from}, {"campaign", msg.campaign}, {"changed", changed}});
 }
 
 boost::asio::awaitable<ApiResponse> Api::send_message(const ApiRequest& req) {
   const auto snap = context_.snapshot();
-  auto doc = json_object(req);
-  if (!doc) co_return doc.error();
+  if (auto refusal = json_type_refusal(req)) co_return std::move(*refusal);
+  // The members are read without building a document (the reply path's main cost).
+  std::array<JsonField, 5> fields{{{"to"}, {"campaign"}, {"from"}, {"text"}, {"reply_to"}}};
+  if (!read_json_fields(req.body, fields)) co_return not_an_object();
   std::optional<std::string> to_text, campaign_id, from, text;
-  for (auto [name, out] : {std::pair{"to", &to_text}, std::pair{"campaign", &campaign_id},
-                           std::pair{"from", &from}, std::pair{"text", &text}}) {
-    auto v = string_member(*doc, name);
-    if (!v) co_return v.error();
-    *out = std::move(*v);
-    if (*out && out->value().empty()) out->reset();
+  std::optional<std::string>* members[] = {&to_text, &campaign_id, &from, &text};
+  for (std::size_t i = 0; i < std::size(members); ++i) {
+    if (fields[i].kind == JsonField::Kind::other) {
+      co_return error_response(
+          422, "invalid_value",
+          "The field \"" + std::string(fields[i].name) + "\" must be a string.");
+    }
+    if (fields[i].kind == JsonField::Kind::string && !fields[i].value.empty()) {
+      *members[i] = std::move(fields[i].value);
+    }
   }
+  const bool reply_to = fields[4].kind != JsonField::Kind::absent;
   if (!to_text) co_return error_response(422, "invalid_phone", "The field \"to\" is required.");
   if (!text) co_return error_response(422, "invalid_text", "The field \"text\" is required.");
   auto to = subscriber_phone(snap, *to_text, "to");
@@ -411,30 +432,32 @@ boost::asio::awaitable<ApiResponse> Api::send_message(const ApiRequest& req) {
   mt.from = campaign->short_code;
   mt.campaign = campaign->id;
   mt.text = analysis->text;
-  mt.kind = doc->contains("reply_to") ? store::OutboxKind::reply : store::OutboxKind::chat;
+  mt.kind = reply_to ? store::OutboxKind::reply : store::OutboxKind::chat;
   mt.encoding = store_encoding(analysis->encoding);
   mt.segments = static_cast<std::uint16_t>(analysis->segments);
   struct Outcome {
     bool opted_out = false;
     std::uint64_t id = 0;
   };
-  auto outcome = std::make_shared<Outcome>();
-  // The engine's suppression rule runs again inside the transaction.
-  const ApplyFn apply = [mt, outcome](store::WriteTxn& txn) -> std::error_code {
-    auto r = engine::apply_accept_message(txn, mt);
+  Outcome outcome;
+  // The engine's suppression rule runs again inside the transaction. This frame stays
+  // suspended until the write completes, so the writer may use its locals (two pointers:
+  // std::function keeps them without allocating).
+  ApplyFn apply = [mt = &mt, outcome = &outcome](store::WriteTxn& txn) -> std::error_code {
+    auto r = engine::apply_accept_message(txn, *mt);
     if (!r) return r.error();
     *outcome = Outcome{!r->accepted, r->outbox_id};
     return {};
   };
-  auto ec = co_await write_durably(context_.writer(), apply);
+  auto ec = co_await writes_.write(apply);
   if (ec) co_return store_error(ec);
-  if (outcome->opted_out) co_return opted_out();
-  context_.outbox_queued(mt.from);
-  co_return json_response(202, Json{{"id", outcome->id},
-                                    {"status", "queued"},
-                                    {"campaign", campaign->id},
-                                    {"encoding", encoding_name(analysis->encoding)},
-                                    {"segments", analysis->segments}});
+  if (outcome.opted_out) co_return opted_out();
+  writes_.outbox_queued(mt.from);
+  co_return ApiResponse{202,
+                        "application/json",
+                        queued_message_json(outcome.id, campaign->id,
+                                            encoding_name(analysis->encoding), analysis->segments),
+                        {}};
 }
 
 boost::asio::awaitable<ApiResponse> Api::get_message(std::string_view id_text) {

@@ -16,35 +16,30 @@
 
 #include "daemon/admin/admin_context.hpp"
 #include "daemon/admin/api_json.hpp"
+#include "daemon/admin/async_bridge.hpp"
+#include "daemon/admin/http_response.hpp"
 
 namespace smppgw::admin {
 
 struct ApiRequest {
-  std::string method;             // "GET", "POST", ...
+  std::string method;             // "GET" (also for HEAD), "POST", ...
   std::vector<std::string> path;  // decoded segments: /v1/inbox/7/opt-out → v1,inbox,7,opt-out
   std::map<std::string, std::string> query;  // decoded; last value wins
   std::string content_type;
   std::string body;
 };
 
-struct ApiResponse {
-  unsigned status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-};
-
 ApiResponse json_response(unsigned status, const Json& body);
 ApiResponse error_response(unsigned status, std::string_view code, std::string_view message);
 
-// Splits a request target into decoded path segments and query parameters; nullopt when the
-// percent-encoding is broken.
-std::optional<std::pair<std::vector<std::string>, std::map<std::string, std::string>>> parse_target(
-    std::string_view target);
+// Splits a request target into decoded path segments and query parameters of `req` (their
+// strings are reused); false when the percent-encoding is broken.
+bool parse_target(std::string_view target, ApiRequest& req);
 
 class Api {
  public:
-  Api(AdminContext& context, boost::asio::thread_pool& workers);
+  // Writes go through `writes` (which also wakes the dispatchers of queued messages).
+  Api(AdminContext& context, boost::asio::thread_pool& workers, DurableWrites& writes);
 
   // Routes `req` (already authenticated for /v1). Never throws for bad input: every
   // failure is an error response.
@@ -67,6 +62,7 @@ class Api {
 
   AdminContext& context_;
   boost::asio::thread_pool& workers_;
+  DurableWrites& writes_;
 };
 
 }  // namespace smppgw::admin

@@ -16,6 +16,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 
@@ -66,11 +68,60 @@ asio::awaitable<std::invoke_result_t<Fn&>> on_worker(asio::thread_pool& pool, co
   co_return co_await await_callback<R>(start);
 }
 
-// Submits `apply` to the writer without blocking the event loop and awaits its durable
-// completion: {} once committed, or the error that kept it out of the store. A full queue
-// is waited out (Writer::notify_when_space), never spun on.
 using ApplyFn = std::function<std::error_code(store::WriteTxn&)>;
-asio::awaitable<std::error_code> write_durably(store::Writer& writer, const ApplyFn& apply);
+
+// Durable writes from the event loop: submits `apply` to the writer without blocking and
+// resumes the awaiting coroutine once it is committed ({}) or refused (the error that kept
+// it out of the store). A full queue is waited out (Writer::notify_when_space), never spun on.
+//
+// Why batched: the writer completes a whole group (up to thousands of requests) at once.
+// Posting each completion separately costs a handler allocation, a scheduler lock and often
+// a thread wake-up per request. Here the writer thread only links the completion into a
+// list; the first one of a batch posts one drain, which resumes up to kDrainBatch coroutines
+// and re-posts itself for the rest, so both event-loop threads share a large group.
+//
+// The coroutines run on the io_context itself (no strand): each connection has one
+// operation pending at a time, so a resumption never races with another of its handlers.
+class DurableWrites : public std::enable_shared_from_this<DurableWrites> {
+ public:
+  // `wake` is the dispatcher wake-up (AdminContext::outbox_queued).
+  DurableWrites(asio::any_io_executor executor, store::Writer& writer,
+                std::function<void(std::string_view)> wake);
+  ~DurableWrites();
+  DurableWrites(const DurableWrites&) = delete;
+  DurableWrites& operator=(const DurableWrites&) = delete;
+
+  // Awaits the durable completion of `apply` (see store::WriteRequest for its contract).
+  // `apply` is a caller-named object (g++ 12, above); it is moved from once queued.
+  asio::awaitable<std::error_code> write(ApplyFn& apply);
+
+  // Records were queued for `short_code`: wakes its dispatcher. Called while resumptions
+  // are being drained, the wake is deferred to the end of the drain and made once per short
+  // code, instead of once per message (each wake locks, copies and posts).
+  void outbox_queued(std::string_view short_code);
+
+  static constexpr std::size_t kDrainBatch = 16;
+
+  // One awaiting coroutine; the writer thread fills `result` and links it into the list.
+  struct Waiter {
+    virtual ~Waiter() = default;
+    virtual void resume() = 0;  // deletes the waiter
+    Waiter* next = nullptr;
+    std::error_code result;
+  };
+  void completed(Waiter* w);  // any thread
+
+ private:
+  void drain();
+
+  asio::any_io_executor executor_;
+  store::Writer& writer_;
+  std::function<void(std::string_view)> wake_;
+  std::mutex mutex_;
+  Waiter* head_ = nullptr;
+  Waiter* tail_ = nullptr;
+  bool drain_posted_ = false;
+};
 
 // For worker threads: submits (blocking while the queue is full) and waits for completion.
 std::error_code write_durably_blocking(store::Writer& writer, store::WriteRequest request);

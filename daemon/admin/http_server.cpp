@@ -2,7 +2,17 @@
 // any body, then either stream the body (Manual Opt-Out upload), stream the answer (CSV
 // export) or read a small body and hand it to the JSON routes. One request at a time per
 // connection, so pipelined requests are answered in order.
+//
+// Cost per request matters (replies from the chat window, scripts sending in bulk): a
+// connection keeps its parser strings, body and output buffers from request to request,
+// answers with one write of a preformatted header and body, and runs on the io_context
+// itself rather than a strand (one operation is pending per connection at a time, so no two
+// of its handlers can run at once; a strand would also make every type-erased executor copy
+// allocate). Timeouts are deadlines that one sweep checks twice a second, instead of a timer
+// started and cancelled around every read and write.
 #include <utility>  // Boost 1.74's awaitable.hpp needs it first
+
+#include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,22 +25,25 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <atomic>
-#include <map>
+#include <charconv>
 #include <mutex>
+#include <unordered_set>
 
 #include "daemon/admin/admin_server.hpp"
 #include "daemon/admin/api.hpp"
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/optout_request.hpp"
 #include "daemon/admin/optout_store_sink.hpp"
+#include "daemon/admin/request_parser.hpp"
 #include "daemon/admin/web_assets.hpp"
 
 namespace smppgw::admin {
@@ -39,7 +52,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = asio::ip::tcp;
-using Parser = http::request_parser<http::buffer_body>;
+using TlsStream = ssl::stream<tcp::socket>;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -49,13 +63,33 @@ constexpr auto kAwait = asio::use_awaitable;
 // a connection reset.
 constexpr std::chrono::seconds kLingerTime{5};
 constexpr std::uint64_t kLingerBytes = 64ull * 1024 * 1024;
+// A TLS close_notify exchange that takes longer than this is abandoned.
+constexpr std::chrono::seconds kTlsShutdownTime{2};
+// How often the deadlines are checked: timeouts are whole seconds (30 s by default), so one
+// fires at most this late.
+constexpr std::chrono::milliseconds kSweepInterval{500};
+// A connection's reusable buffers shrink back after a request that grew them past this
+// (a large web asset, /metrics), so idle connections hold little memory.
+constexpr std::size_t kKeepBufferBytes = 64 * 1024;
 
 store::Timestamp now() {
   return store::to_timestamp(std::chrono::system_clock::now());
 }
 
-std::string_view sv(beast::string_view s) {
-  return std::string_view(s.data(), s.size());
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch())
+      .count();
+}
+
+tcp::socket& lowest(tcp::socket& s) {
+  return s;
+}
+tcp::socket& lowest(TlsStream& s) {
+  return s.next_layer();
+}
+
+void trim(std::string& buffer) {
+  if (buffer.capacity() > kKeepBufferBytes) std::string().swap(buffer);
 }
 
 }  // namespace
@@ -68,14 +102,52 @@ AdminServerOptions AdminServerOptions::from(const conf::AdminConfig& admin, Admi
   return o;
 }
 
+// One open connection as stop() and the timeout sweep see it. `fd` is valid while the
+// connection is registered: it is unregistered before its socket closes. Both only call
+// ::shutdown() on it, which is safe from any thread and makes the pending operation fail.
+struct ConnWatch {
+  int fd = -1;
+  std::atomic<std::int64_t> deadline{0};  // steady_ns(); 0 while no I/O is pending
+  std::atomic<bool> expired{false};       // the sweep ended it
+};
+
+// The deadline of one I/O operation: armed for the scope of its co_await.
+class Deadline {
+ public:
+  Deadline(ConnWatch& watch, std::chrono::nanoseconds timeout) : watch_(watch) {
+    watch_.deadline.store(steady_ns() + timeout.count(), std::memory_order_relaxed);
+  }
+  ~Deadline() { watch_.deadline.store(0, std::memory_order_relaxed); }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+ private:
+  ConnWatch& watch_;
+};
+
+// What a connection keeps from request to request.
+struct Session {
+  ConnWatch watch;
+  beast::flat_buffer buffer;
+  RequestHead head;
+  std::optional<RequestParser> parser;
+  ApiRequest request;
+  std::string body;  // the JSON body being read
+  std::string out;   // the answer being written
+};
+
 struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io, AdminContext& context, AdminServerOptions options)
       : io(io),
         context(context),
         options(std::move(options)),
         workers(this->options.worker_threads),
-        api(context, workers),
-        acceptor(asio::make_strand(io)) {}
+        writes(std::make_shared<DurableWrites>(
+            io.get_executor(), context.writer(),
+            [&context](std::string_view code) { context.outbox_queued(code); })),
+        api(context, workers, *writes),
+        acceptor(asio::make_strand(io)),
+        sweep_timer(acceptor.get_executor()) {}
 
   ~Impl() { workers.join(); }
 
@@ -83,20 +155,40 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   AdminContext& context;
   AdminServerOptions options;
   asio::thread_pool workers;
+  std::shared_ptr<DurableWrites> writes;
   Api api;
-  tcp::acceptor acceptor;
+  tcp::acceptor acceptor;  // its strand also runs the sweep and stop()'s closing
+  asio::steady_timer sweep_timer;
   std::optional<ssl::context> tls;
   std::atomic<bool> stopping{false};
   std::uint16_t port = 0;
 
-  // Open connections, so stop() can close them: each entry's close() runs on its strand.
-  struct Conn {
-    asio::any_io_executor executor;
-    std::function<void()> close;  // emptied (on the strand) when the connection ends
-  };
   std::mutex conns_mutex;
-  std::map<std::uint64_t, std::shared_ptr<Conn>> conns;
-  std::uint64_t next_conn = 1;
+  std::unordered_set<ConnWatch*> conns;
+
+  // Registers a connection; false once the server is stopping (the connection then ends).
+  bool watch(ConnWatch& w) {
+    std::lock_guard lock(conns_mutex);
+    if (stopping.load()) return false;
+    conns.insert(&w);
+    return true;
+  }
+  void unwatch(ConnWatch& w) {
+    std::lock_guard lock(conns_mutex);
+    conns.erase(&w);
+  }
+  // Unregisters before the socket it names is closed (declared after the socket).
+  struct Watched {
+    Impl& impl;
+    ConnWatch& w;
+    bool on;
+    Watched(Impl& impl, ConnWatch& w) : impl(impl), w(w), on(impl.watch(w)) {}
+    ~Watched() {
+      if (on) impl.unwatch(w);
+    }
+    Watched(const Watched&) = delete;
+    Watched& operator=(const Watched&) = delete;
+  };
 
   // Responses by status, for /metrics; the counters live in the registry.
   std::array<std::atomic<Counter*>, 600> status_counters{};
@@ -112,37 +204,30 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<void> accept_loop();
+  asio::awaitable<void> sweep_loop();
   asio::awaitable<void> connection(tcp::socket socket);
   template <class Stream>
-  asio::awaitable<void> session(Stream& stream);
+  asio::awaitable<void> session(Stream& stream, Session& s);
   template <class Stream>
-  asio::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer, Parser& parser);
+  asio::awaitable<bool> serve(Stream& stream, Session& s);
   template <class Stream>
-  asio::awaitable<bool> write(Stream& stream, const http::request_header<>& req,
-                              const ApiResponse& res, bool keep_alive);
+  asio::awaitable<bool> write(Stream& stream, Session& s, const ApiResponse& res,
+                              const ResponseFraming& framing);
   template <class Stream>
-  asio::awaitable<void> linger(Stream& stream, beast::flat_buffer& buffer, Parser& parser);
+  asio::awaitable<void> linger(Stream& stream, Session& s);
   template <class Stream>
-  asio::awaitable<bool> send_continue(Stream& stream, const http::request_header<>& req);
+  asio::awaitable<bool> send_continue(Stream& stream, Session& s);
   template <class Stream>
-  asio::awaitable<tl::expected<std::string, ApiResponse>> read_body(Stream& stream,
-                                                                    beast::flat_buffer& buffer,
-                                                                    Parser& parser,
-                                                                    std::uint64_t limit);
+  asio::awaitable<bool> upload_opt_outs(Stream& stream, Session& s, const ResponseFraming& framing);
   template <class Stream>
-  asio::awaitable<bool> upload_opt_outs(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
-                                        const ApiRequest& target);
-  template <class Stream>
-  asio::awaitable<bool> export_opt_outs(Stream& stream, const http::request_header<>& req,
-                                        bool keep_alive, const ApiRequest& target);
+  asio::awaitable<bool> export_opt_outs(Stream& stream, Session& s, ResponseFraming framing);
 };
 
 asio::awaitable<void> AdminServer::Impl::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket =
-        co_await acceptor.async_accept(asio::make_strand(io), asio::redirect_error(kAwait, ec));
+    tcp::socket socket = co_await acceptor.async_accept(io, asio::redirect_error(kAwait, ec));
     if (stopping.load()) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -152,8 +237,7 @@ asio::awaitable<void> AdminServer::Impl::accept_loop() {
       co_await t.async_wait(asio::redirect_error(kAwait, ec));
       continue;
     }
-    auto ex = socket.get_executor();
-    asio::co_spawn(ex, self->connection(std::move(socket)), [](std::exception_ptr e) {
+    asio::co_spawn(io, self->connection(std::move(socket)), [](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -164,188 +248,154 @@ asio::awaitable<void> AdminServer::Impl::accept_loop() {
   }
 }
 
+asio::awaitable<void> AdminServer::Impl::sweep_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    boost::system::error_code ec;
+    sweep_timer.expires_after(kSweepInterval);
+    co_await sweep_timer.async_wait(asio::redirect_error(kAwait, ec));
+    if (stopping.load()) co_return;
+    const std::int64_t now_ns = steady_ns();
+    std::lock_guard lock(conns_mutex);
+    for (ConnWatch* w : conns) {
+      const std::int64_t d = w->deadline.load(std::memory_order_relaxed);
+      if (d != 0 && d <= now_ns && !w->expired.exchange(true)) ::shutdown(w->fd, SHUT_RDWR);
+    }
+  }
+}
+
 asio::awaitable<void> AdminServer::Impl::connection(tcp::socket socket) {
   auto self = shared_from_this();
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  auto conn = std::make_shared<Conn>();
-  conn->executor = socket.get_executor();
-  std::uint64_t id = 0;
-  {
-    std::lock_guard lock(conns_mutex);
-    id = next_conn++;
-    conns.emplace(id, conn);
-  }
+  Session s;
+  s.watch.fd = socket.native_handle();
   if (tls) {
-    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
-    conn->close = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
-    if (!stopping.load()) {
-      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+    TlsStream stream(std::move(socket), *tls);
+    Watched watched(*this, s.watch);
+    if (!watched.on) co_return;
+    {
+      Deadline d(s.watch, options.read_timeout);
       co_await stream.async_handshake(ssl::stream_base::server, asio::redirect_error(kAwait, ec));
-      if (!ec) {
-        co_await session(stream);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-        co_await stream.async_shutdown(asio::redirect_error(kAwait, ec));
-      }
     }
+    if (ec) co_return;
+    co_await session(stream, s);
+    Deadline d(s.watch, kTlsShutdownTime);
+    co_await stream.async_shutdown(asio::redirect_error(kAwait, ec));
   } else {
-    beast::tcp_stream stream(std::move(socket));
-    conn->close = [&stream] { stream.socket().close(); };
-    if (!stopping.load()) {
-      co_await session(stream);
-      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    }
+    Watched watched(*this, s.watch);
+    if (!watched.on) co_return;
+    co_await session(socket, s);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
   }
-  conn->close = {};
-  std::lock_guard lock(conns_mutex);
-  conns.erase(id);
 }
 
 template <class Stream>
-asio::awaitable<void> AdminServer::Impl::session(Stream& stream) {
-  beast::flat_buffer buffer;
+asio::awaitable<void> AdminServer::Impl::session(Stream& stream, Session& s) {
   for (;;) {
-    Parser parser;
+    auto& parser = s.parser.emplace(s.head);
     parser.header_limit(kMaxHeaderBytes);
     // The largest body any route takes; routes lower it after the header.
     parser.body_limit(context.snapshot().config->admin.max_upload);
-    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
     boost::system::error_code ec;
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(kAwait, ec));
+    {
+      Deadline d(s.watch, options.read_timeout);
+      co_await http::async_read_header(stream, s.buffer, parser, asio::redirect_error(kAwait, ec));
+    }
     if (ec) {
-      http::request_header<> none;
-      none.version(11);
+      const ResponseFraming close{11, false, false};
+      if (s.watch.expired.load()) co_return;  // timed out: the socket is shut already
       if (ec == http::error::header_limit) {
         co_await write(
-            stream, none,
-            error_response(431, "header_too_large", "The request headers are over 16 KiB."), false);
+            stream, s,
+            error_response(431, "header_too_large", "The request headers are over 16 KiB."), close);
       } else if (ec == http::error::body_limit) {
         co_await write(
-            stream, none,
+            stream, s,
             error_response(413, "too_large", "The request body is larger than admin.max_upload."),
-            false);
-        co_await linger(stream, buffer, parser);
+            close);
+        co_await linger(stream, s);
       } else if (ec != http::error::end_of_stream && ec != asio::error::eof &&
-                 ec != beast::error::timeout && ec != asio::error::operation_aborted &&
-                 ec != asio::error::connection_reset && ec != asio::ssl::error::stream_truncated &&
-                 buffer.size() > 0) {
-        co_await write(stream, none,
+                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                 ec != asio::ssl::error::stream_truncated && s.buffer.size() > 0) {
+        co_await write(stream, s,
                        error_response(400, "malformed", "The request is not valid HTTP/1.1."),
-                       false);
+                       close);
       }
       co_return;
     }
-    bool keep = co_await serve(stream, buffer, parser);
+    bool keep = co_await serve(stream, s);
+    trim(s.out);
+    trim(s.body);
     if (!keep || stopping.load()) co_return;
   }
 }
 
 template <class Stream>
-asio::awaitable<bool> AdminServer::Impl::write(Stream& stream, const http::request_header<>& req,
-                                               const ApiResponse& res, bool keep_alive) {
-  http::response<http::string_body> msg{static_cast<http::status>(res.status), req.version()};
-  msg.set(http::field::server, "smppgwd");
-  msg.set(http::field::content_type, res.content_type);
-  msg.set(http::field::cache_control, "no-store");
-  msg.set("X-Content-Type-Options", "nosniff");
-  if (res.status == 401) msg.set(http::field::www_authenticate, "Bearer realm=\"smppgw\"");
-  for (auto& [k, v] : res.headers) msg.set(k, v);
-  msg.body() = res.body;
-  msg.keep_alive(keep_alive);
-  msg.prepare_payload();
+asio::awaitable<bool> AdminServer::Impl::write(Stream& stream, Session& s, const ApiResponse& res,
+                                               const ResponseFraming& framing) {
+  s.out.clear();
+  append_response(s.out, res, framing);
   count_status(res.status);
-  beast::get_lowest_layer(stream).expires_after(options.write_timeout);
   boost::system::error_code ec;
-  co_await http::async_write(stream, msg, asio::redirect_error(kAwait, ec));
-  co_return !ec && keep_alive;
+  {
+    Deadline d(s.watch, options.write_timeout);
+    co_await asio::async_write(stream, asio::buffer(s.out), asio::redirect_error(kAwait, ec));
+  }
+  co_return !ec && framing.keep_alive;
 }
 
 template <class Stream>
-asio::awaitable<void> AdminServer::Impl::linger(Stream& stream, beast::flat_buffer& buffer,
-                                                Parser& parser) {
-  (void)parser;
-  buffer.consume(buffer.size());
+asio::awaitable<void> AdminServer::Impl::linger(Stream& stream, Session& s) {
+  s.buffer.consume(s.buffer.size());
   boost::system::error_code ec;
-  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
-  std::array<char, 64 * 1024> sink{};
+  lowest(stream).shutdown(tcp::socket::shutdown_send, ec);
+  // Only on this error path: not worth keeping per connection.
+  std::unique_ptr<char[]> sink(new char[64 * 1024]);
   std::uint64_t dropped = 0;
-  beast::get_lowest_layer(stream).expires_after(kLingerTime);
+  Deadline d(s.watch, kLingerTime);
   while (!ec && dropped < kLingerBytes) {
-    dropped += co_await beast::get_lowest_layer(stream).async_read_some(
-        asio::buffer(sink), asio::redirect_error(kAwait, ec));
+    dropped += co_await lowest(stream).async_read_some(asio::buffer(sink.get(), 64 * 1024),
+                                                       asio::redirect_error(kAwait, ec));
   }
 }
 
 template <class Stream>
-asio::awaitable<bool> AdminServer::Impl::send_continue(Stream& stream,
-                                                       const http::request_header<>& req) {
-  auto expect = req[http::field::expect];
-  if (!beast::iequals(expect, "100-continue")) co_return true;
+asio::awaitable<bool> AdminServer::Impl::send_continue(Stream& stream, Session& s) {
+  if (!beast::iequals(s.head.expect, "100-continue")) co_return true;
   static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
   boost::system::error_code ec;
-  beast::get_lowest_layer(stream).expires_after(options.write_timeout);
+  Deadline d(s.watch, options.write_timeout);
   co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                              asio::redirect_error(kAwait, ec));
   co_return !ec;
 }
 
 template <class Stream>
-asio::awaitable<tl::expected<std::string, ApiResponse>> AdminServer::Impl::read_body(
-    Stream& stream, beast::flat_buffer& buffer, Parser& parser, std::uint64_t limit) {
-  std::string body;
-  if (parser.is_done()) co_return body;
-  if (parser.content_length() && *parser.content_length() > limit) {
-    co_return tl::unexpected(error_response(
-        413, "too_large", "The request body is over " + std::to_string(limit) + " bytes."));
-  }
-  if (!co_await send_continue(stream, parser.get().base())) {
-    co_return tl::unexpected(ApiResponse{0, {}, {}, {}});
-  }
-  std::array<char, 16 * 1024> chunk{};
-  while (!parser.is_done()) {
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
-    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-    boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(kAwait, ec));
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec == http::error::body_limit) {
-      co_return tl::unexpected(error_response(413, "too_large", "The request body is too large."));
-    }
-    if (ec) co_return tl::unexpected(ApiResponse{0, {}, {}, {}});  // connection lost
-    body.append(chunk.data(), chunk.size() - parser.get().body().size);
-    if (body.size() > limit) {
-      co_return tl::unexpected(error_response(
-          413, "too_large", "The request body is over " + std::to_string(limit) + " bytes."));
-    }
-  }
-  co_return body;
-}
-
-template <class Stream>
-asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, beast::flat_buffer& buffer,
-                                               Parser& parser) {
-  const http::request_header<>& req = parser.get().base();
-  const bool keep_alive = parser.get().keep_alive();
-  auto target = parse_target(sv(req.target()));
-  if (!target) {
-    co_await write(stream, req,
-                   error_response(400, "malformed", "The request target is not valid."), false);
+asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
+  RequestParser& parser = *s.parser;
+  const RequestHead& req = s.head;
+  const bool head = req.method == http::verb::head;
+  const ResponseFraming framing{req.version, parser.keep_alive(), head};
+  ApiRequest& api_req = s.request;
+  if (!parse_target(req.target, api_req)) {
+    co_await write(stream, s, error_response(400, "malformed", "The request target is not valid."),
+                   ResponseFraming{req.version, false, head});
     co_return false;
   }
-  ApiRequest api_req;
-  api_req.method = std::string(sv(req.method_string()));
-  api_req.path = std::move(target->first);
-  api_req.query = std::move(target->second);
-  api_req.content_type = std::string(sv(req[http::field::content_type]));
+  // HEAD is answered as GET without the body (RFC 9110 §9.3.2).
+  api_req.method = head ? std::string_view("GET") : std::string_view(req.method_string);
+  api_req.content_type = req.content_type;
   const auto& path = api_req.path;
-  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  const bool get = req.method == http::verb::get || head;
 
   // Answers before the body is read; a body left unread closes the connection.
   auto answer_now = [&](const ApiResponse& res) -> asio::awaitable<bool> {
     const bool unread = !parser.is_done();
-    bool ok = co_await write(stream, req, res, keep_alive && !unread);
-    if (unread) co_await linger(stream, buffer, parser);
+    ResponseFraming f = framing;
+    f.keep_alive = framing.keep_alive && !unread;
+    bool ok = co_await write(stream, s, res, f);
+    if (unread) co_await linger(stream, s);
     co_return ok && !unread;
   };
 
@@ -362,42 +412,63 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, beast::flat_buffe
   if (path.empty() || path[0] != "v1") {
     co_return co_await answer_now(error_response(404, "not_found", "There is no such page."));
   }
-  if (!options.token.accepts(sv(req[http::field::authorization]))) {
+  if (!options.token.accepts(req.authorization)) {
     co_return co_await answer_now(error_response(
         401, "unauthorized",
         "Send the admin token as \"Authorization: Bearer <token>\"; it is in the file named by "
         "admin.token_file."));
   }
   if (path.size() == 2 && path[1] == "opt-outs") {
-    if (req.method() != http::verb::post) {
+    if (req.method != http::verb::post) {
       co_return co_await answer_now(error_response(405, "method_not_allowed", "Use POST."));
     }
-    co_return co_await upload_opt_outs(stream, buffer, parser, api_req);
+    co_return co_await upload_opt_outs(stream, s, framing);
   }
   if (path.size() == 2 && path[1] == "opt-outs.csv" && get) {
     if (!parser.is_done())
       co_return co_await answer_now(error_response(400, "malformed", "A GET has no body."));
-    co_return co_await export_opt_outs(stream, req, keep_alive, api_req);
+    co_return co_await export_opt_outs(stream, s, framing);
   }
-  auto body = co_await read_body(stream, buffer, parser, kMaxJsonBodyBytes);
-  if (!body) {
-    if (body.error().status == 0) co_return false;
-    co_return co_await answer_now(std::move(body.error()));
+
+  // A small body, read whole (in the reused buffer) before the route runs.
+  s.body.clear();
+  if (!parser.is_done()) {
+    if (parser.content_length() && *parser.content_length() > kMaxJsonBodyBytes) {
+      co_return co_await answer_now(error_response(
+          413, "too_large",
+          "The request body is over " + std::to_string(kMaxJsonBodyBytes) + " bytes."));
+    }
+    if (!s.head.expect.empty() && !co_await send_continue(stream, s)) co_return false;
+    parser.body_limit(kMaxJsonBodyBytes);
+    parser.body_to_string(&s.body);
+    boost::system::error_code ec;
+    {
+      Deadline d(s.watch, options.read_timeout);
+      co_await http::async_read(stream, s.buffer, parser, asio::redirect_error(kAwait, ec));
+    }
+    if (ec == http::error::body_limit) {
+      co_return co_await answer_now(
+          error_response(413, "too_large", "The request body is too large."));
+    }
+    if (ec) co_return false;  // connection lost
   }
-  api_req.body = std::move(*body);
-  ApiResponse res = co_await api.handle(std::move(api_req));
-  co_return co_await write(stream, req, std::move(res), keep_alive);
+  api_req.body.swap(s.body);
+  ApiResponse res = co_await api.handle(api_req);
+  api_req.body.swap(s.body);
+  co_return co_await write(stream, s, res, framing);
 }
 
 template <class Stream>
-asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::flat_buffer& buffer,
-                                                         Parser& parser, const ApiRequest& target) {
-  const http::request_header<>& req = parser.get().base();
-  const bool keep_alive = parser.get().keep_alive();
+asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, Session& s,
+                                                         const ResponseFraming& framing) {
+  RequestParser& parser = *s.parser;
+  const ApiRequest& target = s.request;
   auto answer_now = [&](const ApiResponse& res) -> asio::awaitable<bool> {
     const bool unread = !parser.is_done();
-    bool ok = co_await write(stream, req, res, keep_alive && !unread);
-    if (unread) co_await linger(stream, buffer, parser);
+    ResponseFraming f = framing;
+    f.keep_alive = framing.keep_alive && !unread;
+    bool ok = co_await write(stream, s, res, f);
+    if (unread) co_await linger(stream, s);
     co_return ok && !unread;
   };
   const auto snap = context.snapshot();
@@ -430,7 +501,7 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
                        "The upload is larger than admin.max_upload (" + std::to_string(max_upload) +
                            " bytes); split the list into several files."));
   }
-  if (!co_await send_continue(stream, req)) co_return false;
+  if (!co_await send_continue(stream, s)) co_return false;
 
   static std::atomic<std::uint64_t> sequence{0};
   const auto at = now();
@@ -455,11 +526,12 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
   };
 
   while (!parser.is_done()) {
-    parser.get().body().data = chunk.get();
-    parser.get().body().size = kUploadChunkBytes;
-    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+    parser.body_to_buffer(chunk.get(), kUploadChunkBytes);
     boost::system::error_code ec;
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(kAwait, ec));
+    {
+      Deadline d(s.watch, options.read_timeout);
+      co_await http::async_read(stream, s.buffer, parser, asio::redirect_error(kAwait, ec));
+    }
     if (ec == http::error::need_buffer) ec = {};
     if (ec == http::error::body_limit) {
       co_return co_await refuse(UploadRefusal{413, "too_large",
@@ -474,7 +546,7 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
                    ec.message(), applied.opted_out);
       co_return false;
     }
-    const std::size_t n = kUploadChunkBytes - parser.get().body().size;
+    const std::size_t n = kUploadChunkBytes - parser.body_space();
     if (n == 0) continue;
     std::string_view data(chunk.get(), n);
     const auto feed = [request, data] { return request->feed(data); };
@@ -493,30 +565,29 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, beast::
         std::to_string(report.opted_out + report.already_opted_out) +
         " numbers were applied (the counts below); " + std::to_string(report.not_applied) +
         " were not. Upload the list again: applied numbers count as already opted out.";
-    co_return co_await write(stream, req, json_response(503, body), keep_alive);
+    co_return co_await write(stream, s, json_response(503, body), framing);
   }
   spdlog::info(
       "admin: manual opt-out ({}): {} rows, {} opted out, {} already, {} duplicates, {} invalid",
       scope, report.rows, report.opted_out, report.already_opted_out, report.duplicates,
       report.invalid);
-  co_return co_await write(stream, req, json_response(200, optout_report_json(scope, report)),
-                           keep_alive);
+  co_return co_await write(stream, s, json_response(200, optout_report_json(scope, report)),
+                           framing);
 }
 
 template <class Stream>
-asio::awaitable<bool> AdminServer::Impl::export_opt_outs(Stream& stream,
-                                                         const http::request_header<>& req,
-                                                         bool keep_alive,
-                                                         const ApiRequest& target) {
+asio::awaitable<bool> AdminServer::Impl::export_opt_outs(Stream& stream, Session& s,
+                                                         ResponseFraming framing) {
+  const ApiRequest& target = s.request;
   const auto snap = context.snapshot();
   std::optional<std::string> campaign;
   if (auto it = target.query.find("campaign");
       it != target.query.end() && !it->second.empty() && it->second != "all") {
     if (!snap.config->find_campaign(it->second)) {
       co_return co_await write(
-          stream, req,
+          stream, s,
           error_response(422, "unknown_campaign", "There is no campaign \"" + it->second + "\"."),
-          keep_alive);
+          framing);
     }
     campaign = it->second;
   }
@@ -545,51 +616,57 @@ asio::awaitable<bool> AdminServer::Impl::export_opt_outs(Stream& stream,
   Piece piece = co_await on_worker(workers, first_piece);
   if (piece.error) {
     co_return co_await write(
-        stream, req,
+        stream, s,
         error_response(503, "store_unavailable",
                        "The store could not be read: " + piece.error.message()),
-        keep_alive);
+        framing);
   }
-  http::response<http::buffer_body> res{http::status::ok, req.version()};
-  res.set(http::field::server, "smppgwd");
-  res.set(http::field::content_type, "text/csv; charset=utf-8");
-  res.set(http::field::cache_control, "no-store");
-  res.set(http::field::content_disposition, "attachment; filename=\"opt-outs.csv\"");
-  res.keep_alive(keep_alive);
-  res.chunked(true);
-  http::response_serializer<http::buffer_body> sr{res};
+  // HTTP/1.0 has no chunked coding: the body then ends when the connection closes.
+  const bool chunked = framing.version != 10;
+  if (!chunked) framing.keep_alive = false;
+  const std::vector<std::pair<std::string, std::string>> extra{
+      {"Content-Disposition", "attachment; filename=\"opt-outs.csv\""}};
+  s.out.clear();
+  append_stream_head(s.out, 200, "text/csv; charset=utf-8", extra, framing, chunked);
   count_status(200);
   boost::system::error_code ec;
-  beast::get_lowest_layer(stream).expires_after(options.write_timeout);
-  co_await http::async_write_header(stream, sr, asio::redirect_error(kAwait, ec));
-  if (ec) co_return false;
+  // The status is sent before the whole list is known; a later failure ends the connection
+  // without the final chunk, so the client sees a truncated transfer, never a short list.
+  auto send = [&](std::string_view data, bool last) -> asio::awaitable<bool> {
+    if (!framing.head) {
+      if (chunked && !data.empty()) {
+        char size[20];
+        auto [end, e] = std::to_chars(size, size + sizeof size, data.size(), 16);
+        (void)e;
+        s.out.append(size, end).append("\r\n").append(data).append("\r\n");
+      } else if (!chunked) {
+        s.out.append(data);
+      }
+      if (chunked && last) s.out.append("0\r\n\r\n");
+    }
+    if (s.out.empty()) co_return true;
+    Deadline d(s.watch, options.write_timeout);
+    co_await asio::async_write(stream, asio::buffer(s.out), asio::redirect_error(kAwait, ec));
+    s.out.clear();
+    co_return !ec;
+  };
+  if (framing.head) {
+    // The header GET would give, and no body (RFC 9110 §9.3.2).
+    co_return co_await send({}, true) && framing.keep_alive;
+  }
   std::string text = std::string(kOptOutCsvHeader) + piece.text;
   for (;;) {
-    if (!text.empty()) {
-      res.body().data = text.data();
-      res.body().size = text.size();
-      res.body().more = true;
-      beast::get_lowest_layer(stream).expires_after(options.write_timeout);
-      co_await http::async_write(stream, sr, asio::redirect_error(kAwait, ec));
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) co_return false;
-    }
+    if (!co_await send(text, !piece.next)) co_return false;
     if (!piece.next) break;
     const auto next_piece = read_piece(piece.next);
     piece = co_await on_worker(workers, next_piece);
     if (piece.error) {
-      // The status is sent already: end without the final chunk so the client sees a
-      // truncated transfer, never a silently short list.
       spdlog::warn("admin: opt-out export failed midway: {}", piece.error.message());
       co_return false;
     }
     text = std::move(piece.text);
   }
-  res.body().data = nullptr;
-  res.body().size = 0;
-  res.body().more = false;
-  co_await http::async_write(stream, sr, asio::redirect_error(kAwait, ec));
-  co_return !ec && keep_alive;
+  co_return framing.keep_alive;
 }
 
 AdminServer::AdminServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -630,6 +707,7 @@ tl::expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
   }
   impl->port = acc.local_endpoint().port();
   asio::co_spawn(acc.get_executor(), impl->accept_loop(), asio::detached);
+  asio::co_spawn(acc.get_executor(), impl->sweep_loop(), asio::detached);
   spdlog::info("admin: listening on {}://{}:{}", impl->tls ? "https" : "http", listen.host,
                impl->port);
   return std::unique_ptr<AdminServer>(new AdminServer(std::move(impl)));
@@ -644,13 +722,11 @@ void AdminServer::stop() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     boost::system::error_code ec;
     impl->acceptor.close(ec);
+    impl->sweep_timer.cancel();
   });
+  // Every pending read or write fails at once; each connection then ends on its own.
   std::lock_guard lock(impl_->conns_mutex);
-  for (auto& [id, conn] : impl_->conns) {
-    asio::post(conn->executor, [conn] {
-      if (conn->close) conn->close();
-    });
-  }
+  for (ConnWatch* w : impl_->conns) ::shutdown(w->fd, SHUT_RDWR);
 }
 
 }  // namespace smppgw::admin
