@@ -65,6 +65,7 @@ void Dispatcher::start() {
 void Dispatcher::wake() {
   asio::post(strand_, [self = shared_from_this()] {
     self->exhausted_ = false;
+    ++self->wakes_;
     self->pump();
   });
 }
@@ -113,6 +114,7 @@ void Dispatcher::detach(const std::vector<smpp::OutstandingRequest>& outstanding
   for (auto id : ids) settle(id);
   release_settled();
   cursor_.clear();
+  ++generation_;
   exhausted_ = false;
   window_gauge_.set(0);
 }
@@ -123,6 +125,7 @@ void Dispatcher::pump() {
     return;
   }
   send_ready(SteadyClock::now());
+  maybe_fetch();
   connection_->pump();
   window_gauge_.set(static_cast<std::int64_t>(connection_->session().in_flight()));
 }
@@ -133,15 +136,7 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
     return;
   }
   auto& session = connection_->session();
-  while (session.window_free() > 0) {
-    if (ready_.empty()) {
-      if (exhausted_) return;
-      refill();
-      if (ready_.empty()) {
-        exhausted_ = true;
-        return;
-      }
-    }
+  while (session.window_free() > 0 && !ready_.empty()) {
     auto it = jobs_.find(ready_.front());
     if (it == jobs_.end() || it->second.finished || it->second.to_send.empty()) {
       ready_.pop_front();
@@ -183,38 +178,64 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
   }
 }
 
-void Dispatcher::refill() {
+// Starts reading the next records off the strand when the ones waiting run low. One fetch at
+// a time: it owns the text cache and the claims it takes until on_fetched().
+void Dispatcher::maybe_fetch() {
+  if (fetching_ || exhausted_ || stopped_ || ready_.size() >= kPrefetchBelow) return;
+  fetching_ = true;
+  asio::post(strand_.get_inner_executor(), [self = shared_from_this(), cursor = cursor_,
+                                            generation = generation_, wakes = wakes_]() mutable {
+    auto result = self->fetch(std::move(cursor));
+    asio::post(self->strand_, [self, result = std::move(result), generation, wakes]() mutable {
+      self->on_fetched(std::move(result), generation, wakes);
+    });
+  });
+}
+
+// Runs off the strand: touches only the store, the claims, the link's settings (constant)
+// and the text cache.
+Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> cursor) {
+  FetchResult result;
+  std::vector<std::uint64_t> ids;
+  std::vector<bool> won;
+  // Before any read transaction begins: records released after this are not claimed from
+  // what the reads return (outbox_claims.hpp).
+  const auto ticket = services_.claims.begin_scan();
   for (const auto& short_code : link_.short_codes) {
-    auto& cursor = cursor_[short_code];
+    auto& after = cursor[short_code];
     // Records this dispatcher (or another link) holds are skipped, and they sit at the head
     // of the queue until their outcome is written: read on past them rather than stopping
     // at a batch that brought nothing new.
-    for (;;) {
-      auto records = services_.store.pending_outbox(short_code, cursor, kFetchBatch);
+    while (result.records.size() < kFetchBatch) {
+      auto records = services_.store.pending_outbox(short_code, after, kFetchBatch);
       if (!records) {
         spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
                       records.error().message());
-        arm_retry(SteadyClock::now() + kPollInterval);
+        result.read_failed = true;
         break;
       }
-      claim_ids_.clear();
+      ids.clear();
       for (const auto& record : *records) {
-        cursor = std::max(cursor, record.id);
-        claim_ids_.push_back(record.id);
+        after = std::max(after, record.id);
+        ids.push_back(record.id);
       }
-      services_.claims.try_claim(claim_ids_, claim_won_);
+      services_.claims.try_claim(ticket, ids, won);
       for (std::size_t i = 0; i < records->size(); ++i) {
-        if (claim_won_[i]) prepare(std::move((*records)[i]));  // else another link sends it
+        if (won[i]) result.records.push_back(prepare(std::move((*records)[i])));
       }
-      if (records->size() < kFetchBatch || !ready_.empty()) break;
+      if (records->size() < kFetchBatch) break;  // the end of the queue
     }
   }
+  services_.claims.end_scan(ticket);
+  result.found_new = !result.records.empty();
+  result.cursor = std::move(cursor);
+  return result;
 }
 
-void Dispatcher::prepare(store::OutboxMessage record) {
+Dispatcher::Fetched Dispatcher::prepare(store::OutboxMessage record) {
+  Fetched f;
   const auto id = record.id;
-  Job& job = jobs_[id];
-  job.id = id;
+  f.job.id = id;
 
   if (!engine::exempt_from_suppression(record.kind)) {
     auto state = services_.store.state(record.to, record.campaign);
@@ -222,43 +243,73 @@ void Dispatcher::prepare(store::OutboxMessage record) {
       // Without the subscriber's state nothing may be sent (suppression first); try later.
       spdlog::error("link {}: suppression check for outbox {} failed: {}", link_.name, id,
                     state.error().message());
-      job.abandoned = true;
-      settle(id);
-      return;
+      f.outcome = Fetched::Outcome::retry_later;
+      return f;
     }
     if (engine::suppressed(record.kind, *state)) {
-      finish(job, store::OutboxStatus::suppressed,
-             "the subscriber opted out of the campaign while the message was queued");
-      return;
+      f.outcome = Fetched::Outcome::suppressed;
+      f.reason = "the subscriber opted out of the campaign while the message was queued";
+      return f;
     }
   }
 
   // One concatenation reference per record, derived from its id so that a record resumed
   // after a restart or on another link numbers its remaining parts the same way.
-  std::string error;
-  auto message = segmented(record.text, static_cast<std::uint8_t>(id & 0xFFu), error);
+  auto message = segmented(record.text, static_cast<std::uint8_t>(id & 0xFFu), f.reason);
   if (!message) {
-    finish(job, store::OutboxStatus::failed, std::move(error));
-    return;
+    f.outcome = Fetched::Outcome::failed;
+    return f;
   }
   if (message->parts.size() != record.parts.size()) {
-    finish(job, store::OutboxStatus::failed,
-           "the text now needs " + std::to_string(message->parts.size()) + " parts, not " +
-               std::to_string(record.parts.size()));
-    return;
+    f.outcome = Fetched::Outcome::failed;
+    f.reason = "the text now needs " + std::to_string(message->parts.size()) + " parts, not " +
+               std::to_string(record.parts.size());
+    return f;
   }
-  job.message = std::move(message);
+  f.job.message = std::move(message);
   for (std::uint16_t i = 0; i < record.parts.size(); ++i) {
-    if (record.parts[i].status == store::PartStatus::pending) job.to_send.push_back(i);
+    if (record.parts[i].status == store::PartStatus::pending) f.job.to_send.push_back(i);
   }
-  if (job.to_send.empty()) {  // every part has its id already; the store will move it on
-    job.abandoned = true;
-    settle(id);
-    return;
+  if (f.job.to_send.empty()) {  // every part has its id already; the store will move it on
+    f.outcome = Fetched::Outcome::retry_later;
+    return f;
   }
-  job.to = wire_address(record.to, link_.dest_ton);
-  job.from = std::move(record.from);
-  ready_.push_back(id);
+  f.job.to = wire_address(record.to, link_.dest_ton);
+  f.job.from = std::move(record.from);
+  return f;
+}
+
+void Dispatcher::on_fetched(FetchResult result, std::uint64_t generation, std::uint64_t wakes) {
+  fetching_ = false;
+  if (generation == generation_) cursor_ = std::move(result.cursor);
+  // Detached or stopped meanwhile: nothing is sent now, the claims go back (as in detach()).
+  const bool sending = connection_ && !stopped_;
+  for (auto& f : result.records) {
+    const auto id = f.job.id;
+    if (f.outcome == Fetched::Outcome::retry_later ||
+        (f.outcome == Fetched::Outcome::send && !sending)) {
+      settled_.push_back(id);
+      continue;
+    }
+    auto [it, inserted] = jobs_.try_emplace(id, std::move(f.job));
+    if (!inserted) {  // cannot happen while the claim is ours; keep the record safe anyway
+      spdlog::error("link {}: outbox {} fetched twice", link_.name, id);
+      continue;
+    }
+    if (f.outcome == Fetched::Outcome::send) {
+      ready_.push_back(id);
+    } else {
+      finish(it->second,
+             f.outcome == Fetched::Outcome::suppressed ? store::OutboxStatus::suppressed
+                                                       : store::OutboxStatus::failed,
+             std::move(f.reason));
+    }
+  }
+  if (result.read_failed) arm_retry(SteadyClock::now() + kPollInterval);
+  // Nothing new: wait for a wake-up or the poll, unless one came while the fetch ran (its
+  // records may have been committed after the fetch read the queue).
+  if (!result.found_new && wakes == wakes_) exhausted_ = true;
+  pump();
 }
 
 // A broadcast queues one record per recipient with the same text: its analysis, and the
@@ -267,28 +318,27 @@ void Dispatcher::prepare(store::OutboxMessage record) {
 std::shared_ptr<const smpp::SegmentedMessage> Dispatcher::segmented(const std::string& text,
                                                                     std::uint8_t reference,
                                                                     std::string& error) {
-  if (!cached_analysis_ || text != cached_text_) {
-    cached_analysis_.reset();
-    cached_message_.reset();
+  auto& c = text_cache_;
+  if (!c.analysis || text != c.text) {
+    c.analysis.reset();
+    c.message.reset();
     auto analysis = smpp::analyze(text);
     if (!analysis) {
       error = "the text is not valid UTF-8";
       return nullptr;
     }
-    cached_text_ = text;
-    cached_analysis_ = std::move(*analysis);
+    c.text = text;
+    c.analysis = std::move(*analysis);
   }
-  if (cached_message_ && (cached_message_->parts.size() == 1 || cached_reference_ == reference)) {
-    return cached_message_;
-  }
-  auto message = smpp::segment(*cached_analysis_, reference);
+  if (c.message && (c.message->parts.size() == 1 || c.reference == reference)) return c.message;
+  auto message = smpp::segment(*c.analysis, reference);
   if (!message) {
     error = "the text needs more than 255 parts";
     return nullptr;
   }
-  cached_message_ = std::make_shared<const smpp::SegmentedMessage>(std::move(*message));
-  cached_reference_ = reference;
-  return cached_message_;
+  c.message = std::make_shared<const smpp::SegmentedMessage>(std::move(*message));
+  c.reference = reference;
+  return c.message;
 }
 
 bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
@@ -494,6 +544,7 @@ asio::awaitable<void> Dispatcher::poll_loop() {
     co_await poll_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (stopped_) break;
     cursor_.clear();  // re-read from the start: picks up records released elsewhere
+    ++generation_;
     exhausted_ = false;
     pump();
   }

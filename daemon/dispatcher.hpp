@@ -7,7 +7,9 @@
 // have one; deliver_sm_resp has no id, so the part gets a local one); ESME_RTHROTTLED /
 // ESME_RMSGQFUL pause the dispatcher and retry the same part; other statuses fail the record
 // with the status; a part whose response never came (the connection died) is sent again.
-// Runs on the strand of its link or connection.
+// Runs on the strand of its link or connection, except the fetch: reading the queue, claiming,
+// the suppression check and segmenting run on the event loop's other threads, a batch ahead
+// of the window, and hand their records back to the strand.
 #pragma once
 
 #include <chrono>
@@ -51,8 +53,12 @@ enum class MtCommand : std::uint8_t { submit_sm, deliver_sm };
 
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
  public:
-  // Records read from the pending queue per store read (bounds one read transaction).
+  // Records read from the pending queue per store read (bounds one read transaction), and
+  // records claimed per fetch at most.
   static constexpr std::size_t kFetchBatch = 256;
+  // A fetch starts when fewer records than this wait to be sent, so the next ones are read
+  // and checked while the window is still busy with the previous ones.
+  static constexpr std::size_t kPrefetchBelow = 2 * kFetchBatch;
   // Store writes (carrier ids, outcomes, attempts) gathered while the strand works through a
   // burst of responses go to the writer as one write request: one queue slot, one
   // completion and one post back per burst instead of per response. This bounds one request
@@ -126,8 +132,31 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
     store::Timestamp at{};
   };
 
-  void refill();
-  void prepare(store::OutboxMessage record);
+  // A record a fetch claimed, and what to do with it.
+  struct Fetched {
+    enum class Outcome : std::uint8_t { send, suppressed, failed, retry_later };
+    Outcome outcome = Outcome::send;
+    Job job;
+    std::string reason;  // suppressed, failed
+  };
+  struct FetchResult {
+    std::vector<Fetched> records;
+    std::map<std::string, std::uint64_t> cursor;  // short code → last id read
+    bool found_new = false;                       // at least one record was claimed
+    bool read_failed = false;  // a queue could not be read: try again after kPollInterval
+  };
+  // The text last segmented (see segmented()); used by one fetch at a time.
+  struct TextCache {
+    std::string text;
+    std::optional<smpp::TextAnalysis> analysis;
+    std::shared_ptr<const smpp::SegmentedMessage> message;
+    std::uint8_t reference = 0;
+  };
+
+  void maybe_fetch();
+  FetchResult fetch(std::map<std::string, std::uint64_t> cursor);
+  Fetched prepare(store::OutboxMessage record);
+  void on_fetched(FetchResult result, std::uint64_t generation, std::uint64_t wakes);
   std::shared_ptr<const smpp::SegmentedMessage> segmented(const std::string& text,
                                                           std::uint8_t reference,
                                                           std::string& error);
@@ -152,7 +181,12 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::unordered_map<std::uint64_t, Job> jobs_;
   std::deque<std::uint64_t> ready_;              // jobs with parts to send, in dispatch order
   std::map<std::string, std::uint64_t> cursor_;  // short code → last id read
-  bool exhausted_ = false;  // the last refill found nothing new: wait for a wake-up
+  bool exhausted_ = false;  // the last fetch found nothing new: wait for a wake-up
+  bool fetching_ = false;   // a fetch runs off the strand
+  // Bumped when the cursors restart (poll, detach): a fetch that started before keeps its
+  // records but not its cursors.
+  std::uint64_t generation_ = 0;
+  std::uint64_t wakes_ = 0;  // wake-ups so far: one during a fetch may have queued more
   bool stopped_ = false;
   std::chrono::steady_clock::time_point paused_until_{};
   std::chrono::milliseconds throttle_pause_ = kThrottlePause;
@@ -162,16 +196,10 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   std::uint64_t wake_token_ = 0;
   std::size_t awaiting_ = 0;
   std::size_t writes_ = 0;
-  std::vector<StoreOp> batch_;            // writes not yet handed to the writer
-  bool flush_posted_ = false;             // a flush_writes() is queued on the strand
-  std::vector<std::uint64_t> settled_;    // forgotten records whose claims are not released yet
-  std::vector<std::uint64_t> claim_ids_;  // refill scratch
-  std::vector<bool> claim_won_;           // refill scratch
-  // The last text segmented (see segmented()).
-  std::string cached_text_;
-  std::optional<smpp::TextAnalysis> cached_analysis_;
-  std::shared_ptr<const smpp::SegmentedMessage> cached_message_;
-  std::uint8_t cached_reference_ = 0;
+  std::vector<StoreOp> batch_;          // writes not yet handed to the writer
+  bool flush_posted_ = false;           // a flush_writes() is queued on the strand
+  std::vector<std::uint64_t> settled_;  // forgotten records whose claims are not released yet
+  TextCache text_cache_;                // touched only by the running fetch
   admin::Gauge& window_gauge_;
   admin::Counter* submitted_counter_ = nullptr;  // the per-response one, looked up once
   std::map<std::string, admin::Counter*, std::less<>> counters_;  // by status, strand-only

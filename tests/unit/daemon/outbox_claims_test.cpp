@@ -38,7 +38,9 @@ TEST(OutboxClaims, BatchClaimSkipsRecordsHeldElsewhere) {
   ASSERT_TRUE(claims.try_claim(2));
   const std::vector<std::uint64_t> ids{1, 2, 3, 3};
   std::vector<bool> won;
-  claims.try_claim(ids, won);
+  const auto ticket = claims.begin_scan();
+  claims.try_claim(ticket, ids, won);
+  claims.end_scan(ticket);
   // 2 is held by another dispatcher; a repeated id is won once.
   EXPECT_EQ(won, (std::vector<bool>{true, false, true, false}));
   EXPECT_EQ(claims.size(), 3u);
@@ -48,6 +50,47 @@ TEST(OutboxClaims, BatchClaimSkipsRecordsHeldElsewhere) {
   EXPECT_TRUE(claims.claimed(2));
   EXPECT_FALSE(claims.claimed(3));
   EXPECT_EQ(claims.size(), 1u);
+}
+
+TEST(OutboxClaims, ScanCannotClaimARecordReleasedAfterItBegan) {
+  // The scan's snapshot may predate the write that took record 5 out of the queue: 5 was
+  // sent and released meanwhile, so the scan must not send it again. 6 was released before
+  // the scan began (its snapshot is newer than that release): it may be claimed.
+  OutboxClaims claims;
+  ASSERT_TRUE(claims.try_claim(5));
+  ASSERT_TRUE(claims.try_claim(6));
+  claims.release(6);
+  const auto ticket = claims.begin_scan();
+  claims.release(5);
+  const std::vector<std::uint64_t> ids{5, 6, 7};
+  std::vector<bool> won;
+  claims.try_claim(ticket, ids, won);
+  claims.end_scan(ticket);
+  EXPECT_EQ(won, (std::vector<bool>{false, true, true}));
+  EXPECT_FALSE(claims.claimed(5));
+
+  // A scan that begins after the release sees the queue as it is now: 5 may be claimed.
+  claims.release(std::vector<std::uint64_t>{6, 7});
+  const auto later = claims.begin_scan();
+  claims.try_claim(later, ids, won);
+  claims.end_scan(later);
+  EXPECT_EQ(won, (std::vector<bool>{true, true, true}));
+}
+
+TEST(OutboxClaims, ReleasesAreForgottenOnceNoOlderScanRuns) {
+  OutboxClaims claims;
+  ASSERT_TRUE(claims.try_claim(1));
+  const auto old_scan = claims.begin_scan();
+  claims.release(1);
+  const auto new_scan = claims.begin_scan();
+  const std::vector<std::uint64_t> ids{1};
+  std::vector<bool> won;
+  claims.try_claim(old_scan, ids, won);
+  EXPECT_FALSE(won[0]);  // released after old_scan began
+  claims.end_scan(old_scan);
+  claims.try_claim(new_scan, ids, won);
+  EXPECT_TRUE(won[0]);  // new_scan began after the release
+  claims.end_scan(new_scan);
 }
 
 TEST(OutboxClaims, ConcurrentBatchClaimsNeverShareARecord) {
@@ -61,7 +104,9 @@ TEST(OutboxClaims, ConcurrentBatchClaimsNeverShareARecord) {
       for (std::uint64_t id = 1; id <= 10000; ++id) {
         batch.push_back(id);
         if (batch.size() == 256 || id == 10000) {
-          claims.try_claim(batch, result);
+          const auto ticket = claims.begin_scan();
+          claims.try_claim(ticket, batch, result);
+          claims.end_scan(ticket);
           for (bool w : result) won += w ? 1 : 0;
           batch.clear();
         }
