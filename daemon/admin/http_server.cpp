@@ -684,17 +684,23 @@ tl::expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
   if (ec) return tl::unexpected("admin.listen: \"" + listen.host + "\" is not an IP address");
   tcp::endpoint endpoint(address, listen.port);
   if (impl->options.tls) {
-    try {
-      impl->tls.emplace(ssl::context::tls_server);
-      impl->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                             ssl::context::no_tlsv1_1);
-      impl->tls->use_certificate_chain_file(impl->options.tls->cert_file);
-      impl->tls->use_private_key_file(impl->options.tls->key_file, ssl::context::pem);
-    } catch (const boost::system::system_error& e) {
-      return tl::unexpected("admin TLS: cannot load the certificate " +
-                            impl->options.tls->cert_file + " or key " +
-                            impl->options.tls->key_file + ": " + e.code().message());
+    // Each file gets its own sentence: the operator must know which one to fix.
+    const auto& files = *impl->options.tls;
+    impl->tls.emplace(ssl::context::tls_server);
+    impl->tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                           ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                           ssl::context::no_tlsv1_1);
+    impl->tls->use_certificate_chain_file(files.cert_file, ec);
+    if (ec) {
+      return tl::unexpected(
+          "TLS: " + files.cert_file +
+          " (admin.tls.cert_file) is not a readable PEM certificate chain: " + ec.message());
+    }
+    impl->tls->use_private_key_file(files.key_file, ssl::context::pem, ec);
+    if (ec) {
+      return tl::unexpected("TLS: " + files.key_file +
+                            " (admin.tls.key_file) is not a readable PEM private key matching " +
+                            files.cert_file + ": " + ec.message());
     }
   }
   auto& acc = impl->acceptor;

@@ -688,6 +688,69 @@ TEST_F(AdminServerTest, OversizedHeadersAre431AndMalformedIs400) {
   EXPECT_EQ(m->status, 400);
 }
 
+TEST_F(AdminServerTest, HeadIsGetWithoutTheBody) {
+  subscribe("+14155550100");
+  ASSERT_EQ(post_json("/v1/opt-outs", {{"phones", {"+14155550100"}}}).status, 200);
+  for (const char* target : {"/healthz", "/", "/app.js", "/v1/campaigns", "/v1/inbox"}) {
+    const auto get = client_->request("GET", target, {}, {}, token_);
+    ASSERT_EQ(get.status, 200) << target;
+    ASSERT_FALSE(get.body.empty()) << target;
+    // A HEAD pipelined with a GET: any body sent for the HEAD would be read as the GET's
+    // status line.
+    ASSERT_TRUE(client_->send_raw(testing::make_request("HEAD", target, {}, {}, token_) +
+                                  testing::make_request("GET", "/healthz", {}, {}, {})));
+    auto head = client_->read_response(true);
+    auto next = client_->read_response();
+    ASSERT_TRUE(head && next) << target;
+    EXPECT_EQ(head->status, 200) << target;
+    EXPECT_EQ(head->header("content-type"), get.header("content-type")) << target;
+    EXPECT_EQ(head->header("content-length"), std::to_string(get.body.size())) << target;
+    EXPECT_TRUE(head->body.empty());
+    EXPECT_EQ(next->status, 200) << target;
+    EXPECT_NE(next->body.find("\"status\""), std::string::npos) << target;
+  }
+  // The streamed export: the chunked header, no chunks at all.
+  ASSERT_TRUE(client_->send_raw(testing::make_request("HEAD", "/v1/opt-outs.csv", {}, {}, token_) +
+                                testing::make_request("GET", "/v1/opt-outs.csv", {}, {}, token_)));
+  auto head = client_->read_response(true);
+  auto csv = client_->read_response();
+  ASSERT_TRUE(head && csv);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_NE(head->header("content-type").find("text/csv"), std::string::npos);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("+14155550100"), std::string::npos);
+  // Errors too: the status and headers, no body.
+  ASSERT_TRUE(client_->send_raw(testing::make_request("HEAD", "/v1/campaigns", {}, {}, {}) +
+                                testing::make_request("GET", "/healthz", {}, {}, {})));
+  auto denied = client_->read_response(true);
+  auto after = client_->read_response();
+  ASSERT_TRUE(denied && after);
+  EXPECT_EQ(denied->status, 401);
+  EXPECT_NE(denied->header("www-authenticate").find("Bearer"), std::string::npos);
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST_F(AdminServerTest, IdleAndStalledConnectionsAreClosedAfterTheReadTimeout) {
+  AdminServerOptions opt;
+  opt.listen = conf::Endpoint{"127.0.0.1", 0};
+  opt.token = AdminToken(token_);
+  opt.read_timeout = std::chrono::seconds(1);
+  auto server = AdminServer::start(io_, ctx_, opt);
+  ASSERT_TRUE(server) << server.error();
+  HttpClient idle("127.0.0.1", (*server)->port());
+  HttpClient stalled("127.0.0.1", (*server)->port());
+  // A request answered first: the deadline applies to waiting, not to the connection's age.
+  auto ok = idle.request("GET", "/healthz");
+  EXPECT_EQ(ok.status, 200);
+  ASSERT_TRUE(stalled.send_raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n"));
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(idle.read_response());     // closed: no answer
+  EXPECT_FALSE(stalled.read_response());  // a half-sent header gets no answer either
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  (*server)->stop();
+}
+
 TEST_F(AdminServerTest, JsonBodyOverLimitIs413) {
   auto r = post("/v1/messages", std::string(2 * 1024 * 1024, ' '), "application/json");
   EXPECT_EQ(r.status, 413);

@@ -66,9 +66,12 @@ bool DaemonProcess::start() {
                         << (dir_ / "admin.token").string()
                         << "\n"
                            "  max_upload: "
-                        << options_.max_upload
-                        << "\n"
-                           "smpp:\n"
+                        << options_.max_upload << "\n"
+                        << (options_.tls_cert_file.empty()
+                                ? std::string()
+                                : "  tls: { cert_file: \"" + options_.tls_cert_file +
+                                      "\", key_file: \"" + options_.tls_key_file + "\" }\n")
+                        << "smpp:\n"
                            "  links:\n"
                            "    - name: carrier-a\n"
                            "      host: 127.0.0.1\n"
@@ -142,12 +145,22 @@ bool DaemonProcess::start() {
       error_ = "smppgwd exited at start-up: " + ss.str();
       return false;
     }
-    HttpClient probe("127.0.0.1", port_);
-    if (probe.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) {
-      if (auto r = probe.read_response(); r && r->status != 0) {
+    if (!options_.tls_cert_file.empty()) {
+      // HTTPS: the port listens once the server has loaded its certificate and key.
+      HttpClient probe("127.0.0.1", port_);
+      if (probe.send_raw({})) {
         std::ifstream tf(dir_ / "admin.token");
         std::getline(tf, token_);
         return !token_.empty();
+      }
+    } else {
+      HttpClient probe("127.0.0.1", port_);
+      if (probe.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")) {
+        if (auto r = probe.read_response(); r && r->status != 0) {
+          std::ifstream tf(dir_ / "admin.token");
+          std::getline(tf, token_);
+          return !token_.empty();
+        }
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

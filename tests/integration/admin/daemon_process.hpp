@@ -21,6 +21,10 @@ struct DaemonOptions {
   // ("FROM>TO:TEXT") once the daemon binds; otherwise nothing listens and the link stays down.
   std::string sim_binary;
   std::vector<std::string> mo;
+  // When set, admin.tls names these files (HTTPS on the admin port); readiness is then
+  // checked by connecting, not by a plain-HTTP /healthz.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class DaemonProcess {

@@ -68,7 +68,7 @@ bool HttpClient::fill() {
   return true;
 }
 
-std::optional<HttpResponse> HttpClient::read_response() {
+std::optional<HttpResponse> HttpClient::read_response(bool head_request) {
   if (fd_ < 0) return std::nullopt;
   std::size_t end;
   while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
@@ -94,8 +94,10 @@ std::optional<HttpResponse> HttpClient::read_response() {
     r.headers[name] = std::string(value);
   }
   buf_.erase(0, end + 4);
-  if (r.status == 100) return read_response();  // interim answer
-  if (r.header("transfer-encoding") == "chunked") {
+  if (r.status == 100) return read_response(head_request);  // interim answer
+  if (head_request) {
+    // No body follows, whatever the headers announce.
+  } else if (r.header("transfer-encoding") == "chunked") {
     for (;;) {
       std::size_t le;
       while ((le = buf_.find("\r\n")) == std::string::npos) {
@@ -147,7 +149,7 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
       close();
       continue;
     }
-    if (auto r = read_response()) return *r;
+    if (auto r = read_response(method == "HEAD")) return *r;
     close();
   }
   return HttpResponse{};

@@ -27,8 +27,9 @@ class HttpClient {
 
   // Opens the connection if needed and sends raw bytes.
   bool send_raw(std::string_view bytes);
-  // Reads one response (the connection may hold more).
-  std::optional<HttpResponse> read_response();
+  // Reads one response (the connection may hold more). A response to HEAD has no body
+  // whatever its Content-Length says: pass head_request = true.
+  std::optional<HttpResponse> read_response(bool head_request = false);
 
   // One request; `token` empty: no Authorization header. Reconnects when the server closed.
   HttpResponse request(std::string_view method, std::string_view target, std::string_view body = {},
