@@ -39,6 +39,7 @@ import urllib.request
 SHORT_CODE = "12345"
 LINK_WINDOW = 1000
 SIM_MO_WINDOW = 1000
+BROADCAST_TEXT = "Bench: spring sale today."
 
 
 def log(msg):
@@ -142,6 +143,19 @@ class Run:
         with open(os.path.join(self.state_dir, "admin.token")) as f:
             return f.read().strip()
 
+    def get(self, path):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.admin_port}{path}",
+                                     headers={"Authorization": "Bearer " + self.token()})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.read().decode()
+
+    def mt_submitted(self):
+        """The daemon's count of MT parts answered ESME_ROK (smppgw_mt_total, /metrics)."""
+        for line in self.get("/metrics").splitlines():
+            if line.startswith("smppgw_mt_total{") and 'status="submitted"' in line:
+                return int(float(line.rsplit(" ", 1)[1]))
+        return 0
+
     def post(self, path, body):
         req = urllib.request.Request(
             f"http://127.0.0.1:{self.admin_port}{path}", data=json.dumps(body).encode(),
@@ -234,7 +248,7 @@ def bench_mt(args):
                                                                      report["submits"]))
         # The carrier is gone now: the broadcast queues n outbox records.
         t0 = time.monotonic()
-        queued = run.post("/v1/campaigns/promo/broadcast", {"text": "Bench: spring sale today."})
+        queued = run.post("/v1/campaigns/promo/broadcast", {"text": BROADCAST_TEXT})
         log("broadcast %s in %.2f s" % (queued, time.monotonic() - t0))
         recipients = queued.get("recipients", 0)
         if recipients != n:
@@ -248,6 +262,18 @@ def bench_mt(args):
         cpu = run.daemon_cpu_seconds() - cpu0
         log("mt phase: daemon CPU %.2f s for %d submit_sm (%.1f us each)" %
             (cpu, report["submits"], 1e6 * cpu / max(report["submits"], 1)))
+        # A rate is only worth something if every record went out once: n join replies and
+        # n broadcast records answered OK, no more (a record sent twice counts twice), and
+        # the broadcast records (the ids after the n replies) are submitted.
+        submitted = run.mt_submitted()
+        if submitted != 2 * n or report["submits"] != n:
+            raise RuntimeError("the sim got %s submit_sm and the daemon counted %s answered OK "
+                               "(expected %s and %s): an MT was sent twice or not at all" %
+                               (report["submits"], submitted, n, 2 * n))
+        for record_id in sorted({n + 1, 2 * n, *range(n + 1, 2 * n + 1, max(1, n // 20))}):
+            m = json.loads(run.get(f"/v1/messages/{record_id}"))
+            if m.get("status") != "submitted" or m.get("text") != BROADCAST_TEXT:
+                raise RuntimeError("outbox %s after the run: %s" % (record_id, m))
         return report["submits_per_s"], 1e6 * cpu / max(report["submits"], 1)
     finally:
         run.close()
