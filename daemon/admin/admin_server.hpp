@@ -1,6 +1,6 @@
 // The admin HTTP/1.1 server (SPEC §6, §7) on Boost.Beast: keep-alive, requests answered in
-// order (pipelining-safe), read timeouts, header and body limits, optional TLS, one strand
-// and one coroutine per connection. Nothing blocks its event loop: CSV parsing and large
+// order (pipelining-safe), read timeouts, header and body limits, optional TLS, one
+// coroutine per connection. Nothing blocks its event loop: CSV parsing and large
 // scans run on its own worker threads and writes go to the store writer.
 //
 // Start-up contract for the daemon: see daemon/admin/admin_context.hpp and README.md.

@@ -1,6 +1,6 @@
 // The JSON routes of SPEC §6 that take a small body and give a small answer: everything but
 // the streamed Manual Opt-Out upload and the streamed CSV export (http_server.cpp). A route
-// runs on its connection's strand; store reads are bounded (one page), writes are awaited
+// runs in its connection's coroutine; store reads are bounded (one page), writes are awaited
 // through the writer, and anything big (a broadcast) runs on the admin worker pool.
 #pragma once
 

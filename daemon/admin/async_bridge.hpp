@@ -1,7 +1,7 @@
-// Bridges between the admin server's coroutines (each on its connection's strand) and the
-// threads that do the work: the store writer (completions run on the writer thread) and
+// Bridges between the admin server's coroutines (one per connection, on the event loop) and
+// the threads that do the work: the store writer (completions run on the writer thread) and
 // the admin worker pool (CSV parsing, big scans). Every result is posted back to the
-// awaiting coroutine's executor, so connection state is only touched on its strand.
+// awaiting coroutine's executor, so connection state is only touched by its coroutine.
 #pragma once
 
 #include <utility>  // Boost 1.74's awaitable.hpp needs it first
