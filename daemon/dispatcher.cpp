@@ -201,12 +201,18 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
   // Before any read transaction begins: records released after this are not claimed from
   // what the reads return (outbox_claims.hpp).
   const auto ticket = services_.claims.begin_scan();
+  std::size_t reads = 0;
   for (const auto& short_code : link_.short_codes) {
+    if (result.more) break;
     auto& after = cursor[short_code];
     // Records this dispatcher (or another link) holds are skipped, and they sit at the head
     // of the queue until their outcome is written: read on past them rather than stopping
     // at a batch that brought nothing new.
     while (result.records.size() < kFetchBatch) {
+      if (reads++ == kMaxReadsPerFetch) {
+        result.more = true;  // the next fetch goes on from the cursor
+        break;
+      }
       auto records = services_.store.pending_outbox(short_code, after, kFetchBatch);
       if (!records) {
         spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
@@ -308,7 +314,7 @@ void Dispatcher::on_fetched(FetchResult result, std::uint64_t generation, std::u
   if (result.read_failed) arm_retry(SteadyClock::now() + kPollInterval);
   // Nothing new: wait for a wake-up or the poll, unless one came while the fetch ran (its
   // records may have been committed after the fetch read the queue).
-  if (!result.found_new && wakes == wakes_) exhausted_ = true;
+  if (!result.found_new && !result.more && wakes == wakes_) exhausted_ = true;
   pump();
 }
 

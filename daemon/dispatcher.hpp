@@ -59,6 +59,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // A fetch starts when fewer records than this wait to be sent, so the next ones are read
   // and checked while the window is still busy with the previous ones.
   static constexpr std::size_t kPrefetchBelow = 2 * kFetchBatch;
+  // Store reads per fetch at most: a fetch that reads past many held records (after a poll
+  // restarted the cursors) hands its event-loop thread back and the next one goes on.
+  static constexpr std::size_t kMaxReadsPerFetch = 16;
   // Store writes (carrier ids, outcomes, attempts) gathered while the strand works through a
   // burst of responses go to the writer as one write request: one queue slot, one
   // completion and one post back per burst instead of per response. This bounds one request
@@ -144,6 +147,7 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
     std::map<std::string, std::uint64_t> cursor;  // short code → last id read
     bool found_new = false;                       // at least one record was claimed
     bool read_failed = false;  // a queue could not be read: try again after kPollInterval
+    bool more = false;         // stopped at kMaxReadsPerFetch: the queue goes on
   };
   // The text last segmented (see segmented()); used by one fetch at a time.
   struct TextCache {
