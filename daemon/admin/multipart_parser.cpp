@@ -167,19 +167,21 @@ tl::expected<void, MultipartError> MultipartParser::feed(std::string_view chunk,
         return {};
       }
       // Transport padding (spaces, tabs) may precede the CRLF.
+      // The limit is on the padding itself, so that the answer does not depend on how the
+      // body was cut into chunks.
       std::size_t i = 0;
       while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
-      if (i + 2 > rest.size()) {
-        if (rest.size() > 1024) return fail(MultipartError::malformed);
-        break;
-      }
+      if (i > kMaxTransportPadding) return fail(MultipartError::malformed);
+      if (i + 2 > rest.size()) break;
       if (rest.substr(i, 2) != "\r\n") return fail(MultipartError::malformed);
       pos += i;  // leave the CRLF: the header search below expects it first
       state_ = State::headers;
     } else if (state_ == State::headers) {
       std::size_t end = rest.find("\r\n\r\n");
       if (end == std::string_view::npos) {
-        if (rest.size() > kMaxPartHeaderBytes) return fail(MultipartError::header_too_long);
+        // Up to 3 bytes of the terminator may have arrived: a block of exactly the limit
+        // must not fail just because its end came in a later chunk.
+        if (rest.size() > kMaxPartHeaderBytes + 3) return fail(MultipartError::header_too_long);
         break;
       }
       if (end > kMaxPartHeaderBytes) return fail(MultipartError::header_too_long);

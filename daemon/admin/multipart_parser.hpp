@@ -46,6 +46,8 @@ class MultipartParser {
  public:
   // Headers of one part are short (a name, a filename, a type); this bounds them.
   static constexpr std::size_t kMaxPartHeaderBytes = 16 * 1024;
+  // Spaces and tabs allowed between a delimiter and its CRLF (RFC 2046 transport padding).
+  static constexpr std::size_t kMaxTransportPadding = 1024;
 
   explicit MultipartParser(std::string_view boundary);
 

@@ -157,6 +157,40 @@ TEST(MultipartParser, OversizedHeadersAreRefused) {
   EXPECT_EQ(r.error, MultipartError::header_too_long);
 }
 
+// The answer must not depend on how the body is cut into chunks, at the limits too.
+std::vector<std::string_view> bytes_of(std::string_view body) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < body.size(); ++i) out.push_back(body.substr(i, 1));
+  return out;
+}
+
+TEST(MultipartParser, HeaderBlockOfExactlyTheLimitPassesWholeOrByteByByte) {
+  // "--b\r\n" then a header block ending exactly kMaxPartHeaderBytes after that CRLF.
+  const std::string line = "X-A: " + std::string(MultipartParser::kMaxPartHeaderBytes - 7, 'a');
+  const std::string body = "--b\r\n" + line + "\r\n\r\ndata\r\n--b--";
+  auto whole = parse("b", {body});
+  auto bytewise = parse("b", bytes_of(body));
+  EXPECT_FALSE(whole.error);
+  EXPECT_FALSE(bytewise.error);
+  ASSERT_EQ(bytewise.parts.size(), 1u);
+  EXPECT_EQ(bytewise.parts[0].data, "data");
+  // One byte more is refused either way.
+  const std::string over = "--b\r\n" + line + "a\r\n\r\ndata\r\n--b--";
+  EXPECT_EQ(parse("b", {over}).error, MultipartError::header_too_long);
+  EXPECT_EQ(parse("b", bytes_of(over)).error, MultipartError::header_too_long);
+}
+
+TEST(MultipartParser, TransportPaddingIsBoundedWholeOrByteByByte) {
+  const std::string tail =
+      "\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\ndata\r\n--b--\r\n";
+  const std::string ok = "--b" + std::string(MultipartParser::kMaxTransportPadding, ' ') + tail;
+  EXPECT_FALSE(parse("b", {ok}).error);
+  EXPECT_FALSE(parse("b", bytes_of(ok)).error);
+  const std::string padded = "--b" + std::string(1100, ' ') + tail;
+  EXPECT_EQ(parse("b", {padded}).error, MultipartError::malformed);
+  EXPECT_EQ(parse("b", bytes_of(padded)).error, MultipartError::malformed);
+}
+
 TEST(MultipartParser, HandlerCanStop) {
   class Stop : public Collect {
     bool on_part_begin(const MultipartPart&) override { return false; }
