@@ -138,7 +138,10 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
   auto& session = connection_->session();
   while (session.window_free() > 0 && !ready_.empty()) {
     auto it = jobs_.find(ready_.front());
-    if (it == jobs_.end() || it->second.finished || it->second.to_send.empty()) {
+    // A record abandoned after a failed write is released once its parts in flight are
+    // answered, and its unrecorded parts go out again later: none of them now.
+    if (it == jobs_.end() || it->second.finished || it->second.abandoned ||
+        it->second.to_send.empty()) {
       ready_.pop_front();
       continue;
     }
