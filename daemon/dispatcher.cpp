@@ -29,6 +29,9 @@ std::string status_text(smpp::CommandId request, std::uint32_t status) {
   return buf;
 }
 
+constexpr const char* kOptedOutWhileQueued =
+    "the subscriber opted out of the campaign while the message was queued";
+
 // SMPP addresses in international format carry no '+' (TON 1 says it already).
 std::string wire_address(const std::string& e164, std::uint8_t ton) {
   if (ton == 1 && !e164.empty() && e164.front() == '+') return e164.substr(1);
@@ -146,6 +149,10 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
       continue;
     }
     Job& job = it->second;
+    if (!job.sent_any && job.checked_at && now - *job.checked_at > kMaxCheckAge &&
+        !still_allowed(job, now)) {
+      continue;  // suppressed or released: popped above
+    }
     if (!bucket_.try_take(now)) {
       arm_retry(bucket_.ready_at(now));
       return;
@@ -175,20 +182,45 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
       continue;
     }
     job.to_send.erase(job.to_send.begin());
+    job.sent_any = true;
     ++job.awaiting;
     ++awaiting_;
     if (job.to_send.empty()) ready_.pop_front();
   }
 }
 
+// The suppression check of a record that waited since its fetch, repeated on the strand
+// (one read). False when it must not be sent now: suppressed, or released to be retried.
+bool Dispatcher::still_allowed(Job& job, SteadyClock::time_point now) {
+  auto state = services_.store.state(job.phone, job.campaign);
+  if (!state) {
+    spdlog::error("link {}: suppression check for outbox {} failed: {}", link_.name, job.id,
+                  state.error().message());
+    job.abandoned = true;
+    settle(job.id);
+    return false;
+  }
+  if (engine::suppressed(job.kind, *state)) {
+    finish(job, store::OutboxStatus::suppressed, kOptedOutWhileQueued);
+    return false;
+  }
+  job.checked_at = now;
+  return true;
+}
+
 // Starts reading the next records off the strand when the ones waiting run low. One fetch at
-// a time: it owns the text cache and the claims it takes until on_fetched().
+// a time: it owns the text cache and the claims it takes until on_fetched(). A link with a
+// max_tps claims about a second's worth at a time, so other links serving the short code
+// are not kept from records it cannot send soon.
 void Dispatcher::maybe_fetch() {
-  if (fetching_ || exhausted_ || stopped_ || ready_.size() >= kPrefetchBelow) return;
+  const std::size_t tps = link_.max_tps;
+  const std::size_t below = tps ? std::min(kPrefetchBelow, tps) : kPrefetchBelow;
+  if (fetching_ || exhausted_ || stopped_ || ready_.size() >= below) return;
   fetching_ = true;
-  asio::post(strand_.get_inner_executor(), [self = shared_from_this(), cursor = cursor_,
+  const std::size_t limit = tps ? std::min(kFetchBatch, tps) : kFetchBatch;
+  asio::post(strand_.get_inner_executor(), [self = shared_from_this(), cursor = cursor_, limit,
                                             generation = generation_, wakes = wakes_]() mutable {
-    auto result = self->fetch(std::move(cursor));
+    auto result = self->fetch(std::move(cursor), limit);
     asio::post(self->strand_, [self, result = std::move(result), generation, wakes]() mutable {
       self->on_fetched(std::move(result), generation, wakes);
     });
@@ -197,7 +229,8 @@ void Dispatcher::maybe_fetch() {
 
 // Runs off the strand: touches only the store, the claims, the link's settings (constant)
 // and the text cache.
-Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> cursor) {
+Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> cursor,
+                                          std::size_t limit) {
   FetchResult result;
   std::vector<std::uint64_t> ids;
   std::vector<bool> won;
@@ -211,12 +244,13 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
     // Records this dispatcher (or another link) holds are skipped, and they sit at the head
     // of the queue until their outcome is written: read on past them rather than stopping
     // at a batch that brought nothing new.
-    while (result.records.size() < kFetchBatch) {
+    while (result.records.size() < limit) {
       if (reads++ == kMaxReadsPerFetch) {
         result.more = true;  // the next fetch goes on from the cursor
         break;
       }
-      auto records = services_.store.pending_outbox(short_code, after, kFetchBatch);
+      const std::size_t batch = limit - result.records.size();
+      auto records = services_.store.pending_outbox(short_code, after, batch);
       if (!records) {
         spdlog::error("link {}: reading the outbox of {} failed: {}", link_.name, short_code,
                       records.error().message());
@@ -232,7 +266,7 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
       for (std::size_t i = 0; i < records->size(); ++i) {
         if (won[i]) result.records.push_back(prepare(std::move((*records)[i])));
       }
-      if (records->size() < kFetchBatch) break;  // the end of the queue
+      if (records->size() < batch) break;  // the end of the queue
     }
   }
   services_.claims.end_scan(ticket);
@@ -247,6 +281,7 @@ Dispatcher::Fetched Dispatcher::prepare(store::OutboxMessage record) {
   f.job.id = id;
 
   if (!engine::exempt_from_suppression(record.kind)) {
+    f.job.checked_at = SteadyClock::now();  // before the read: its age errs on the safe side
     auto state = services_.store.state(record.to, record.campaign);
     if (!state) {
       // Without the subscriber's state nothing may be sent (suppression first); try later.
@@ -257,7 +292,7 @@ Dispatcher::Fetched Dispatcher::prepare(store::OutboxMessage record) {
     }
     if (engine::suppressed(record.kind, *state)) {
       f.outcome = Fetched::Outcome::suppressed;
-      f.reason = "the subscriber opted out of the campaign while the message was queued";
+      f.reason = kOptedOutWhileQueued;
       return f;
     }
   }
@@ -285,6 +320,11 @@ Dispatcher::Fetched Dispatcher::prepare(store::OutboxMessage record) {
   }
   f.job.to = wire_address(record.to, link_.dest_ton);
   f.job.from = std::move(record.from);
+  if (f.job.checked_at) {
+    f.job.phone = std::move(record.to);
+    f.job.campaign = std::move(record.campaign);
+    f.job.kind = record.kind;
+  }
   return f;
 }
 

@@ -59,6 +59,11 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   // A fetch starts when fewer records than this wait to be sent, so the next ones are read
   // and checked while the window is still busy with the previous ones.
   static constexpr std::size_t kPrefetchBelow = 2 * kFetchBatch;
+  // Suppression is checked when a record is fetched, moments before its first part goes
+  // out at full speed; one that waited longer than this (a low max_tps, a throttling pause)
+  // is checked again on the strand right before it is sent (one read: cheap at the rates
+  // where records wait that long).
+  static constexpr std::chrono::milliseconds kMaxCheckAge{100};
   // Store reads per fetch at most: a fetch that reads past many held records (after a poll
   // restarted the cursors) hands its event-loop thread back and the next one goes on.
   static constexpr std::size_t kMaxReadsPerFetch = 16;
@@ -122,6 +127,12 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
     unsigned writes = 0;     // store writes about this record not completed
     bool finished = false;   // failed/suppressed: nothing more is sent
     bool abandoned = false;  // released after a drop; forget when writes end
+    bool sent_any = false;   // a part went out: the message is under way
+    // What the suppression check needs if the record waits too long (kMaxCheckAge).
+    std::string phone;  // E.164
+    std::string campaign;
+    store::OutboxKind kind = store::OutboxKind::reply;
+    std::optional<std::chrono::steady_clock::time_point> checked_at;  // empty: exempt kind
   };
 
   // One store write about a record, committed with the others of its batch.
@@ -158,7 +169,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   };
 
   void maybe_fetch();
-  FetchResult fetch(std::map<std::string, std::uint64_t> cursor);
+  FetchResult fetch(std::map<std::string, std::uint64_t> cursor, std::size_t limit);
+  bool still_allowed(Job& job, std::chrono::steady_clock::time_point now);
   Fetched prepare(store::OutboxMessage record);
   void on_fetched(FetchResult result, std::uint64_t generation, std::uint64_t wakes);
   std::shared_ptr<const smpp::SegmentedMessage> segmented(const std::string& text,
