@@ -678,6 +678,17 @@ TEST_F(AdminServerTest, OptOutExportIsStreamedCsv) {
   EXPECT_NE(one.body.find("+14155550001"), std::string::npos);
   EXPECT_EQ(one.body.find("+14152000000"), std::string::npos);
   EXPECT_EQ(get("/v1/opt-outs.csv?campaign=nope").status, 422);
+
+  // HTTP/1.0 has no chunked coding: the list ends with the connection.
+  HttpClient old_client("127.0.0.1", server_->port());
+  ASSERT_TRUE(old_client.send_raw("GET /v1/opt-outs.csv HTTP/1.0\r\nAuthorization: Bearer " +
+                                  token_ + "\r\n\r\n"));
+  const std::string raw = old_client.read_until_close();
+  ASSERT_TRUE(raw.starts_with("HTTP/1.0 200 OK\r\n")) << raw.substr(0, 200);
+  const auto head_end = raw.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos);
+  EXPECT_EQ(raw.substr(0, head_end).find("Transfer-Encoding"), std::string::npos);
+  EXPECT_EQ(raw.substr(head_end + 4), r.body);
 }
 
 // ---- Broadcast ----

@@ -123,6 +123,14 @@ std::optional<HttpResponse> HttpClient::read_response(bool head_request) {
   return r;
 }
 
+std::string HttpClient::read_until_close() {
+  while (fd_ >= 0 && fill()) {
+  }
+  std::string all = std::move(buf_);
+  close();
+  return all;
+}
+
 std::string make_request(std::string_view method, std::string_view target, std::string_view body,
                          std::string_view content_type, std::string_view token,
                          const std::map<std::string, std::string>& extra) {

@@ -31,6 +31,9 @@ class HttpClient {
   // whatever its Content-Length says: pass head_request = true.
   std::optional<HttpResponse> read_response(bool head_request = false);
 
+  // Everything the server sends until it closes the connection (a body without framing).
+  std::string read_until_close();
+
   // One request; `token` empty: no Authorization header. Reconnects when the server closed.
   HttpResponse request(std::string_view method, std::string_view target, std::string_view body = {},
                        std::string_view content_type = {}, std::string_view token = {},
