@@ -13,7 +13,9 @@ namespace smppgw::admin {
 
 struct ApiResponse {
   unsigned status = 200;
-  std::string content_type = "application/json";
+  // Always static text (a literal or an embedded asset's type): a view saves an allocation
+  // per answer ("application/json" is longer than a short-string buffer).
+  std::string_view content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };

@@ -402,7 +402,7 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
   // The web page and its assets (no token: the page asks for it).
   if (path.size() <= 1 && get && (path.empty() || find_web_asset(path[0]))) {
     const WebAsset* asset = find_web_asset(path.empty() ? "index.html" : path[0]);
-    ApiResponse res{200, std::string(asset->content_type), std::string(asset->body), {}};
+    ApiResponse res{200, asset->content_type, std::string(asset->body), {}};
     res.headers.emplace_back("Content-Security-Policy",
                              "default-src 'self'; style-src 'self'; img-src 'self' data:");
     co_return co_await answer_now(std::move(res));
