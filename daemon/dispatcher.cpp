@@ -234,6 +234,7 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
   FetchResult result;
   std::vector<std::uint64_t> ids;
   std::vector<bool> won;
+  std::vector<store::Store::StateQuery> queries;
   // Before any read transaction begins: records released after this are not claimed from
   // what the reads return (outbox_claims.hpp).
   const auto ticket = services_.claims.begin_scan();
@@ -263,8 +264,31 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
         ids.push_back(record.id);
       }
       services_.claims.try_claim(ticket, ids, won);
+      // The suppression state of every record won, from one read transaction.
+      queries.clear();
       for (std::size_t i = 0; i < records->size(); ++i) {
-        if (won[i]) result.records.push_back(prepare(std::move((*records)[i])));
+        const auto& r = (*records)[i];
+        if (won[i] && !engine::exempt_from_suppression(r.kind)) {
+          queries.push_back(store::Store::StateQuery{r.to, r.campaign});
+        }
+      }
+      const auto checked_at = SteadyClock::now();  // before the read: errs on the safe side
+      auto states = services_.store.states(queries);
+      std::size_t next_state = 0;
+      for (std::size_t i = 0; i < records->size(); ++i) {
+        if (!won[i]) continue;
+        store::Result<std::optional<store::SubscriptionState>> state{std::nullopt};
+        if (!engine::exempt_from_suppression((*records)[i].kind)) {
+          if (states) {
+            state = (*states)[next_state++];
+          } else {
+            state = tl::unexpected(states.error());
+          }
+        }
+        const bool checked = !engine::exempt_from_suppression((*records)[i].kind);
+        auto f = prepare(std::move((*records)[i]), state);
+        if (checked) f.job.checked_at = checked_at;
+        result.records.push_back(std::move(f));
       }
       if (records->size() < batch) break;  // the end of the queue
     }
@@ -275,14 +299,14 @@ Dispatcher::FetchResult Dispatcher::fetch(std::map<std::string, std::uint64_t> c
   return result;
 }
 
-Dispatcher::Fetched Dispatcher::prepare(store::OutboxMessage record) {
+Dispatcher::Fetched Dispatcher::prepare(
+    store::OutboxMessage record,
+    const store::Result<std::optional<store::SubscriptionState>>& state) {
   Fetched f;
   const auto id = record.id;
   f.job.id = id;
 
   if (!engine::exempt_from_suppression(record.kind)) {
-    f.job.checked_at = SteadyClock::now();  // before the read: its age errs on the safe side
-    auto state = services_.store.state(record.to, record.campaign);
     if (!state) {
       // Without the subscriber's state nothing may be sent (suppression first); try later.
       spdlog::error("link {}: suppression check for outbox {} failed: {}", link_.name, id,

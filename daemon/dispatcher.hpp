@@ -171,7 +171,10 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   void maybe_fetch();
   FetchResult fetch(std::map<std::string, std::uint64_t> cursor, std::size_t limit);
   bool still_allowed(Job& job, std::chrono::steady_clock::time_point now);
-  Fetched prepare(store::OutboxMessage record);
+  // `state`: the recipient's subscription state, read for the batch in one read transaction
+  // (ignored for kinds exempt from suppression).
+  Fetched prepare(store::OutboxMessage record,
+                  const store::Result<std::optional<store::SubscriptionState>>& state);
   void on_fetched(FetchResult result, std::uint64_t generation, std::uint64_t wakes);
   std::shared_ptr<const smpp::SegmentedMessage> segmented(const std::string& text,
                                                           std::uint8_t reference,

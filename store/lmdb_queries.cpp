@@ -40,6 +40,21 @@ Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const T
                                                          std::string_view phone,
                                                          std::string_view campaign,
                                                          std::optional<Subscription>* record) {
+  if (!record) {
+    // The state alone: no Subscription (and its strings) built.
+    std::string_view v;
+    int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign), v);
+    if (rc == 0) {
+      auto st = records::decode_subscription_state(v);
+      if (!st) return fail(corrupted());
+      return std::optional<SubscriptionState>(*st);
+    }
+    if (rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
+    rc = txn.get(t.company, phone, v);
+    if (rc == 0) return std::optional<SubscriptionState>(SubscriptionState::opted_out);
+    if (rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
+    return std::optional<SubscriptionState>{};
+  }
   auto rec = get_subscription(txn, t, phone, campaign);
   if (!rec) return fail(rec.error());
   std::optional<SubscriptionState> state;

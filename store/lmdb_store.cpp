@@ -98,6 +98,24 @@ Result<std::optional<SubscriptionState>> LmdbStore::state(std::string_view phone
   return effective_state(r->txn, t_, phone, campaign, nullptr);
 }
 
+Result<std::vector<std::optional<SubscriptionState>>> LmdbStore::states(
+    std::span<const StateQuery> queries) const {
+  for (const auto& q : queries) {
+    if (!valid(q.phone) || !valid(q.campaign)) return fail(invalid());
+  }
+  std::vector<std::optional<SubscriptionState>> out;
+  out.reserve(queries.size());
+  if (queries.empty()) return out;
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  for (const auto& q : queries) {
+    auto st = effective_state(r->txn, t_, q.phone, q.campaign, nullptr);
+    if (!st) return fail(st.error());
+    out.push_back(*st);
+  }
+  return out;
+}
+
 Result<std::vector<Subscription>> LmdbStore::subscriptions(std::string_view phone) const {
   if (!valid(phone)) return fail(invalid());
   auto r = begin_read();

@@ -20,6 +20,8 @@ class LmdbStore final : public Store, private detail::WriteBackend {
 
   Result<std::optional<SubscriptionState>> state(std::string_view phone,
                                                  std::string_view campaign) const override;
+  Result<std::vector<std::optional<SubscriptionState>>> states(
+      std::span<const StateQuery> queries) const override;
   Result<std::vector<Subscription>> subscriptions(std::string_view phone) const override;
   Result<std::optional<CompanyOptOut>> company_opt_out(std::string_view phone) const override;
   Result<std::optional<LastStop>> last_stop(std::string_view phone,

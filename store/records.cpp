@@ -32,6 +32,16 @@ void encode_subscription(std::string& out, SubscriptionState state, Timestamp si
   e.str(changed_by);
 }
 
+std::optional<SubscriptionState> decode_subscription_state(std::string_view v) {
+  Decoder d(v);
+  auto st = d.u8();
+  (void)d.time();
+  auto src = d.u8();
+  (void)d.str();
+  if (!d.done() || !valid_state(st) || !valid_source(src)) return std::nullopt;
+  return static_cast<SubscriptionState>(st);
+}
+
 std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
                                                 std::string_view v) {
   Decoder d(v);

@@ -93,6 +93,9 @@ class Decoder {
 void encode(std::string& out, const Subscription& s);
 std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
                                                 std::string_view v);
+// Only the state of a Subscription record (its first byte), with the same validity check
+// of the whole record as decode_subscription: the suppression check needs nothing else.
+std::optional<SubscriptionState> decode_subscription_state(std::string_view v);
 
 // company: phone → since, source, changed_by
 void encode(std::string& out, const CompanyOptOut& c);

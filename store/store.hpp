@@ -61,6 +61,14 @@ class Store {
   // accepted only if this is not opted_out). Cost: 1–2 lookups.
   virtual Result<std::optional<SubscriptionState>> state(std::string_view phone,
                                                          std::string_view campaign) const = 0;
+  // The effective states of many (phone, campaign) pairs, read in one read transaction (the
+  // MT dispatcher checks a batch of queued records at once). Answers as state(), in order.
+  struct StateQuery {
+    std::string_view phone;
+    std::string_view campaign;
+  };
+  virtual Result<std::vector<std::optional<SubscriptionState>>> states(
+      std::span<const StateQuery> queries) const = 0;
   // Every Subscription record of a phone, ordered by campaign. Cost: one range scan.
   virtual Result<std::vector<Subscription>> subscriptions(std::string_view phone) const = 0;
   // The company-wide opt-out of a phone, if any. Cost: 1 lookup.

@@ -151,6 +151,37 @@ TEST_F(StoreReadTest, AuditPagesNewestFirstOverallAndPerPhone) {
   EXPECT_FALSE(paged->next_before);
 }
 
+TEST_F(StoreReadTest, StatesOfABatchAnswerAsStateDoes) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    ChangeContext c{t(1), ChangeSource::sms, "mo:1", "keyword"};
+    (void)w.subscribe(phone(1), "spring", "12345", c);
+    (void)w.subscribe(phone(2), "spring", "12345", c);
+    (void)w.opt_out(phone(2), "spring", c);
+    (void)w.opt_out_company(phone(3), c);
+    return std::error_code{};
+  }));
+  const std::string p1 = phone(1), p2 = phone(2), p3 = phone(3), p4 = phone(4);
+  const std::vector<Store::StateQuery> queries = {{p1, "spring"},
+                                                  {p2, "spring"},
+                                                  {p3, "tips"},  // company-wide
+                                                  {p4, "spring"},
+                                                  {p1, "tips"}};
+  auto states = store->states(queries);
+  ASSERT_TRUE(states);
+  ASSERT_EQ(states->size(), queries.size());
+  EXPECT_EQ((*states)[0], SS::subscribed);
+  EXPECT_EQ((*states)[1], SS::opted_out);
+  EXPECT_EQ((*states)[2], SS::opted_out);
+  EXPECT_EQ((*states)[3], std::nullopt);
+  EXPECT_EQ((*states)[4], std::nullopt);
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    EXPECT_EQ((*states)[i], *store->state(queries[i].phone, queries[i].campaign)) << i;
+  }
+  EXPECT_TRUE(store->states({})->empty());
+  const std::vector<Store::StateQuery> bad = {{p1, "spring"}, {"", "spring"}};
+  EXPECT_EQ(store->states(bad).error(), StoreErrc::invalid_argument);
+}
+
 TEST_F(StoreReadTest, ConversationMergesBothDirectionsOldestFirst) {
   const std::string p = "+14155550777";
   ASSERT_FALSE(write([&](WriteTxn& w) {
