@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <set>
+#include <string_view>
 
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/json_fields.hpp"
@@ -246,6 +248,17 @@ ApiResponse Api::metrics() const {
   for (const auto& l : context_.links()) {
     reg.gauge(metric::kLinkUp, "1 when the link is bound and usable", {{"link", l.name}})
         .set(l.up ? 1 : 0);
+  }
+  // The outbox backlog per short code: one read each (the store keeps the count).
+  const auto snap = context_.snapshot();
+  std::set<std::string_view> short_codes;
+  for (const auto& c : snap.config->campaigns) short_codes.insert(c.short_code);
+  for (const auto short_code : short_codes) {
+    if (auto n = context_.store().pending_count(short_code)) {
+      reg.gauge(metric::kQueueDepth, "Outbox records queued for a short code",
+                {{"short_code", std::string(short_code)}})
+          .set(static_cast<std::int64_t>(*n));
+    }
   }
   return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", reg.render(), {}};
 }

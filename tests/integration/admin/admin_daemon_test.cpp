@@ -95,6 +95,9 @@ TEST_F(AdminDaemonTest, HealthzMetricsAndPageNeedNoToken) {
   auto m = client_->request("GET", "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("# TYPE smppgw_store_commit_seconds histogram"), std::string::npos);
+  // The outbox backlog of each short code of the configuration (nothing queued yet).
+  EXPECT_NE(m.body.find("smppgw_outbox_queued{short_code=\"12345\"} 0"), std::string::npos)
+      << m.body;
   auto page = client_->request("GET", "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Manual Opt-Out"), std::string::npos);
