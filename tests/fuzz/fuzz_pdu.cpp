@@ -15,20 +15,13 @@
 
 #include "protocol/codec.hpp"
 #include "protocol/framer.hpp"
+#include "tests/fuzz/fuzz_check.hpp"
 
 namespace {
 
 using smppgw::smpp::Bytes;
 using smppgw::smpp::Pdu;
 namespace smpp = smppgw::smpp;
-
-#define FUZZ_CHECK(cond)                                                                \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
-      std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                     \
-    }                                                                                   \
-  } while (0)
 
 std::uint32_t load32(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |

@@ -313,18 +313,24 @@ TEST_F(ListenerIntegrationTest, KeywordMoGetsItsReplyAsDeliverSm) {
   EXPECT_EQ(inbox["messages"][0]["campaign"], "spring-promo");
 }
 
+// An MO submit_sm from the test phone to the short code, asking for a receipt with
+// `registered_delivery`.
+smpp::SubmitSm mo_asking_receipt(const std::string& text, std::uint8_t registered_delivery = 1) {
+  smpp::SubmitSm submit;
+  submit.source = {1, 1, kPhoneDigits};
+  submit.destination = {3, 0, kShortCode};
+  submit.registered_delivery = registered_delivery;
+  submit.short_message.assign(text.begin(), text.end());
+  return submit;
+}
+
 // A carrier that asks for delivery receipts (registered_delivery 1) gets one per MO after
 // its commit: stat DELIVRD, its id the message id of the submit_sm_resp.
 TEST_F(ListenerIntegrationTest, MoAskingForAReceiptGetsDelivrdWithItsMessageId) {
   auto client = bound_client();
   ASSERT_TRUE(client);
-  smpp::SubmitSm submit;
-  submit.source = {1, 1, kPhoneDigits};
-  submit.destination = {3, 0, kShortCode};
-  submit.registered_delivery = 1;
-  const std::string text = "Running late, see you at 5";
-  submit.short_message.assign(text.begin(), text.end());
-  auto response = client->request(smpp::Body{submit}, kTimeout);
+  auto response =
+      client->request(smpp::Body{mo_asking_receipt("Running late, see you at 5")}, kTimeout);
   ASSERT_TRUE(response);
   ASSERT_EQ(response->status, smpp::status::ok);
 
@@ -344,8 +350,8 @@ TEST_F(ListenerIntegrationTest, MoAskingForAReceiptGetsDelivrdWithItsMessageId) 
   // Without registered_delivery, or asking for failure receipts only, nothing comes.
   ASSERT_EQ(client->submit(kPhoneDigits, kShortCode, "no receipt please", kTimeout)->status,
             smpp::status::ok);
-  submit.registered_delivery = 2;
-  ASSERT_EQ(client->request(smpp::Body{submit}, kTimeout)->status, smpp::status::ok);
+  ASSERT_EQ(client->request(smpp::Body{mo_asking_receipt("failures only", 2)}, kTimeout)->status,
+            smpp::status::ok);
   EXPECT_FALSE(client->wait_deliver_sm(milliseconds(500)));
 }
 
@@ -359,13 +365,7 @@ TEST_F(ListenerIntegrationTest, ReceiptOfAnMoFromATransmitterGoesToTheAccountsRe
   ASSERT_TRUE(transmitter);
   ASSERT_EQ(transmitter->bind(BindType::transmitter, "carrier-b", "secret", kTimeout)->status,
             smpp::status::ok);
-  smpp::SubmitSm submit;
-  submit.source = {1, 1, kPhoneDigits};
-  submit.destination = {3, 0, kShortCode};
-  submit.registered_delivery = 1;
-  const std::string text = "hello";
-  submit.short_message.assign(text.begin(), text.end());
-  auto response = transmitter->request(smpp::Body{submit}, kTimeout);
+  auto response = transmitter->request(smpp::Body{mo_asking_receipt("hello")}, kTimeout);
   ASSERT_TRUE(response);
   ASSERT_EQ(response->status, smpp::status::ok);
   auto receipt = receiver->wait_deliver_sm(kTimeout);
