@@ -17,6 +17,7 @@ set(_smppgw_daemon_sources
   settings.cpp
   smpp_connection.cpp
   token_bucket.cpp
+  writer_submit.cpp
 )
 list(TRANSFORM _smppgw_daemon_sources PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)
 

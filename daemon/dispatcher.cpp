@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/engine/suppression.hpp"
+#include "daemon/writer_submit.hpp"
 #include "protocol/delivery_receipt.hpp"
 #include "protocol/text_analysis.hpp"
 
@@ -562,21 +563,8 @@ void Dispatcher::flush_writes() {
 
 void Dispatcher::submit_request(store::WriteRequest request) {
   // The MT path may wait for room: it only delays MT, it never loses anything (the record
-  // is still queued in the store). submit() would block the event loop, so retry on space.
-  if (auto ec = services_.writer.try_submit(std::move(request)); ec) {
-    if (ec == store::StoreErrc::queue_full) {
-      auto pending = std::make_shared<store::WriteRequest>(std::move(request));
-      services_.writer.notify_when_space([self = shared_from_this(), pending] {
-        asio::post(self->strand_, [self, pending] {
-          if (auto ec2 = self->services_.writer.try_submit(std::move(*pending)); ec2) {
-            pending->complete(ec2);
-          }
-        });
-      });
-      return;
-    }
-    request.complete(ec);
-  }
+  // is still queued in the store).
+  submit_from_loop(services_.writer, strand_, std::move(request));
 }
 
 void Dispatcher::on_written(const std::vector<StoreOp>& ops, std::error_code ec) {

@@ -1,5 +1,7 @@
 #include "daemon/mo_pipeline.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "protocol/delivery_receipt.hpp"
@@ -270,8 +272,8 @@ void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> 
   const std::string short_code = mo.to;
   // A receipt quotes the first 20 characters (at most 4 bytes each in UTF-8).
   std::string excerpt;
-  for (const auto& a : acks) {
-    if (a.receipt) excerpt = mo.text.substr(0, 80);
+  if (std::any_of(acks.begin(), acks.end(), [](const Ack& a) { return a.receipt.has_value(); })) {
+    excerpt = mo.text.substr(0, 80);
   }
   auto request = engine::make_mo_request(
       settings->engine, std::move(mo),

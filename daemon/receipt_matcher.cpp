@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/writer_submit.hpp"
 #include "protocol/delivery_receipt.hpp"
 
 namespace smppgw::daemon {
@@ -117,20 +118,7 @@ void ReceiptMatcher::apply(ReceiptInfo receipt, Answer answer) {
   request.complete = [self = shared_from_this(), matched, answer](std::error_code ec) {
     asio::post(self->strand_, [ec, matched, answer] { answer(ec, *matched); });
   };
-  if (auto ec = services_.writer.try_submit(std::move(request)); ec) {
-    if (ec == store::StoreErrc::queue_full) {
-      auto pending = std::make_shared<store::WriteRequest>(std::move(request));
-      services_.writer.notify_when_space([self = shared_from_this(), pending] {
-        asio::post(self->strand_, [self, pending] {
-          if (auto ec2 = self->services_.writer.try_submit(std::move(*pending)); ec2) {
-            pending->complete(ec2);
-          }
-        });
-      });
-      return;
-    }
-    answer(ec, false);
-  }
+  submit_from_loop(services_.writer, strand_, std::move(request));
 }
 
 void ReceiptMatcher::hold(ReceiptInfo receipt) {

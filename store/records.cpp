@@ -151,7 +151,9 @@ std::optional<RecentJoin> decode_recent_join(std::string_view phone, std::string
   return r;
 }
 
-void encode(std::string& out, const InboxMessage& m) {
+// An inbox row from a stored InboxMessage or a NewInboxMessage: the same fields by name.
+template <class Message>
+void encode_inbox_row(std::string& out, const Message& m) {
   Encoder e(out);
   e.time(m.received_at);
   e.str(m.from);
@@ -162,15 +164,12 @@ void encode(std::string& out, const InboxMessage& m) {
   e.str(m.link);
 }
 
+void encode(std::string& out, const InboxMessage& m) {
+  encode_inbox_row(out, m);
+}
+
 void encode_new(std::string& out, const NewInboxMessage& m) {
-  Encoder e(out);
-  e.time(m.received_at);
-  e.str(m.from);
-  e.str(m.to);
-  e.str(m.campaign);
-  e.str(m.text);
-  e.u8(static_cast<std::uint8_t>(m.kind));
-  e.str(m.link);
+  encode_inbox_row(out, m);
 }
 
 std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v) {
