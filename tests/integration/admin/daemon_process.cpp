@@ -19,19 +19,6 @@
 
 namespace smppgw::admin::testing {
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 DaemonProcess::DaemonProcess(DaemonOptions options) : options_(std::move(options)) {
   dir_ = std::filesystem::temp_directory_path() /
          ("smppgwd-admin-" + std::to_string(::getpid()) + "-" +

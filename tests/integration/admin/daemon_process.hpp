@@ -56,7 +56,4 @@ class DaemonProcess {
   std::string error_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t free_port();
-
 }  // namespace smppgw::admin::testing

@@ -57,4 +57,7 @@ std::string make_request(std::string_view method, std::string_view target, std::
                          std::string_view content_type, std::string_view token,
                          const std::map<std::string, std::string>& extra = {});
 
+// A TCP port on 127.0.0.1 that was free a moment ago (for a daemon under test to listen on).
+std::uint16_t free_port();
+
 }  // namespace smppgw::admin::testing

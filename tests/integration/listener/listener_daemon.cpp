@@ -32,19 +32,6 @@ bool port_accepts(std::uint16_t port) {
 
 }  // namespace
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 ListenerDaemon::ListenerDaemon(std::string binary) : binary_(std::move(binary)) {
   dir_ = std::filesystem::temp_directory_path() /
          ("smppgwd-listener-" + std::to_string(::getpid()) + "-" +
@@ -106,8 +93,8 @@ void ListenerDaemon::write_config(const std::string& password) const {
 }
 
 bool ListenerDaemon::start() {
-  admin_port_ = free_port();
-  listen_port_ = free_port();
+  admin_port_ = admin::testing::free_port();
+  listen_port_ = admin::testing::free_port();
   write_config("secret");
   const std::string config = (dir_ / "smppgw.yaml").string();
   const std::string log_path = (dir_ / "smppgwd.log").string();

@@ -52,7 +52,4 @@ class ListenerDaemon {
   std::string error_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
-std::uint16_t free_port();
-
 }  // namespace smppgw::testing
