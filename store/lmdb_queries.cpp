@@ -1,6 +1,9 @@
 // Point reads shared by the read and the write side; see lmdb_queries.hpp.
 #include "store/lmdb_queries.hpp"
 
+#include <algorithm>
+
+#include "store/audit_bulk.hpp"
 #include "store/keys.hpp"
 #include "store/records.hpp"
 
@@ -166,6 +169,115 @@ Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi) {
   if (rc != 0) return fail(lmdb_error(rc));
   if (k.size() != 8) return fail(corrupted());
   return keys::read_be64(k);
+}
+
+Result<std::uint64_t> last_audit_id(const Txn& txn, const Tables& t) {
+  auto single = last_id(txn, t.audit);
+  if (!single) return single;
+  Cursor c;
+  if (int rc = Cursor::open(txn, t.audit_bulk, c)) return fail(lmdb_error(rc));
+  std::string_view k, v;
+  int rc = c.get(MDB_LAST, k, v);
+  if (rc == MDB_NOTFOUND) return single;
+  if (rc != 0) return fail(lmdb_error(rc));
+  auto n = records::audit_bulk_size(v);
+  if (k.size() != 8 || !n || *n == 0) return fail(corrupted());
+  return std::max(*single, keys::read_be64(k) + *n - 1);
+}
+
+namespace {
+
+// Positions `c` (over an id-keyed table) on the last row whose key is below `before`
+// (the last row if before is empty).
+int seek_last_below(Cursor& c, std::optional<std::uint64_t> before, std::string_view& k,
+                    std::string_view& v) {
+  int rc;
+  if (before) {
+    rc = c.seek(keys::id(*before), k, v);
+    if (rc == 0) return c.get(MDB_PREV, k, v);
+    if (rc != MDB_NOTFOUND) return rc;
+  }
+  return c.get(MDB_LAST, k, v);
+}
+
+}  // namespace
+
+Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std::uint64_t id) {
+  std::string_view v;
+  int rc = txn.get(t.audit, keys::id(id), v);
+  if (rc == 0) {
+    auto e = records::decode_audit(id, v);
+    if (!e) return fail(corrupted());
+    return std::optional<AuditEvent>(std::move(*e));
+  }
+  if (rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
+  // The bulk row that starts at or below id.
+  Cursor c;
+  if ((rc = Cursor::open(txn, t.audit_bulk, c))) return fail(lmdb_error(rc));
+  std::string_view k;
+  rc = seek_last_below(c, id + 1, k, v);
+  if (rc == MDB_NOTFOUND) return std::optional<AuditEvent>{};
+  if (rc != 0) return fail(lmdb_error(rc));
+  if (k.size() != 8) return fail(corrupted());
+  const std::uint64_t first = keys::read_be64(k);
+  auto n = records::audit_bulk_size(v);
+  if (!n) return fail(corrupted());
+  if (id - first >= *n) return std::optional<AuditEvent>{};
+  auto row = records::AuditBulkView::parse(v);
+  if (!row) return fail(corrupted());
+  auto e = row->event(first, static_cast<std::uint32_t>(id - first));
+  if (!e) return fail(corrupted());
+  return std::optional<AuditEvent>(std::move(*e));
+}
+
+std::error_code scan_audit_back(const Txn& txn, const Tables& t,
+                                std::optional<std::uint64_t> before,
+                                const std::function<bool(AuditEvent&&)>& visit) {
+  Cursor single, bulk;
+  if (int rc = Cursor::open(txn, t.audit, single)) return lmdb_error(rc);
+  if (int rc = Cursor::open(txn, t.audit_bulk, bulk)) return lmdb_error(rc);
+  std::string_view sk, sv, bk, bv;
+  int src = seek_last_below(single, before, sk, sv);
+  int brc = seek_last_below(bulk, before, bk, bv);
+  // The bulk row being walked: its first id and the next entry to give (counting down).
+  std::optional<records::AuditBulkView> row;
+  std::uint64_t first = 0;
+  std::uint32_t next = 0;  // entries [0, next) are still to give
+  auto load_row = [&]() -> std::error_code {
+    row.reset();
+    if (brc == MDB_NOTFOUND) return {};
+    if (brc != 0) return lmdb_error(brc);
+    if (bk.size() != 8) return make_error_code(StoreErrc::corrupted);
+    row = records::AuditBulkView::parse(bv);
+    if (!row) return make_error_code(StoreErrc::corrupted);
+    first = keys::read_be64(bk);
+    next = row->size();
+    if (before && *before <= first + next) next = static_cast<std::uint32_t>(*before - first);
+    return {};
+  };
+  if (auto ec = load_row()) return ec;
+  for (;;) {
+    if (src != 0 && src != MDB_NOTFOUND) return lmdb_error(src);
+    if (row && next == 0) {
+      brc = bulk.get(MDB_PREV, bk, bv);
+      if (auto ec = load_row()) return ec;
+      continue;
+    }
+    const bool have_single = src == 0;
+    if (!have_single && !row) return {};
+    if (have_single && sk.size() != 8) return make_error_code(StoreErrc::corrupted);
+    const std::uint64_t single_id = have_single ? keys::read_be64(sk) : 0;
+    std::optional<AuditEvent> e;
+    if (row && (!have_single || first + next - 1 > single_id)) {
+      --next;
+      e = row->event(first, next);
+    } else {
+      e = records::decode_audit(single_id, sv);
+      src = single.get(MDB_PREV, sk, sv);
+    }
+    if (!e) return make_error_code(StoreErrc::corrupted);
+    if (!visit(std::move(*e))) return {};
+  }
 }
 
 }  // namespace smppgw::store::lmdb

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,18 @@ Result<std::uint64_t> get_meta_u64(const Txn& txn, const Tables& t, std::string_
 
 // The id of the last entry of an id-keyed table (0 if empty).
 Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi);
+
+// Audit events live in two tables (audit: one row each; audit_bulk: a Manual Opt-Out
+// chunk's events in one row, see audit_bulk.hpp) that share one id sequence.
+// The last audit id handed out (0 if none).
+Result<std::uint64_t> last_audit_id(const Txn& txn, const Tables& t);
+// Event `id` from whichever table holds it; nullopt if neither does.
+Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std::uint64_t id);
+// Every event with id < before (all if empty), newest first, from both tables; `visit`
+// returns false to stop. Returns the first backend error, or corrupted for a bad row.
+std::error_code scan_audit_back(const Txn& txn, const Tables& t,
+                                std::optional<std::uint64_t> before,
+                                const std::function<bool(AuditEvent&&)>& visit);
 
 // Walks the keys of `dbi` that start with `prefix` backwards, from the last key below
 // prefix + be64(before) (or the last key of the prefix if before is empty). `visit` gets the

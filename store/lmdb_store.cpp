@@ -483,34 +483,30 @@ Result<AuditPage> LmdbStore::audit_page(const AuditQuery& q) const {
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const MDB_dbi dbi = q.phone ? t_.phones : t_.audit;
-  const std::string pfx =
-      q.phone ? keys::phone_prefix(*q.phone, keys::phone_tag::audit) : std::string{};
   AuditPage page;
-  std::error_code inner;
-  auto ec = scan_back(r->txn, dbi, pfx, q.before, [&](std::string_view k, std::string_view v) {
-    const std::uint64_t id = keys::trailing_id(k);
+  // One more than a page is read: its presence says whether there is a next page.
+  auto take = [&](AuditEvent&& e) {
     if (page.events.size() == q.limit) {
       page.next_before = page.events.back().id;
       return false;
     }
-    if (dbi != t_.audit) {
-      std::string_view rv;
-      int rc = r->txn.get(t_.audit, keys::id(id), rv);
-      if (rc != 0) {
-        inner = rc == MDB_NOTFOUND ? corrupted() : lmdb_error(rc);
-        return false;
-      }
-      v = rv;
-    }
-    auto e = records::decode_audit(id, v);
-    if (!e) {
-      inner = corrupted();
-      return false;
-    }
-    page.events.push_back(std::move(*e));
+    page.events.push_back(std::move(e));
     return true;
-  });
+  };
+  if (!q.phone) {
+    if (auto ec = scan_audit_back(r->txn, t_, q.before, take)) return fail(ec);
+    return page;
+  }
+  std::error_code inner;
+  auto ec = scan_back(r->txn, t_.phones, keys::phone_prefix(*q.phone, keys::phone_tag::audit),
+                      q.before, [&](std::string_view k, std::string_view) {
+                        auto e = get_audit(r->txn, t_, keys::trailing_id(k));
+                        if (!e || !*e) {
+                          inner = e ? corrupted() : e.error();  // an entry without its event
+                          return false;
+                        }
+                        return take(std::move(**e));
+                      });
   if (ec) return fail(ec);
   if (inner) return fail(inner);
   return page;
@@ -612,7 +608,7 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   lmdb::IdCounters ids;
   auto inbox = lmdb::last_id(txn, tables.inbox);
   auto outbox = lmdb::last_id(txn, tables.outbox);
-  auto audit = lmdb::last_id(txn, tables.audit);
+  auto audit = lmdb::last_audit_id(txn, tables);
   if (!inbox) return fail(inbox.error());
   if (!outbox) return fail(outbox.error());
   if (!audit) return fail(audit.error());

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/audit_bulk.hpp"
 #include "store/keys.hpp"
 #include "store/lmdb_queries.hpp"
 #include "store/records.hpp"
@@ -257,8 +258,13 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
                                            std::optional<SubscriptionState> from,
                                            SubscriptionState to, const ChangeContext& ctx) {
   const std::uint64_t id = ids_.audit + 1;
-  records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
-  if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
+  if (bulk_) {
+    // The chunk's one audit_bulk row, written at its end, holds the event (audit_bulk.hpp).
+    bulk_audit_.add(phone, campaign, from, to);
+  } else {
+    records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
+    if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
+  }
   if (bulk_) {
     // Sorted phones, each entry written before the phone's subscription entry ('a' < 'c'):
     // the chunk's `phones` keys arrive in key order and append to full pages.
@@ -282,14 +288,17 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
   // The audit event first: its `phones` entry sorts before the subscription's (see
   // append_audit); inside the transaction the order of the writes is not observable.
   if (auto ec = append_audit(phone, campaign, before, state, ctx)) return ec;
-  records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
+  // A bulk chunk writes the same values for every phone (one state, one context): encoded
+  // once per chunk.
+  const bool same = bulk_ && state == SubscriptionState::opted_out;
+  if (!same) records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
   if (auto ec =
           put_appending(t_.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign),
-                        buf_, append_subs_))
+                        same ? bulk_subscription_ : buf_, append_subs_))
     return ec;
-  records::encode_index(buf_, state, ctx.at, ctx.source);
-  if (auto ec = put_appending(t_.subs_by_campaign, keys::pair_buf(campaign, phone), buf_,
-                              append_subs_by_campaign_))
+  if (!same) records::encode_index(buf_, state, ctx.at, ctx.source);
+  if (auto ec = put_appending(t_.subs_by_campaign, keys::pair_buf(campaign, phone),
+                              same ? bulk_index_ : buf_, append_subs_by_campaign_))
     return ec;
   count(campaign, state, +1);
   return {};
@@ -614,6 +623,12 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
       t.append_subs_ = t.append_subs_by_campaign_ = t.append_company_ = t.bulk_ = on;
     }
   } bulk_mode(*this);
+  const std::uint64_t first_audit_id = ids_.audit + 1;
+  bulk_audit_.start(batch.context);
+  records::encode_subscription(bulk_subscription_, SubscriptionState::opted_out, batch.context.at,
+                               batch.context.source, batch.context.ref);
+  records::encode_index(bulk_index_, SubscriptionState::opted_out, batch.context.at,
+                        batch.context.source);
   for (auto phone : phones) {
     bool changed;
     if (batch.campaign) {
@@ -626,6 +641,11 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
       changed = c->changed;
     }
     ++(changed ? r.opted_out : r.already_opted_out);
+  }
+  if (!bulk_audit_.empty()) {
+    bulk_audit_.encode(buf_);
+    if (auto ec = put(t_.audit_bulk, keys::id_buf(first_audit_id), buf_, MDB_APPEND))
+      return fail(ec);
   }
   return r;
 }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/audit_bulk.hpp"
 #include "store/lmdb_env.hpp"
 #include "store/schema.hpp"
 #include "store/write_txn.hpp"
@@ -145,8 +146,11 @@ class LmdbWriteTxn final : public WriteTxn {
   // worse. The flag of a table drops at the first key that does not append.
   bool append_subs_ = false, append_subs_by_campaign_ = false, append_company_ = false;
   // Inside apply_opt_out_batch: audit entries of `phones` are written at once, in key order,
-  // instead of deferred to finish().
+  // instead of deferred to finish(); the events go into one audit_bulk row (bulk_audit_);
+  // the subscription and subs_by_campaign values, the same for every phone, are encoded once.
   bool bulk_ = false;
+  records::AuditBulkBuilder bulk_audit_;
+  std::string bulk_subscription_, bulk_index_;
   std::error_code put_appending(MDB_dbi dbi, std::string_view k, std::string_view v,
                                 bool& try_append);
 };

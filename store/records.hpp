@@ -46,6 +46,7 @@ class Decoder {
   explicit Decoder(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool done() const { return ok_ && pos_ == in_.size(); }
+  std::size_t remaining() const { return in_.size() - pos_; }
   std::uint8_t u8() { return static_cast<std::uint8_t>(fixed(1)); }
   std::uint16_t u16() { return static_cast<std::uint16_t>(fixed(2)); }
   std::uint32_t u32() { return static_cast<std::uint32_t>(fixed(4)); }

@@ -74,7 +74,14 @@ int migrate_per_phone_tables(Txn& txn, const Tables& t) {
   return 0;
 }
 
-const std::array<Migration, kSchemaVersion - 1> kMigrations{migrate_per_phone_tables};
+// 2 → 3: audit_bulk is new and starts empty (opening created it); nothing to move. The
+// version still changes so that an older binary refuses a store that may hold bulk rows.
+int add_audit_bulk(Txn&, const Tables&) {
+  return 0;
+}
+
+const std::array<Migration, kSchemaVersion - 1> kMigrations{migrate_per_phone_tables,
+                                                            add_audit_bulk};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;
@@ -102,6 +109,7 @@ std::error_code open_schema(Txn& txn, Tables& t, std::uint32_t& version_found) {
       {"outbox_pending", &t.outbox_pending},
       {"carrier_ids", &t.carrier_ids},
       {"audit", &t.audit},
+      {"audit_bulk", &t.audit_bulk},
   };
   static_assert(sizeof(named) / sizeof(named[0]) == kTableCount);
   for (const auto& n : named) {

@@ -14,7 +14,8 @@ namespace smppgw::store::lmdb {
 // layout change and add the step to kMigrations in schema.cpp.
 //   1: per-phone data in six tables (subs, last_stop, recent_join, inbox/outbox/audit by phone)
 //   2: per-phone data co-located in `phones` (see below)
-inline constexpr std::uint32_t kSchemaVersion = 2;
+//   3: audit_bulk, one row for the audit events of a Manual Opt-Out chunk (audit_bulk.hpp)
+inline constexpr std::uint32_t kSchemaVersion = 3;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //
@@ -36,8 +37,9 @@ struct Tables {
   MDB_dbi outbox_pending = 0;     // short_code\0be64(id) → "" (queued records only)
   MDB_dbi carrier_ids = 0;        // link\0carrier_message_id → outbox id, part
   MDB_dbi audit = 0;              // be64(id) → AuditEvent
+  MDB_dbi audit_bulk = 0;         // be64(first id) → a chunk's events (audit_bulk.hpp)
 };
-inline constexpr unsigned kTableCount = 11;
+inline constexpr unsigned kTableCount = 12;
 // Named databases the environment can open: the tables plus those of older layouts, which
 // a migration opens to copy and drop.
 inline constexpr unsigned kMaxDbs = 32;

@@ -8,8 +8,8 @@
 //   store_group_size  mean requests per commit during store_mo_commit.
 //   store_optout_1m   seconds to apply a 1,000,000-phone Manual Opt-Out of one campaign, from
 //                     the rows in upload order to the last durable chunk: SortedPhoneList
-//                     (sort + exact duplicate count), then chunks of kOptOutChunkPhones applied
-//                     one after the other through the writer, each durable before the next.
+//                     (sort + exact duplicate count), then chunks of kOptOutChunkPhones through
+//                     the writer, two in flight as the admin upload sends them.
 //   store_mt_submitted  the MT path's write per submit_sm_resp (record_part_submitted), one
 //                     request each, as the dispatcher submits them: responses/s.
 #include <algorithm>
@@ -299,25 +299,48 @@ double run_optout(std::uint64_t phones) {
     const auto t0 = Clock::now();
     const double c0 = cpu_seconds();
     const double w0 = written_bytes();
-    // As the admin endpoint does it: collect the upload (8 bytes a row), sort, drop
-    // duplicates, then apply sorted chunks one after the other, each durable before the next.
+    // Collect the upload (8 bytes a row), sort, drop duplicates, then apply sorted chunks
+    // with two in flight, as the admin upload does (daemon/admin/optout_upload.hpp): the
+    // next chunk is cut and queued while the writer commits the current one, and after a
+    // failed chunk nothing more is sent.
     SortedPhoneList list;
     for (const auto& row : rows) list.add(row);
     const std::uint64_t duplicates = list.finish();
+    constexpr std::size_t kInFlight = 2;
     OptOutProgress progress;
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t in_flight = 0;
     std::uint64_t index = 0;
-    OptOutBatch chunk;
-    chunk.campaign = "spring";
-    chunk.context = ChangeContext{timestamp_from_unix_ms(1'700'000'000'000), ChangeSource::csv,
-                                  "req-bench", "csv upload"};
+    const ChangeContext context{timestamp_from_unix_ms(1'700'000'000'000), ChangeSource::csv,
+                                "req-bench", "csv upload"};
     for (std::size_t at = 0; at < list.size(); at += kOptOutChunkPhones) {
-      chunk.phones = list.slice(at, at + kOptOutChunkPhones);
-      const std::size_t n = chunk.phones.size();
-      auto r = apply_opt_out_blocking(**writer, chunk);
-      if (!progress.add(index++, n, r)) {
-        std::fprintf(stderr, "chunk failed: %s\n", r.error().message().c_str());
-        std::exit(1);
+      auto chunk = std::make_shared<OptOutBatch>();
+      chunk->campaign = "spring";
+      chunk->context = context;
+      chunk->phones = list.slice(at, at + kOptOutChunkPhones);
+      const std::size_t n = chunk->phones.size();
+      {
+        std::unique_lock lk(m);
+        cv.wait(lk, [&] { return in_flight < kInFlight; });
+        if (progress.failed_chunk) break;
+        ++in_flight;
       }
+      auto req = make_opt_out_request(std::move(chunk), [&, i = index++, n](auto r) {
+        std::lock_guard lk(m);
+        progress.add(i, n, r);
+        --in_flight;
+        cv.notify_all();
+      });
+      if ((*writer)->submit(std::move(req))) std::exit(1);
+    }
+    {
+      std::unique_lock lk(m);
+      cv.wait(lk, [&] { return in_flight == 0; });
+    }
+    if (progress.failed_chunk) {
+      std::fprintf(stderr, "chunk failed: %s\n", progress.error.message().c_str());
+      std::exit(1);
     }
     secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = cpu_seconds() - c0;

@@ -151,6 +151,106 @@ TEST_F(StoreReadTest, AuditPagesNewestFirstOverallAndPerPhone) {
   EXPECT_FALSE(paged->next_before);
 }
 
+// A Manual Opt-Out chunk's events are one audit_bulk row (store/audit_bulk.hpp); every
+// listing must read them as if each were its own row, in id order with the single rows.
+TEST_F(StoreReadTest, BulkOptOutEventsListLikeSingleEventsAndKeepIdsDense) {
+  const ChangeContext sms{t(1), ChangeSource::sms, "mo:1", "keyword SPRING"};
+  const ChangeContext csv{t(2), ChangeSource::csv, "req-7", "csv upload"};
+  const ChangeContext all{t(3), ChangeSource::admin, "req-8", "manual opt-out"};
+  auto bulk = [&](std::optional<std::string> campaign, std::vector<std::string> phones,
+                  const ChangeContext& ctx) {
+    return write([&](WriteTxn& w) -> std::error_code {
+      OptOutBatch b{campaign, phones, ctx};
+      auto r = w.apply_opt_out_batch(b);
+      return r ? std::error_code{} : r.error();
+    });
+  };
+  // 1: phone 1 joins spring; 2..5: a csv chunk of phones 1..4 (phone 1 from subscribed);
+  // 6: phone 5 joins tips; 7..9: a company-wide chunk of phones 5 (its tips ended, then the
+  // company event) and 6; after a reopen, 10: phone 2 joins again.
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.subscribe(phone(1), "spring", "12345", sms);
+    return std::error_code{};
+  }));
+  ASSERT_FALSE(bulk("spring", {phone(3), phone(1), phone(2), phone(4)}, csv));
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.subscribe(phone(5), "tips", "12345", sms);
+    return std::error_code{};
+  }));
+  ASSERT_FALSE(bulk(std::nullopt, {phone(6), phone(5)}, all));
+  // The last id is in a bulk row: reopening must continue after it.
+  reopen();
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.subscribe(phone(2), "spring", "12345", sms);
+    return std::error_code{};
+  }));
+
+  std::vector<AuditEvent> events;
+  for (std::size_t limit : {1u, 2u, 3u, 4u, 50u}) {
+    SCOPED_TRACE(limit);
+    std::vector<AuditEvent> got;
+    AuditQuery q;
+    q.limit = limit;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = store->audit_page(q);
+      ASSERT_TRUE(page);
+      got.insert(got.end(), page->events.begin(), page->events.end());
+      if (!page->next_before) break;
+      q.before = page->next_before;
+    }
+    if (events.empty()) events = got;
+    EXPECT_EQ(got, events);
+  }
+  ASSERT_EQ(events.size(), 10u);
+  std::vector<std::uint64_t> ids;
+  for (const auto& e : events) ids.push_back(e.id);
+  EXPECT_EQ(ids, descending(10, 1, [](int) { return true; }));
+  // Chunk events keep their own phone, campaign and states, and the chunk's context.
+  auto at = [&](std::uint64_t id) { return events[10 - id]; };
+  EXPECT_EQ(at(2).phone, phone(1));  // the chunk's phones in key order
+  EXPECT_EQ(at(2).from_state, SS::subscribed);
+  EXPECT_EQ(at(3).phone, phone(2));
+  EXPECT_EQ(at(3).from_state, std::nullopt);
+  EXPECT_EQ(at(3).to_state, SS::opted_out);
+  EXPECT_EQ(at(3).campaign, "spring");
+  EXPECT_EQ(at(3).source, ChangeSource::csv);
+  EXPECT_EQ(at(3).ref, "req-7");
+  EXPECT_EQ(at(3).reason, "csv upload");
+  EXPECT_EQ(at(3).at, t(2));
+  EXPECT_EQ(at(5).phone, phone(4));
+  EXPECT_EQ(at(6).source, ChangeSource::sms);
+  EXPECT_EQ(at(7).phone, phone(5));
+  EXPECT_EQ(at(7).campaign, "tips");  // the campaign the company-wide opt-out ended
+  EXPECT_EQ(at(7).from_state, SS::subscribed);
+  EXPECT_EQ(at(8).phone, phone(5));
+  EXPECT_EQ(at(8).campaign, kAllCampaigns);
+  EXPECT_EQ(at(9).phone, phone(6));
+  EXPECT_EQ(at(9).ref, "req-8");
+  EXPECT_EQ(at(9).source, ChangeSource::admin);
+  EXPECT_EQ(at(10).phone, phone(2));
+  EXPECT_EQ(at(10).from_state, SS::opted_out);
+
+  // `before` inside a bulk row.
+  auto mid = store->audit_page(AuditQuery{std::nullopt, 2, 4});
+  ASSERT_EQ(mid->events.size(), 2u);
+  EXPECT_EQ(mid->events[0], at(3));
+  EXPECT_EQ(mid->events[1], at(2));
+  EXPECT_EQ(mid->next_before, 2u);
+
+  // Per phone: single and bulk events, newest first, the same events as the overall list.
+  auto two = store->audit_page(AuditQuery{phone(2), 50, std::nullopt});
+  ASSERT_EQ(two->events.size(), 2u);
+  EXPECT_EQ(two->events[0], at(10));
+  EXPECT_EQ(two->events[1], at(3));
+  auto five = store->audit_page(AuditQuery{phone(5), 1, std::nullopt});
+  ASSERT_EQ(five->events.size(), 1u);
+  EXPECT_EQ(five->events[0], at(8));
+  five = store->audit_page(AuditQuery{phone(5), 50, five->next_before});
+  ASSERT_EQ(five->events.size(), 2u);
+  EXPECT_EQ(five->events[0], at(7));
+  EXPECT_EQ(five->events[1], at(6));  // the join, a single row
+}
+
 TEST_F(StoreReadTest, StatesOfABatchAnswerAsStateDoes) {
   ASSERT_FALSE(write([&](WriteTxn& w) {
     ChangeContext c{t(1), ChangeSource::sms, "mo:1", "keyword"};
@@ -347,7 +447,8 @@ TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
 }
 
 // Rewrites a closed store of the current layout into the version-1 layout: the entries of
-// `phones` back into the six per-phone tables they came from, and schema_version 1.
+// `phones` back into the six per-phone tables they came from, no audit_bulk table, and
+// schema_version 1.
 void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   lmdb::Env::Options eo;
   eo.dir = state_dir / "store";
@@ -391,6 +492,13 @@ void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   }
   ASSERT_FALSE(counters.empty());
   for (const auto& k : counters) ASSERT_EQ(txn.del(meta, k), 0);
+  // Nor audit_bulk (version 3); this store's audit events are all single rows.
+  MDB_dbi audit_bulk;
+  ASSERT_EQ(mdb_dbi_open(txn.get(), "audit_bulk", 0, &audit_bulk), 0);
+  MDB_stat st{};
+  ASSERT_EQ(mdb_stat(txn.get(), audit_bulk, &st), 0);
+  ASSERT_EQ(st.ms_entries, 0u);
+  ASSERT_EQ(mdb_drop(txn.get(), audit_bulk, 1), 0);
   std::string version;
   records::Encoder(version).u32(1);
   ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, version), 0);

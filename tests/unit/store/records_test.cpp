@@ -2,6 +2,7 @@
 // read, every record survives a round trip, and a damaged value is detected, not misread.
 #include <gtest/gtest.h>
 
+#include "store/audit_bulk.hpp"
 #include "store/error.hpp"
 #include "store/keys.hpp"
 #include "store/records.hpp"
@@ -95,6 +96,58 @@ TEST(Records, InboxOutboxAuditRoundTrip) {
   a.from_state = SubscriptionState::subscribed;
   records::encode(v, a);
   EXPECT_EQ(records::decode_audit(3, v), a);
+}
+
+TEST(Records, AuditBulkRowRoundTripAndDamage) {
+  const ChangeContext ctx{at(5), ChangeSource::csv, "req-9", "csv upload"};
+  records::AuditBulkBuilder b;
+  b.start(ctx);
+  EXPECT_TRUE(b.empty());
+  b.add("+14155550001", "spring", SubscriptionState::subscribed, SubscriptionState::opted_out);
+  b.add("+14155550002", "spring", std::nullopt, SubscriptionState::opted_out);
+  b.add("+14155550002", kAllCampaigns, std::nullopt, SubscriptionState::opted_out);
+  b.add(std::string(200, '7'), "tips", std::nullopt, SubscriptionState::opted_out);
+  std::string v;
+  b.encode(v);
+  EXPECT_EQ(records::audit_bulk_size(v), 4u);
+  auto row = records::AuditBulkView::parse(v);
+  ASSERT_TRUE(row);
+  ASSERT_EQ(row->size(), 4u);
+  const std::vector<AuditEvent> want = {
+      {41, at(5), "+14155550001", "spring", SubscriptionState::subscribed,
+       SubscriptionState::opted_out, ChangeSource::csv, "req-9", "csv upload"},
+      {42, at(5), "+14155550002", "spring", std::nullopt, SubscriptionState::opted_out,
+       ChangeSource::csv, "req-9", "csv upload"},
+      {43, at(5), "+14155550002", std::string(kAllCampaigns), std::nullopt,
+       SubscriptionState::opted_out, ChangeSource::csv, "req-9", "csv upload"},
+      {44, at(5), std::string(200, '7'), "tips", std::nullopt, SubscriptionState::opted_out,
+       ChangeSource::csv, "req-9", "csv upload"},
+  };
+  for (std::uint32_t i = 0; i < 4; ++i) EXPECT_EQ(row->event(41, i), want[i]) << i;
+  EXPECT_FALSE(row->event(41, 4));
+  // A builder restarted for the next chunk forgets the previous one.
+  b.start(ctx);
+  EXPECT_TRUE(b.empty());
+  // Damage is detected, never read past the value: every truncation, and every byte changed
+  // one at a time, either fails to parse or reads only valid events.
+  for (std::size_t n = 0; n < v.size(); ++n) {
+    auto cut = records::AuditBulkView::parse(v.substr(0, n));
+    if (cut) {
+      for (std::uint32_t i = 0; i < cut->size(); ++i) (void)cut->event(41, i);
+    }
+  }
+  EXPECT_FALSE(records::AuditBulkView::parse(v.substr(0, 20)));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    std::string d = v;
+    d[i] = static_cast<char>(d[i] ^ 0x5a);
+    if (auto r = records::AuditBulkView::parse(d)) {
+      for (std::uint32_t e = 0; e < r->size(); ++e) (void)r->event(41, e);
+    }
+  }
+  EXPECT_FALSE(records::audit_bulk_size("abc"));
+  std::string huge = v;
+  huge[0] = huge[1] = huge[2] = huge[3] = '\xff';  // a count no value can hold
+  EXPECT_FALSE(records::AuditBulkView::parse(huge));
 }
 
 TEST(Records, LastStopRecentJoinCompanyRoundTrip) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "store/audit_bulk.hpp"
 #include "store/keys.hpp"
 #include "store/lmdb_env.hpp"
 #include "store/lmdb_queries.hpp"
@@ -90,6 +91,7 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
       {"outbox_pending", &r.t.outbox_pending},
       {"carrier_ids", &r.t.carrier_ids},
       {"audit", &r.t.audit},
+      {"audit_bulk", &r.t.audit_bulk},
   };
   for (auto [n, d] : names) {
     if (mdb_dbi_open(r.txn.get(), n, 0, d) != 0) return {std::string("no table ") + n};
@@ -225,14 +227,29 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   if (want_ophone != have_ophone) bad.push_back("phones outbox entries differ from outbox");
   if (want_carrier != have_carrier) bad.push_back("carrier_ids differ from parts");
 
-  // audit by phone.
+  // audit by phone; audit and audit_bulk together hold every id from 1 to the last once.
   std::set<std::string> want_audit, have_audit;
+  std::set<std::uint64_t> audit_ids;
   each(r, r.t.audit, [&](std::string_view k, std::string_view v) {
     auto id = keys::read_be64(k);
     auto e = records::decode_audit(id, v);
     if (!e) return bad.push_back("undecodable audit event");
     want_audit.insert(keys::with_id(e->phone, id));
+    audit_ids.insert(id);
   });
+  each(r, r.t.audit_bulk, [&](std::string_view k, std::string_view v) {
+    const auto first = keys::read_be64(k);
+    auto row = records::AuditBulkView::parse(v);
+    if (!row) return bad.push_back("undecodable audit_bulk row");
+    for (std::uint32_t i = 0; i < row->size(); ++i) {
+      auto e = row->event(first, i);
+      if (!e) return bad.push_back("undecodable audit_bulk entry");
+      want_audit.insert(keys::with_id(e->phone, e->id));
+      if (!audit_ids.insert(e->id).second) bad.push_back("audit id held twice");
+    }
+  });
+  if (!audit_ids.empty() && (*audit_ids.begin() != 1 || *audit_ids.rbegin() != audit_ids.size()))
+    bad.push_back("audit ids are not 1..last");
   have_audit = id_entries('a');
   if (want_audit != have_audit) bad.push_back("phones audit entries differ from audit");
   return bad;

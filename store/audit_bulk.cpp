@@ -1,0 +1,127 @@
+// Encoding of the bulk audit row; the layout and its reasons are in audit_bulk.hpp.
+#include "store/audit_bulk.hpp"
+
+#include <algorithm>
+
+#include "store/records.hpp"
+
+namespace smppgw::store::records {
+namespace {
+
+bool valid_state(std::uint8_t v) {
+  return v >= static_cast<std::uint8_t>(SubscriptionState::subscribed) &&
+         v <= static_cast<std::uint8_t>(SubscriptionState::opted_out);
+}
+
+}  // namespace
+
+void AuditBulkBuilder::start(const ChangeContext& ctx) {
+  at_ = ctx.at;
+  source_ = ctx.source;
+  ref_.assign(ctx.ref);
+  reason_.assign(ctx.reason);
+  campaigns_.clear();
+  offsets_.clear();
+  entries_bytes_.clear();
+  entries_ = 0;
+}
+
+void AuditBulkBuilder::add(std::string_view phone, std::string_view campaign,
+                           std::optional<SubscriptionState> from, SubscriptionState to) {
+  auto it = std::find(campaigns_.begin(), campaigns_.end(), campaign);
+  if (it == campaigns_.end()) it = campaigns_.insert(campaigns_.end(), std::string(campaign));
+  offsets_.push_back(static_cast<std::uint32_t>(entries_bytes_.size()));
+  entries_bytes_.push_back(static_cast<char>(from ? static_cast<std::uint8_t>(*from) : 0));
+  entries_bytes_.push_back(static_cast<char>(to));
+  const auto index = static_cast<std::uint16_t>(it - campaigns_.begin());
+  entries_bytes_.push_back(static_cast<char>(index & 0xff));
+  entries_bytes_.push_back(static_cast<char>(index >> 8));
+  // The varint length of Encoder::str; phones are key components (<= 200 bytes).
+  std::uint64_t n = phone.size();
+  while (n >= 0x80) {
+    entries_bytes_.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  entries_bytes_.push_back(static_cast<char>(n));
+  entries_bytes_.append(phone);
+  ++entries_;
+}
+
+void AuditBulkBuilder::encode(std::string& out) const {
+  Encoder e(out);
+  e.u32(entries_);
+  e.time(at_);
+  e.u8(static_cast<std::uint8_t>(source_));
+  e.str(ref_);
+  e.str(reason_);
+  e.u16(static_cast<std::uint16_t>(campaigns_.size()));
+  for (const auto& c : campaigns_) e.str(c);
+  out.reserve(out.size() + offsets_.size() * 4 + entries_bytes_.size());
+  for (auto o : offsets_) e.u32(o);
+  out.append(entries_bytes_);
+}
+
+std::optional<std::uint32_t> audit_bulk_size(std::string_view v) {
+  Decoder d(v);
+  const std::uint32_t n = d.u32();
+  if (!d.ok()) return std::nullopt;
+  return n;
+}
+
+std::optional<AuditBulkView> AuditBulkView::parse(std::string_view v) {
+  Decoder d(v);
+  AuditBulkView b;
+  const std::uint32_t n = d.u32();
+  b.at_ = d.time();
+  const std::uint8_t src = d.u8();
+  b.ref_ = d.str();
+  b.reason_ = d.str();
+  const std::uint16_t campaigns = d.u16();
+  for (std::uint16_t i = 0; i < campaigns && d.ok(); ++i) b.campaigns_.push_back(d.str());
+  if (!d.ok() || n == 0 || src < static_cast<std::uint8_t>(ChangeSource::sms) ||
+      src > static_cast<std::uint8_t>(ChangeSource::csv)) {
+    return std::nullopt;
+  }
+  b.source_ = static_cast<ChangeSource>(src);
+  if (n > d.remaining() / 4) return std::nullopt;  // not even room for the offsets
+  b.offsets_.reserve(n);
+  for (std::uint32_t i = 0; i < n && d.ok(); ++i) b.offsets_.push_back(d.u32());
+  if (!d.ok()) return std::nullopt;
+  // What follows the offsets is the entries area; an entry is at least 5 bytes.
+  b.entries_ = v.substr(v.size() - d.remaining());
+  std::uint32_t prev = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::uint32_t o = b.offsets_[i];
+    if ((i > 0 && o <= prev) || std::size_t(o) + 5 > b.entries_.size()) return std::nullopt;
+    prev = o;
+  }
+  return b;
+}
+
+std::optional<AuditEvent> AuditBulkView::event(std::uint64_t first_id, std::uint32_t i) const {
+  if (i >= offsets_.size()) return std::nullopt;
+  const std::uint32_t end =
+      i + 1 < offsets_.size() ? offsets_[i + 1] : static_cast<std::uint32_t>(entries_.size());
+  Decoder d(entries_.substr(offsets_[i], end - offsets_[i]));
+  const std::uint8_t from = d.u8();
+  const std::uint8_t to = d.u8();
+  const std::uint16_t campaign = d.u16();
+  const std::string_view phone = d.str();
+  if (!d.done() || (from != 0 && !valid_state(from)) || !valid_state(to) ||
+      campaign >= campaigns_.size() || phone.empty()) {
+    return std::nullopt;
+  }
+  AuditEvent e;
+  e.id = first_id + i;
+  e.at = at_;
+  e.phone.assign(phone);
+  e.campaign.assign(campaigns_[campaign]);
+  if (from != 0) e.from_state = static_cast<SubscriptionState>(from);
+  e.to_state = static_cast<SubscriptionState>(to);
+  e.source = source_;
+  e.ref.assign(ref_);
+  e.reason.assign(reason_);
+  return e;
+}
+
+}  // namespace smppgw::store::records
