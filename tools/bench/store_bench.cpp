@@ -306,6 +306,7 @@ double run_optout(std::uint64_t phones) {
     SortedPhoneList list;
     for (const auto& row : rows) list.add(row);
     const std::uint64_t duplicates = list.finish();
+    const double sorted_after = std::chrono::duration<double>(Clock::now() - t0).count();
     constexpr std::size_t kInFlight = 2;
     OptOutProgress progress;
     std::mutex m;
@@ -346,12 +347,12 @@ double run_optout(std::uint64_t phones) {
     const double cpu = cpu_seconds() - c0;
     const double written = written_bytes() - w0;
     std::fprintf(stderr,
-                 "  optout: %llu rows, %llu opted out, %llu duplicates, %llu chunks, %.3f s, "
-                 "%.3f s CPU, %.0f bytes written/phone\n",
+                 "  optout: %llu rows, %llu opted out, %llu duplicates, %llu chunks, %.3f s "
+                 "(sorted after %.3f s), %.3f s CPU, %.0f bytes written/phone\n",
                  static_cast<unsigned long long>(phones),
                  static_cast<unsigned long long>(progress.opted_out),
                  static_cast<unsigned long long>(duplicates),
-                 static_cast<unsigned long long>(progress.applied_chunks), secs, cpu,
+                 static_cast<unsigned long long>(progress.applied_chunks), secs, sorted_after, cpu,
                  written / double(phones));
   }
   if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
