@@ -4,3 +4,9 @@
 smppgw_bench(smppgw_store_bench
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/store_bench.cpp
   LIBS smppgw_store)
+
+# The same MO shape on the bare LMDB C API, without the store's indexes: the ceiling of any
+# LMDB schema on this machine, to read store_mo_commit against.
+smppgw_bench(smppgw_lmdb_floor_bench
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/lmdb_floor_bench.cpp
+  LIBS PkgConfig::LMDB)

@@ -1,0 +1,194 @@
+// What LMDB itself does on this machine for the MO shape of store_mo_commit, with none of the
+// store's indexes: the ceiling any LMDB schema can reach here, measured beside the store's
+// own figure so that the two can be compared on the same disk and load.
+//
+// Per MO, straight on the LMDB C API from one thread: one read of the subscription, one
+// write of it (a random key among --phones subscribers), and four appends (the Inbox row, the
+// audit event, the outbox record and its pending-queue entry), values the size of the
+// store's. A group of --group MOs is one transaction, committed with fsync like the writer's.
+//
+//   lmdb_floor_mo_commit        MO/s at the writer's default group (8,192)
+//   lmdb_floor_mo_commit_32k    MO/s at groups of 32,768
+//   lmdb_floor_mo_commit_index  MO/s at 8,192 with the four per-MO secondary-index writes the
+//                               store's queries need (the Inbox, outbox and audit entries of
+//                               the phone, and the campaign's subscriber index)
+//
+// Prints the median of --runs runs (3) on stdout, every run on stderr.
+#include <lmdb.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Shape {
+  std::uint64_t group = 8192;
+  bool indexes = false;
+};
+
+std::uint64_t g_total = 400000;
+std::uint64_t g_phones = 100000;
+
+void be64(char* out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+}
+
+[[noreturn]] void die(const char* what, int rc) {
+  std::fprintf(stderr, "%s: %s\n", what, mdb_strerror(rc));
+  std::exit(1);
+}
+
+void check(const char* what, int rc) {
+  if (rc != 0) die(what, rc);
+}
+
+MDB_val val(const void* p, std::size_t n) {
+  return MDB_val{n, const_cast<void*>(p)};
+}
+
+double run(const Shape& shape) {
+  const char* base = std::getenv("SMPPGW_BENCH_DIR");
+  std::string dir = ((base ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
+                     "smppgw-lmdb-floor-XXXXXX")
+                        .string();
+  if (!mkdtemp(dir.data())) {
+    std::perror("mkdtemp");
+    std::exit(1);
+  }
+  MDB_env* env = nullptr;
+  check("env_create", mdb_env_create(&env));
+  check("maxdbs", mdb_env_set_maxdbs(env, 8));
+  check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
+  check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
+  MDB_dbi subs, by_campaign, inbox, audit, outbox, pending;
+  {
+    MDB_txn* t = nullptr;
+    check("begin", mdb_txn_begin(env, nullptr, 0, &t));
+    check("dbi", mdb_dbi_open(t, "subs", MDB_CREATE, &subs));
+    check("dbi", mdb_dbi_open(t, "by_campaign", MDB_CREATE, &by_campaign));
+    check("dbi", mdb_dbi_open(t, "inbox", MDB_CREATE, &inbox));
+    check("dbi", mdb_dbi_open(t, "audit", MDB_CREATE, &audit));
+    check("dbi", mdb_dbi_open(t, "outbox", MDB_CREATE, &outbox));
+    check("dbi", mdb_dbi_open(t, "pending", MDB_CREATE, &pending));
+    check("commit", mdb_txn_commit(t));
+  }
+  // About the sizes of the store's records for this MO (bytes): subscription 20, Inbox row
+  // 52, audit event 55, outbox record 120.
+  std::vector<char> filler(128, 'x');
+  std::uint64_t x = 0x9E3779B97F4A7C15ull, id = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t done = 0; done < g_total;) {
+    MDB_txn* t = nullptr;
+    check("begin", mdb_txn_begin(env, nullptr, 0, &t));
+    MDB_cursor *cs, *cb, *ci, *ca, *co, *cp;
+    check("cursor", mdb_cursor_open(t, subs, &cs));
+    check("cursor", mdb_cursor_open(t, by_campaign, &cb));
+    check("cursor", mdb_cursor_open(t, inbox, &ci));
+    check("cursor", mdb_cursor_open(t, audit, &ca));
+    check("cursor", mdb_cursor_open(t, outbox, &co));
+    check("cursor", mdb_cursor_open(t, pending, &cp));
+    for (std::uint64_t g = 0; g < shape.group && done < g_total; ++g, ++done) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      // phone\0c<campaign>, as the store's `phones` table keys a subscription.
+      char key[48];
+      const int phone_len =
+          std::snprintf(key, sizeof key, "+1415%llu", 2000000ull + (x % g_phones));
+      std::memcpy(key + phone_len, "\0cspring", 8);
+      MDB_val k = val(key, static_cast<std::size_t>(phone_len) + 8), v{};
+      int rc = mdb_cursor_get(cs, &k, &v, MDB_SET_KEY);
+      if (rc != 0 && rc != MDB_NOTFOUND) die("get", rc);
+      MDB_val sub = val(filler.data(), 20);
+      check("put subscription", mdb_cursor_put(cs, &k, &sub, 0));
+      ++id;
+      char idk[8];
+      be64(idk, id);
+      MDB_val ik = val(idk, 8);
+      MDB_val row = val(filler.data(), 52);
+      check("put inbox", mdb_cursor_put(ci, &ik, &row, MDB_APPEND));
+      row = val(filler.data(), 55);
+      check("put audit", mdb_cursor_put(ca, &ik, &row, MDB_APPEND));
+      row = val(filler.data(), 120);
+      check("put outbox", mdb_cursor_put(co, &ik, &row, MDB_APPEND));
+      char pk[14] = "12345";
+      be64(pk + 6, id);
+      MDB_val pkv = val(pk, 14), empty = val(filler.data(), 0);
+      check("put pending", mdb_cursor_put(cp, &pkv, &empty, MDB_APPEND));
+      if (shape.indexes) {
+        // phone\0<tag>be64(id) for the Inbox, audit and outbox entries of the phone, next to
+        // its subscription as in the store, and campaign\0phone → state for the campaign.
+        for (char tag : {'i', 'a', 'o'}) {
+          char ek[48];
+          std::memcpy(ek, key, static_cast<std::size_t>(phone_len) + 1);
+          ek[phone_len + 1] = tag;
+          be64(ek + phone_len + 2, id);
+          MDB_val ekv = val(ek, static_cast<std::size_t>(phone_len) + 10);
+          check("put phone entry", mdb_cursor_put(cs, &ekv, &empty, 0));
+        }
+        char ck[48] = "spring";
+        std::memcpy(ck + 7, key, static_cast<std::size_t>(phone_len));
+        MDB_val ckv = val(ck, static_cast<std::size_t>(phone_len) + 7);
+        MDB_val state = val(filler.data(), 10);
+        check("put campaign index", mdb_cursor_put(cb, &ckv, &state, 0));
+      }
+    }
+    for (MDB_cursor* c : {cs, cb, ci, ca, co, cp}) mdb_cursor_close(c);
+    check("commit", mdb_txn_commit(t));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  mdb_env_close(env);
+  std::filesystem::remove_all(dir);
+  const double rate = double(g_total) / secs;
+  std::fprintf(stderr, "  lmdb floor: group %llu%s: %.0f MO/s\n",
+               static_cast<unsigned long long>(shape.group), shape.indexes ? " + indexes" : "",
+               rate);
+  return rate;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
+    if (a == "--mo") g_total = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
+    if (a == "--phones")
+      g_phones = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
+  }
+  const struct {
+    const char* name;
+    Shape shape;
+  } figures[] = {
+      {"lmdb_floor_mo_commit", {8192, false}},
+      {"lmdb_floor_mo_commit_32k", {32768, false}},
+      {"lmdb_floor_mo_commit_index", {8192, true}},
+  };
+  std::vector<std::pair<const char*, double>> out;
+  for (const auto& f : figures) {
+    std::vector<double> v;
+    for (int r = 0; r < runs; ++r) v.push_back(run(f.shape));
+    out.emplace_back(f.name, median(v));
+  }
+  for (const auto& [name, value] : out) {
+    std::printf("{\"bench\":\"%s\",\"value\":%.0f,\"unit\":\"req/s\"}\n", name, value);
+  }
+  return 0;
+}
