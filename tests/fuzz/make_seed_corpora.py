@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of fuzz_text, fuzz_receipt, fuzz_csv, fuzz_multipart and fuzz_config
-(corpus/<target>/): a few well-formed inputs per driver, and the inputs of bugs found by fuzzing.
+"""Writes the seed corpora of fuzz_text, fuzz_receipt, fuzz_csv, fuzz_multipart, fuzz_config and
+fuzz_records (corpus/<target>/): a few well-formed inputs per driver, and the inputs of bugs
+found by fuzzing.
 fuzz_pdu's corpus comes from make_corpus.py. Rerun after changing an input:
     python3 tests/fuzz/make_seed_corpora.py
 Each input's layout is the one its fuzz_<target>.cpp reads (control bytes, then the data).
@@ -178,6 +179,46 @@ def config_corpus():
     }
 
 
+# ---- fuzz_records: first byte = record type (kind % 5), then the stored value ------------
+
+def le(v, n):
+    return (v & ((1 << (8 * n)) - 1)).to_bytes(n, "little")
+
+
+def vstr(b):
+    out, n = b"", len(b)
+    while n >= 0x80:
+        out += u8((n & 0x7F) | 0x80)
+        n >>= 7
+    return out + u8(n) + b
+
+
+def records_corpus():
+    ms = 1_700_000_000_000
+    subscription = u8(2) + le(ms, 8) + u8(3) + vstr(b"req-7")
+    audit = (le(ms, 8) + vstr(b"+14155550100") + vstr(b"spring") + u8(1, 2, 1) + vstr(b"mo:12") +
+             vstr(b"STOP"))
+    inbox = (le(ms, 8) + vstr(b"+14155550100") + vstr(b"12345") + vstr(b"spring") +
+             vstr("STOP é".encode()) + u8(3) + vstr(b"carrier-a"))
+    # audit_bulk: count, time, source, ref, reason, campaigns, offsets, entries.
+    entries = [u8(1, 2) + le(0, 2) + vstr(b"+14155550101"),
+               u8(0, 2) + le(1, 2) + vstr(b"+14155550102")]
+    offsets, at = b"", 0
+    for e in entries:
+        offsets += le(at, 4)
+        at += len(e)
+    bulk = (le(len(entries), 4) + le(ms, 8) + u8(3) + vstr(b"req-9") + vstr(b"csv upload") +
+            le(2, 2) + vstr(b"spring") + vstr(b"*") + offsets + b"".join(entries))
+    return {
+        "subscription": u8(0) + subscription,
+        "audit": u8(1) + audit,
+        "inbox": u8(2) + inbox,
+        "outbox_garbage": u8(3) + b"\x00" * 40,
+        "audit_bulk": u8(4) + bulk,
+        "audit_bulk_huge_count": u8(4) + b"\xff\xff\xff\xff" + bulk[4:],
+    }
+
+
 def write(target, inputs):
     out = HERE / "corpus" / target
     out.mkdir(parents=True, exist_ok=True)
@@ -191,6 +232,7 @@ def main():
     write("csv", csv_corpus())
     write("multipart", multipart_corpus())
     write("config", config_corpus())
+    write("records", records_corpus())
 
 
 if __name__ == "__main__":

@@ -38,3 +38,5 @@ smppgw_fuzz_test(fuzz_csv csv ${SMPPGW_FUZZ_SECONDS_SHORT})
 smppgw_fuzz_test(fuzz_multipart multipart ${SMPPGW_FUZZ_SECONDS_SHORT})
 # fuzz_config: any YAML text through the configuration loader.
 smppgw_fuzz_test(fuzz_config config ${SMPPGW_FUZZ_SECONDS_SHORT})
+# fuzz_records: the store's record decoders and the bulk audit row.
+smppgw_fuzz_test(fuzz_records records ${SMPPGW_FUZZ_SECONDS_SHORT})
