@@ -36,14 +36,7 @@ void AuditBulkBuilder::add(std::string_view phone, std::string_view campaign,
   const auto index = static_cast<std::uint16_t>(it - campaigns_.begin());
   entries_bytes_.push_back(static_cast<char>(index & 0xff));
   entries_bytes_.push_back(static_cast<char>(index >> 8));
-  // The varint length of Encoder::str; phones are key components (<= 200 bytes).
-  std::uint64_t n = phone.size();
-  while (n >= 0x80) {
-    entries_bytes_.push_back(static_cast<char>((n & 0x7f) | 0x80));
-    n >>= 7;
-  }
-  entries_bytes_.push_back(static_cast<char>(n));
-  entries_bytes_.append(phone);
+  append_str(entries_bytes_, phone);
   ++entries_;
 }
 

@@ -13,6 +13,17 @@
 
 namespace smppgw::store::records {
 
+// Appends `s` as a string field: varint length (7 bits a byte, low first), then the bytes.
+inline void append_str(std::string& out, std::string_view s) {
+  std::uint64_t n = s.size();
+  while (n >= 0x80) {
+    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+    n >>= 7;
+  }
+  out.push_back(static_cast<char>(n));
+  out.append(s);
+}
+
 class Encoder {
  public:
   explicit Encoder(std::string& out) : out_(out) { out_.clear(); }
@@ -21,15 +32,7 @@ class Encoder {
   void u32(std::uint32_t v) { fixed(v, 4); }
   void u64(std::uint64_t v) { fixed(v, 8); }
   void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v), 8); }
-  void str(std::string_view s) {
-    std::uint64_t n = s.size();
-    while (n >= 0x80) {
-      out_.push_back(static_cast<char>((n & 0x7f) | 0x80));
-      n >>= 7;
-    }
-    out_.push_back(static_cast<char>(n));
-    out_.append(s);
-  }
+  void str(std::string_view s) { append_str(out_, s); }
   void time(Timestamp t) { i64(unix_ms(t)); }
 
  private:

@@ -25,11 +25,14 @@
 #include <vector>
 
 #include "tests/integration/admin/daemon_process.hpp"
+#include "tools/bench/median.hpp"
 
 using namespace smppgw::admin::testing;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using smppgw::bench::median;
 
 // CPU seconds (user + system) the process has used so far.
 double cpu_seconds(pid_t pid) {
@@ -43,11 +46,6 @@ double cpu_seconds(pid_t pid) {
     if (i == 15) stime = std::stoull(f);
   }
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
 }
 
 void print(const char* name, double value, const char* unit) {

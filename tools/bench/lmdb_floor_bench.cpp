@@ -27,7 +27,11 @@
 #include <string>
 #include <vector>
 
+#include "tools/bench/median.hpp"
+
 namespace {
+
+using smppgw::bench::median;
 
 struct Shape {
   std::uint64_t group = 8192;
@@ -155,11 +159,6 @@ double run(const Shape& shape) {
                static_cast<unsigned long long>(shape.group), shape.indexes ? " + indexes" : "",
                rate);
   return rate;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

@@ -28,8 +28,11 @@
 #include "store/bulk.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
+#include "tools/bench/median.hpp"
 
 namespace {
+
+using smppgw::bench::median;
 
 using namespace smppgw::store;
 using Clock = std::chrono::steady_clock;
@@ -357,11 +360,6 @@ double run_optout(std::uint64_t phones) {
   }
   if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return secs;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace
