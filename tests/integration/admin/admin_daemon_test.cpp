@@ -251,6 +251,26 @@ TEST_F(AdminDaemonTest, SameUploadTwiceIsAllAlreadyOptedOut) {
   auto csv_out = get("/v1/opt-outs.csv?campaign=spring-promo");
   EXPECT_EQ(csv_out.status, 200);
   EXPECT_NE(csv_out.body.find("+14155551501,spring-promo,"), std::string::npos);
+  // The upload's three changes are audit events of their own (stored as one row per chunk),
+  // read per phone and in the overall list, newest first; the second upload changed nothing.
+  auto one = json(get("/v1/audit?phone=%2B14155551502"));
+  ASSERT_EQ(one["events"].size(), 1u) << one.dump();
+  EXPECT_EQ(one["events"][0]["phone"], "+14155551502");
+  EXPECT_EQ(one["events"][0]["campaign"], "spring-promo");
+  EXPECT_EQ(one["events"][0]["source"], "csv");
+  // Overall, one event a page (the carrier's MO may add events of its own meanwhile).
+  std::vector<std::string> mine;
+  std::string before;
+  for (int page = 0; page < 50 && mine.size() < 3; ++page) {
+    auto p = json(get("/v1/audit?limit=1" + before));
+    ASSERT_LE(p["events"].size(), 1u) << p.dump();
+    if (p["events"].empty()) break;
+    const std::string phone = p["events"][0]["phone"];
+    if (phone.rfind("+141555515", 0) == 0) mine.push_back(phone);
+    if (!p["next_before"].is_number()) break;
+    before = "&before=" + p["next_before"].dump();
+  }
+  EXPECT_EQ(mine, (std::vector<std::string>{"+14155551503", "+14155551502", "+14155551501"}));
 }
 
 TEST_F(AdminDaemonTest, ReplyToOptedOutIs409NothingQueued) {
