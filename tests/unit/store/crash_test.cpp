@@ -1,7 +1,8 @@
-// The crash test of the writer's promise (SPEC §5 "acknowledge after commit"): a child
-// process commits MO-shaped requests through the writer and writes the id of every
-// completed request to a pipe; the parent SIGKILLs it at a random moment, reopens the store
-// and checks that every id the child reported is there with its content — 25 times.
+// The crash tests of the writer's promise (SPEC §5 "acknowledge after commit"): a child
+// process commits requests through the writer and writes a report of every completed one to
+// a pipe; the parent SIGKILLs it at a random moment, reopens the store and checks that
+// everything the child reported is there — 25 times per test. One test commits MO-shaped
+// requests, the other Manual Opt-Out chunks (one audit_bulk row each) beside MOs.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <thread>
 
+#include "store/bulk.hpp"
 #include "tests/unit/store/test_support.hpp"
 
 namespace smppgw::store::test {
@@ -73,47 +76,119 @@ struct Report {
   _exit(7);
 }
 
+// A Manual Opt-Out chunk the opt-out child reported as durable.
+struct ChunkReport {
+  std::uint32_t cycle;
+  std::uint32_t chunk;
+};
+
+constexpr std::uint32_t kChunkPhones = 500;
+
+std::string chunk_phone(std::uint32_t cycle, std::uint32_t chunk, std::uint32_t i) {
+  return "+1650" + std::to_string(1000000 + cycle * 200000 + chunk * kChunkPhones + i);
+}
+std::string chunk_ref(std::uint32_t cycle, std::uint32_t chunk) {
+  return "chunk " + std::to_string(cycle) + "/" + std::to_string(chunk);
+}
+
+// The opt-out child: MO-shaped requests from one thread (unreported, they only interleave
+// single audit events with the chunks' bulk rows) and opt-out chunks from another, every
+// third one company-wide; reports each chunk once its completion says it is durable.
+[[noreturn]] void opt_out_child(const TempDir& dir, int fd, std::uint32_t cycle) {
+  auto s = open_store(options_for(dir));
+  if (!s) _exit(2);
+  auto w = Writer::start(**s);
+  if (!w) _exit(3);
+  Writer& writer = **w;
+  std::thread mo([&] {
+    for (std::uint32_t seq = 0;; ++seq) {
+      const std::string phone = "+1415" + std::to_string(6000000 + seq % 3000);
+      WriteRequest req;
+      req.apply = [=](WriteTxn& txn) -> std::error_code {
+        ChangeContext ctx{t(seq), ChangeSource::sms, "mo", "keyword"};
+        auto sub = seq % 2 ? txn.subscribe(phone, "a", "12345", ctx) : txn.opt_out(phone, "a", ctx);
+        return sub ? std::error_code{} : sub.error();
+      };
+      if (writer.submit(std::move(req))) _exit(6);
+    }
+  });
+  for (std::uint32_t chunk = 0; chunk < 400; ++chunk) {
+    auto batch = std::make_shared<OptOutBatch>();
+    if (chunk % 3) batch->campaign = "a";
+    for (std::uint32_t i = 0; i < kChunkPhones; ++i) {
+      batch->phones.push_back(chunk_phone(cycle, chunk, i));
+    }
+    auto ref = std::make_shared<std::string>(chunk_ref(cycle, chunk));
+    batch->context = ChangeContext{t(chunk), ChangeSource::csv, *ref, "csv upload"};
+    auto req = make_opt_out_request(batch, [=](Result<OptOutBatchResult> r) {
+      if (!r || r->opted_out != kChunkPhones) _exit(4);
+      ChunkReport report{cycle, chunk};
+      if (write(fd, &report, sizeof report) != sizeof report) _exit(5);
+    });
+    if (writer.submit(std::move(req))) _exit(6);
+  }
+  mo.join();
+  _exit(7);
+}
+
+// Runs `body(fd)` in a child process (it must never return), reads what it writes to `fd`
+// for a random 5-120 ms, SIGKILLs it and returns the whole reports read (a torn last one is
+// not a report).
+template <class R>
+std::vector<R> run_until_killed(std::mt19937& rng, const std::function<void(int)>& body) {
+  std::vector<R> out;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    ADD_FAILURE() << "pipe";
+    return out;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork";
+    return out;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    body(fds[1]);
+    _exit(7);
+  }
+  close(fds[1]);
+  const auto kill_at = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 120)(rng));
+  std::string buf;
+  char tmp[4096];
+  bool killed = false;
+  for (;;) {
+    if (!killed && std::chrono::steady_clock::now() >= kill_at) {
+      kill(pid, SIGKILL);
+      killed = true;
+    }
+    ssize_t n = read(fds[0], tmp, sizeof tmp);  // EOF once the child is dead
+    if (n <= 0) break;
+    buf.append(tmp, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "child exited by itself, status " << status;
+  for (std::size_t i = 0; i < buf.size() / sizeof(R); ++i) {
+    R r;
+    std::memcpy(&r, buf.data() + i * sizeof r, sizeof r);
+    out.push_back(r);
+  }
+  return out;
+}
+
 TEST(CrashTest, EveryReportedCommitSurvivesSigkill) {
   TempDir dir;
   std::mt19937 rng(std::random_device{}());
   std::vector<Report> reported;
   std::uint64_t max_id = 0;
   for (int cycle = 0; cycle < kKillCycles; ++cycle) {
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(fds[0]);
-      child(dir, fds[1], static_cast<std::uint32_t>(cycle));
-    }
-    close(fds[1]);
-    // Read reports for a random time, then kill without warning.
-    const auto kill_at = std::chrono::steady_clock::now() +
-                         std::chrono::milliseconds(std::uniform_int_distribution<int>(5, 120)(rng));
-    std::string buf;
-    char tmp[4096];
-    bool killed = false;
-    for (;;) {
-      if (!killed && std::chrono::steady_clock::now() >= kill_at) {
-        kill(pid, SIGKILL);
-        killed = true;
-      }
-      ssize_t n = read(fds[0], tmp, sizeof tmp);  // EOF once the child is dead
-      if (n <= 0) break;
-      buf.append(tmp, static_cast<std::size_t>(n));
-    }
-    close(fds[0]);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-        << "child exited by itself, status " << status;
-    const std::size_t n = buf.size() / sizeof(Report);  // a torn last record is not a report
-    for (std::size_t i = 0; i < n; ++i) {
-      Report r;
-      std::memcpy(&r, buf.data() + i * sizeof r, sizeof r);
-      reported.push_back(r);
-    }
+    auto got = run_until_killed<Report>(
+        rng, [&](int fd) { child(dir, fd, static_cast<std::uint32_t>(cycle)); });
+    reported.insert(reported.end(), got.begin(), got.end());
 
     // Reopen (recovery is LMDB's: the last durable meta page) and check every report so far.
     auto s = open_store(options_for(dir));
@@ -131,6 +206,46 @@ TEST(CrashTest, EveryReportedCommitSurvivesSigkill) {
   for (const auto& b : bad) ADD_FAILURE() << "invariant after crashes: " << b;
   std::printf("crash test: %d kills, %zu reported commits, highest inbox id %llu\n", kKillCycles,
               reported.size(), static_cast<unsigned long long>(max_id));
+}
+
+TEST(CrashTest, EveryReportedOptOutChunkSurvivesSigkill) {
+  TempDir dir;
+  std::mt19937 rng(std::random_device{}());
+  std::size_t chunks = 0;
+  for (int cycle = 0; cycle < kKillCycles; ++cycle) {
+    auto got = run_until_killed<ChunkReport>(
+        rng, [&](int fd) { opt_out_child(dir, fd, static_cast<std::uint32_t>(cycle)); });
+    chunks += got.size();
+    auto s = open_store(options_for(dir));
+    ASSERT_TRUE(s) << s.error().message();
+    for (const auto& r : got) {
+      // Every phone of the chunk is opted out, and its audit event is readable with the
+      // chunk's context.
+      std::vector<std::string> phones;
+      std::vector<Store::StateQuery> queries;
+      for (std::uint32_t i = 0; i < kChunkPhones; ++i) {
+        phones.push_back(chunk_phone(r.cycle, r.chunk, i));
+      }
+      for (const auto& p : phones) queries.push_back({p, "a"});
+      auto states = (*s)->states(queries);
+      ASSERT_TRUE(states);
+      for (std::size_t i = 0; i < phones.size(); ++i) {
+        ASSERT_EQ((*states)[i], SubscriptionState::opted_out)
+            << "cycle " << cycle << ": " << phones[i] << " of reported "
+            << chunk_ref(r.cycle, r.chunk);
+      }
+      auto audit = (*s)->audit_page(AuditQuery{phones[kChunkPhones / 2], 5, std::nullopt});
+      ASSERT_TRUE(audit);
+      ASSERT_FALSE(audit->events.empty()) << chunk_ref(r.cycle, r.chunk);
+      EXPECT_EQ(audit->events.front().ref, chunk_ref(r.cycle, r.chunk));
+      EXPECT_EQ(audit->events.front().source, ChangeSource::csv);
+    }
+  }
+  EXPECT_GT(chunks, std::size_t(kKillCycles));  // the children did commit chunks
+  auto bad = check_invariants(dir.path());
+  for (const auto& b : bad) ADD_FAILURE() << "invariant after crashes: " << b;
+  std::printf("opt-out crash test: %d kills, %zu reported chunks of %u phones\n", kKillCycles,
+              chunks, kChunkPhones);
 }
 
 }  // namespace
