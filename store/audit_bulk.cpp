@@ -77,25 +77,27 @@ std::optional<AuditBulkView> AuditBulkView::parse(std::string_view v) {
   }
   b.source_ = static_cast<ChangeSource>(src);
   if (n > d.remaining() / 4) return std::nullopt;  // not even room for the offsets
-  b.offsets_.reserve(n);
-  for (std::uint32_t i = 0; i < n && d.ok(); ++i) b.offsets_.push_back(d.u32());
-  if (!d.ok()) return std::nullopt;
-  // What follows the offsets is the entries area; an entry is at least 5 bytes.
-  b.entries_ = v.substr(v.size() - d.remaining());
-  std::uint32_t prev = 0;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    const std::uint32_t o = b.offsets_[i];
-    if ((i > 0 && o <= prev) || std::size_t(o) + 5 > b.entries_.size()) return std::nullopt;
-    prev = o;
-  }
+  // The offsets and entries are read (and checked) per event: the per-phone audit listing
+  // reads one event of a row that may hold tens of thousands.
+  const std::string_view rest = v.substr(v.size() - d.remaining());
+  b.size_ = n;
+  b.offsets_ = rest.substr(0, std::size_t(n) * 4);
+  b.entries_ = rest.substr(std::size_t(n) * 4);
   return b;
 }
 
+std::uint32_t AuditBulkView::offset(std::uint32_t i) const {
+  return Decoder(offsets_.substr(std::size_t(i) * 4, 4)).u32();
+}
+
 std::optional<AuditEvent> AuditBulkView::event(std::uint64_t first_id, std::uint32_t i) const {
-  if (i >= offsets_.size()) return std::nullopt;
-  const std::uint32_t end =
-      i + 1 < offsets_.size() ? offsets_[i + 1] : static_cast<std::uint32_t>(entries_.size());
-  Decoder d(entries_.substr(offsets_[i], end - offsets_[i]));
+  if (i >= size_) return std::nullopt;
+  // Entry i spans [offset i, offset i+1) (the last one to the end); offsets that do not
+  // increase or point outside the entries mean a damaged row.
+  const std::uint32_t begin = offset(i);
+  const std::size_t end = i + 1 < size_ ? offset(i + 1) : entries_.size();
+  if (begin >= end || end > entries_.size()) return std::nullopt;
+  Decoder d(entries_.substr(begin, end - begin));
   const std::uint8_t from = d.u8();
   const std::uint8_t to = d.u8();
   const std::uint16_t campaign = d.u16();

@@ -52,18 +52,21 @@ class AuditBulkBuilder {
 // A decoded view of one row (valid while the value is).
 class AuditBulkView {
  public:
-  // nullopt when the value is malformed (corrupted): every offset is checked here once.
+  // nullopt when the row's header is malformed (corrupted). Reads the header only: the
+  // cost does not grow with the number of events.
   static std::optional<AuditBulkView> parse(std::string_view v);
-  std::uint32_t size() const { return static_cast<std::uint32_t>(offsets_.size()); }
-  // Event i (< size()) with id `first_id + i`; nullopt if its entry is malformed.
+  std::uint32_t size() const { return size_; }
+  // Event i (< size()) with id `first_id + i`; nullopt if its entry is malformed (corrupted).
   std::optional<AuditEvent> event(std::uint64_t first_id, std::uint32_t i) const;
 
  private:
+  std::uint32_t offset(std::uint32_t i) const;
   Timestamp at_{};
   ChangeSource source_ = ChangeSource::csv;
   std::string_view ref_, reason_;
   std::vector<std::string_view> campaigns_;
-  std::vector<std::uint32_t> offsets_;
+  std::uint32_t size_ = 0;
+  std::string_view offsets_;  // size_ × u32
   std::string_view entries_;
 };
 

@@ -211,11 +211,12 @@ Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std
     return std::optional<AuditEvent>(std::move(*e));
   }
   if (rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
-  // The bulk row that starts at or below id.
   Cursor c;
   if ((rc = Cursor::open(txn, t.audit_bulk, c))) return fail(lmdb_error(rc));
   std::string_view k;
-  rc = seek_last_below(c, id + 1, k, v);
+  // The bulk row that starts at or below id: the last row below id + 1 (the last row at all
+  // for the largest id).
+  rc = id == ~std::uint64_t{0} ? c.get(MDB_LAST, k, v) : seek_last_below(c, id + 1, k, v);
   if (rc == MDB_NOTFOUND) return std::optional<AuditEvent>{};
   if (rc != 0) return fail(lmdb_error(rc));
   if (k.size() != 8) return fail(corrupted());
