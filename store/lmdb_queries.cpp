@@ -8,13 +8,6 @@
 #include "store/records.hpp"
 
 namespace smppgw::store::lmdb {
-namespace {
-
-std::error_code corrupted() {
-  return make_error_code(StoreErrc::corrupted);
-}
-
-}  // namespace
 
 Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Tables& t,
                                                      std::string_view phone,

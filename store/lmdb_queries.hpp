@@ -11,11 +11,23 @@
 #include <vector>
 
 #include "store/error.hpp"
+#include "store/keys.hpp"
 #include "store/lmdb_env.hpp"
 #include "store/schema.hpp"
 #include "store/types.hpp"
 
 namespace smppgw::store::lmdb {
+
+// The errors the backend's checks report, and its check of a key component.
+inline std::error_code invalid() {
+  return make_error_code(StoreErrc::invalid_argument);
+}
+inline std::error_code corrupted() {
+  return make_error_code(StoreErrc::corrupted);
+}
+inline bool valid(std::string_view s) {
+  return keys::valid_component(s);
+}
 
 Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Tables& t,
                                                      std::string_view phone,

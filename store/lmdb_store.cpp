@@ -60,16 +60,6 @@ std::error_code Store::for_each_opted_out(
 namespace lmdb {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-std::error_code corrupted() {
-  return make_error_code(StoreErrc::corrupted);
-}
-bool valid(std::string_view s) {
-  return keys::valid_component(s);
-}
-
 // Below this much free space the map is not grown: the commit that needs it would fail
 // with ENOSPC anyway, and the operator must be told before the disk is completely full.
 constexpr std::uint64_t kMinFreeDiskBytes = 16ull << 20;

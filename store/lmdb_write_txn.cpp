@@ -25,16 +25,6 @@
 namespace smppgw::store::lmdb {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-std::error_code corrupted() {
-  return make_error_code(StoreErrc::corrupted);
-}
-
-bool valid(std::string_view s) {
-  return keys::valid_component(s);
-}
 // A text field that is not a key part: any UTF-8, but bounded (records must stay far below
 // LMDB's overflow-page territory to keep writes cheap).
 bool valid_text(std::string_view s) {
