@@ -56,7 +56,8 @@ struct Report {
         auto got = txn.add_inbox(m);
         if (!got) return got.error();
         *id = *got;
-        ChangeContext ctx{t(seq), ChangeSource::sms, "mo:" + std::to_string(*got), "keyword"};
+        const std::string ref = "mo:" + std::to_string(*got);  // the context only views it
+        ChangeContext ctx{t(seq), ChangeSource::sms, ref, "keyword"};
         auto sub = seq % 3 ? txn.subscribe(phone, "a", "12345", ctx) : txn.opt_out(phone, "a", ctx);
         if (!sub) return sub.error();
         NewOutboxMessage reply{t(seq), phone, "12345", "a", "joined", OutboxKind::auto_reply};

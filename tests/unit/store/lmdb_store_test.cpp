@@ -125,7 +125,8 @@ TEST_F(StoreReadTest, InboxFiltersByCampaignPhoneAndBoth) {
 TEST_F(StoreReadTest, AuditPagesNewestFirstOverallAndPerPhone) {
   ASSERT_FALSE(write([&](WriteTxn& w) {
     for (int i = 1; i <= 9; ++i) {
-      ChangeContext c{t(i), ChangeSource::sms, "mo:" + std::to_string(i), "keyword"};
+      const std::string ref = "mo:" + std::to_string(i);  // the context only views it
+      ChangeContext c{t(i), ChangeSource::sms, ref, "keyword"};
       (void)w.subscribe(phone(i % 2), "c" + std::to_string(i), "12345", c);
     }
     return std::error_code{};
@@ -510,7 +511,8 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   ASSERT_FALSE(write([&](WriteTxn& w) {
     for (int i = 1; i <= 6; ++i) {
       const std::string& p = i % 2 ? a : b;
-      ChangeContext c{t(i), ChangeSource::sms, "mo:" + std::to_string(i), "keyword"};
+      const std::string ref = "mo:" + std::to_string(i);  // the context only views it
+      ChangeContext c{t(i), ChangeSource::sms, ref, "keyword"};
       (void)w.add_inbox(
           NewInboxMessage{t(i), p, "12345", "spring", "JOIN", InboxKind::keyword, "carrier-a"});
       (void)w.subscribe(p, i < 3 ? "spring" : "tips", "12345", c);

@@ -130,8 +130,9 @@ TEST(Records, AuditBulkRowRoundTripAndDamage) {
   EXPECT_TRUE(b.empty());
   // Damage is detected, never read past the value: every truncation, and every byte changed
   // one at a time, either fails to parse or reads only valid events.
+  const std::string_view whole(v);  // a view reads the row; it must outlive the view
   for (std::size_t n = 0; n < v.size(); ++n) {
-    auto cut = records::AuditBulkView::parse(v.substr(0, n));
+    auto cut = records::AuditBulkView::parse(whole.substr(0, n));
     if (cut) {
       for (std::uint32_t i = 0; i < cut->size(); ++i) (void)cut->event(41, i);
     }
