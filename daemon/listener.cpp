@@ -248,6 +248,7 @@ void Listener::on_event(const std::shared_ptr<Peer>& shared, SmppConnection& con
           on_request(peer, connection, e);
         } else if constexpr (std::is_same_v<E, smpp::ResponseReceived>) {
           if (e.user_tag == ReceiptQueue::kTag) {
+            peer.receipts_out.answered(e.pdu.sequence_number);
             if (e.pdu.command_status != smpp::status::ok) {
               spdlog::warn("listener {}: the carrier refused a delivery receipt: 0x{:08X}",
                            peer.remote, e.pdu.command_status);
@@ -382,21 +383,25 @@ void Listener::queue_receipt(Peer& to, smpp::DeliverSm receipt) {
   to.receipts_out.flush(*to.connection);
 }
 
+std::shared_ptr<Listener::Peer> Listener::receiver_of(const Peer& from) {
+  if (!from.account) return nullptr;
+  std::lock_guard lock(mutex_);
+  auto it = receivers_.find(from.account->system_id);
+  if (it == receivers_.end()) return nullptr;
+  for (const auto& weak : it->second) {
+    auto p = weak.lock();
+    if (p && p.get() != &from) return p;
+  }
+  return nullptr;
+}
+
 void Listener::route_receipt(Peer& from, smpp::DeliverSm receipt) {
   if (from.dispatcher && from.connection && !from.connection->closed()) {
     queue_receipt(from, std::move(receipt));
     return;
   }
   // A transmitter bind cannot take deliver_sm: the account's receiver or transceiver does.
-  std::shared_ptr<Peer> to;
-  if (from.account) {
-    std::lock_guard lock(mutex_);
-    if (auto it = receivers_.find(from.account->system_id); it != receivers_.end()) {
-      for (const auto& weak : it->second) {
-        if ((to = weak.lock())) break;
-      }
-    }
-  }
+  auto to = receiver_of(from);
   if (!to) {
     spdlog::warn(
         "listener {}: no receiver or transceiver bind of '{}'; a delivery receipt was not sent",
@@ -405,6 +410,23 @@ void Listener::route_receipt(Peer& from, smpp::DeliverSm receipt) {
   }
   asio::post(to->strand, [to, receipt = std::move(receipt)]() mutable {
     queue_receipt(*to, std::move(receipt));
+  });
+}
+
+void Listener::reroute_receipts(Peer& from, std::vector<smpp::DeliverSm> receipts) {
+  if (receipts.empty()) return;
+  auto to = receiver_of(from);
+  if (!to) {
+    spdlog::warn(
+        "listener {}: {} delivery receipts not answered before the bind closed, and no other "
+        "receiver or transceiver bind of '{}' to send them on",
+        from.remote, receipts.size(), from.account ? from.account->system_id : std::string());
+    return;
+  }
+  spdlog::info("listener {}: {} delivery receipts not answered before the bind closed go to {}",
+               from.remote, receipts.size(), to->remote);
+  asio::post(to->strand, [to, receipts = std::move(receipts)]() mutable {
+    for (auto& r : receipts) queue_receipt(*to, std::move(r));
   });
 }
 
@@ -494,10 +516,9 @@ void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
     peer.dispatcher->stop();
   }
   if (peer.mo) peer.mo->stop();
-  if (const auto lost = peer.receipts_out.clear()) {
-    spdlog::warn("listener {}: {} delivery receipts not sent before the bind closed", peer.remote,
-                 lost);
-  }
+  // Receipts sent and not answered, or still waiting, go to another bind of the account
+  // once this one is out of receivers_ (below).
+  auto unanswered = peer.receipts_out.take_unanswered();
   if (peer.dispatcher && peer.account) {
     std::lock_guard lock(mutex_);
     if (auto it = receivers_.find(peer.account->system_id); it != receivers_.end()) {
@@ -506,6 +527,14 @@ void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
         return !p || p.get() == &peer;
       });
       if (it->second.empty()) receivers_.erase(it);
+    }
+  }
+  if (!unanswered.empty()) {
+    if (stopping_) {
+      spdlog::warn("listener {}: {} delivery receipts not answered before shutdown", peer.remote,
+                   unanswered.size());
+    } else {
+      reroute_receipts(peer, std::move(unanswered));
     }
   }
   if (peer.counted && peer.account) count_bound(peer.account->system_id, -1);

@@ -97,6 +97,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // deliver_sm (transceiver), else on a receiver or transceiver bind of the same account.
   void route_receipt(Peer& from, smpp::DeliverSm receipt);
   static void queue_receipt(Peer& to, smpp::DeliverSm receipt);
+  // A live receiver or transceiver bind of `from`'s account other than `from`, if any.
+  std::shared_ptr<Peer> receiver_of(const Peer& from);
+  // The receipts a closing bind did not get answered, to another bind of its account.
+  void reroute_receipts(Peer& from, std::vector<smpp::DeliverSm> receipts);
   void on_request(Peer& peer, SmppConnection& connection, const smpp::RequestReceived& request);
   // query_sm about an MO this account submitted: DELIVERED with the time it was stored.
   void answer_query(Peer& peer, SmppConnection& connection, std::uint32_t sequence,

@@ -27,6 +27,7 @@ std::size_t ReceiptQueue::flush(SmppConnection& connection) {
                    smpp::to_string(result.error()));
     } else {
       ++sent;
+      in_flight_.insert_or_assign(*result, std::move(queue_.front()));
     }
     queue_.pop_front();
   }
@@ -34,10 +35,18 @@ std::size_t ReceiptQueue::flush(SmppConnection& connection) {
   return sent;
 }
 
-std::size_t ReceiptQueue::clear() {
-  const auto n = queue_.size();
+void ReceiptQueue::answered(std::uint32_t sequence_number) {
+  in_flight_.erase(sequence_number);
+}
+
+std::vector<smpp::DeliverSm> ReceiptQueue::take_unanswered() {
+  std::vector<smpp::DeliverSm> out;
+  out.reserve(in_flight_.size() + queue_.size());
+  for (auto& [sequence, receipt] : in_flight_) out.push_back(std::move(receipt));
+  for (auto& receipt : queue_) out.push_back(std::move(receipt));
+  in_flight_.clear();
   queue_.clear();
-  return n;
+  return out;
 }
 
 }  // namespace smppgw::daemon

@@ -4,14 +4,20 @@
 // gateway's Inbox. The receipts of one bind wait here for room in its window, which they
 // share with the MT deliver_sm of the bind's Dispatcher. Runs on the bind's strand.
 //
-// Receipts are not kept in the store: one not yet sent when its bind closes is lost (logged,
-// counted), as a receipt an SMSC could not deliver before its validity ran out; the MO it
-// reports on is committed either way.
+// Receipts sent but not yet answered are kept too (by sequence number): when the bind
+// closes, take_unanswered() hands back those and the ones still waiting, so that the listener
+// can send them on another receiver bind of the account — at least once: a receipt whose
+// answer was lost with the connection is sent again, and carriers match receipts by
+// receipted_message_id. Receipts are not kept in the store: with no other bind of the
+// account up, they are lost (logged, counted), as a receipt an SMSC could not deliver before
+// its validity ran out; the MO they report on is committed either way.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <vector>
 
 #include "daemon/smpp_connection.hpp"
 #include "protocol/pdu.hpp"
@@ -30,14 +36,22 @@ class ReceiptQueue {
   // Queues a receipt; false (not queued) when kMaxQueued are waiting.
   bool push(smpp::DeliverSm receipt);
   // Sends what the session's window allows now, oldest first, and pumps the connection.
-  // Returns how many were sent.
+  // Returns how many were sent. Each sent receipt is kept until answered().
   std::size_t flush(SmppConnection& connection);
-  // Forgets what waits (the bind closed); returns how many were dropped.
-  std::size_t clear();
+  // The carrier answered the receipt sent with `sequence_number` (whatever the status: a
+  // refused receipt is not sent again).
+  void answered(std::uint32_t sequence_number);
+  // Everything not answered, sent ones first (in send order), then the waiting ones; the
+  // queue is empty afterwards. For the bind's close.
+  std::vector<smpp::DeliverSm> take_unanswered();
+  // Receipts waiting for a window slot.
   [[nodiscard]] std::size_t size() const { return queue_.size(); }
+  // Receipts sent and not answered yet.
+  [[nodiscard]] std::size_t in_flight() const { return in_flight_.size(); }
 
  private:
   std::deque<smpp::DeliverSm> queue_;
+  std::map<std::uint32_t, smpp::DeliverSm> in_flight_;  // by sequence number
 };
 
 }  // namespace smppgw::daemon

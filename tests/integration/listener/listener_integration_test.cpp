@@ -373,6 +373,35 @@ TEST_F(ListenerIntegrationTest, ReceiptOfAnMoFromATransmitterGoesToTheAccountsRe
   EXPECT_EQ(receipt->tlvs.receipted_message_id, response->message_id);
 }
 
+// Receipts a bind had not answered when it closed (sent and unanswered, or still waiting)
+// go out on another receiver bind of the account.
+TEST_F(ListenerIntegrationTest, ReceiptsUnansweredWhenABindClosesGoToAnotherBindOfTheAccount) {
+  auto first = bound_client();  // a transceiver: its MOs' receipts come back on it
+  ASSERT_TRUE(first);
+  auto second = connect();
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->bind(BindType::receiver, "carrier-b", "secret", kTimeout)->status,
+            smpp::status::ok);
+  std::set<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto response =
+        first->request(smpp::Body{mo_asking_receipt("mo " + std::to_string(i))}, kTimeout);
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, smpp::status::ok);
+    ids.insert(response->message_id);
+  }
+  // The first bind answers none of its receipts; then its connection drops.
+  first.reset();
+  std::set<std::string> got;
+  while (got.size() < ids.size()) {
+    auto receipt = second->wait_deliver_sm(kTimeout);
+    ASSERT_TRUE(receipt) << "receipts on the other bind: " << got.size() << " of " << ids.size();
+    ASSERT_TRUE(receipt->tlvs.receipted_message_id);
+    got.insert(*receipt->tlvs.receipted_message_id);
+  }
+  EXPECT_EQ(got, ids);
+}
+
 TEST_F(ListenerIntegrationTest, MoToAShortCodeOfNoOtherAccountIsRefused) {
   auto client = bound_client();
   ASSERT_TRUE(client);
