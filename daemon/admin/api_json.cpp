@@ -17,65 +17,13 @@ std::string rfc3339(store::Timestamp t) {
   return format_rfc3339_ms(store::unix_ms(t));
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) {
-      out.append(dump(Json(std::string(s))));
-      return;
-    }
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
 std::string queued_message_json(std::uint64_t id, std::string_view campaign,
                                 std::string_view encoding, std::size_t segments) {
-  // Keys in the order a Json object (a std::map) dumps them.
-  std::string out;
-  out.reserve(96 + campaign.size());
-  out.append("{\"campaign\":");
-  append_json_string(out, campaign);
-  out.append(",\"encoding\":");
-  append_json_string(out, encoding);
-  out.append(",\"id\":").append(std::to_string(id));
-  out.append(",\"segments\":").append(std::to_string(segments));
-  out.append(",\"status\":\"queued\"}");
-  return out;
+  return dump(Json{{"id", id},
+                   {"status", "queued"},
+                   {"campaign", campaign},
+                   {"encoding", encoding},
+                   {"segments", segments}});
 }
 
 namespace {

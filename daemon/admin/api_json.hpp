@@ -24,12 +24,7 @@ std::string dump(const Json& j);
 
 std::string rfc3339(store::Timestamp t);
 
-// Appends `s` as a JSON string literal, the same bytes dump() gives. ASCII is escaped here;
-// text with other bytes goes through dump() itself (which also replaces invalid UTF-8).
-void append_json_string(std::string& out, std::string_view s);
-
-// POST /v1/messages 202: {"campaign","encoding","id","segments","status":"queued"}, written
-// directly (the reply path's answer; the same bytes as dump() of the object).
+// POST /v1/messages 202: {"campaign","encoding","id","segments","status":"queued"}
 std::string queued_message_json(std::uint64_t id, std::string_view campaign,
                                 std::string_view encoding, std::size_t segments);
 
