@@ -73,6 +73,15 @@ template <class Visit>
 std::error_code scan_back(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
                           std::optional<std::uint64_t> before, Visit&& visit);
 
+// Walks the rows an index points at, newest first: the entries of `dbi` under `prefix`
+// (prefix + be64(id): a phone's entries in `phones`, a campaign's in inbox_by_campaign) from
+// below `before`, each row read with `get(txn, t, id)` (get_inbox, get_outbox, get_audit);
+// `visit(row&&)` returns false to stop. An entry without its row is corrupted.
+template <class Get, class Visit>
+std::error_code scan_index_rows(const Txn& txn, const Tables& t, MDB_dbi dbi,
+                                std::string_view prefix, std::optional<std::uint64_t> before,
+                                Get&& get, Visit&& visit);
+
 // Walks the keys >= `from` that start with `prefix` forwards. `visit(key, value)` returns
 // false to stop.
 template <class Visit>
@@ -109,6 +118,22 @@ std::error_code scan_back(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
     rc = c.get(MDB_PREV, k, v);
   }
   return rc == MDB_NOTFOUND ? std::error_code{} : lmdb_error(rc);
+}
+
+template <class Get, class Visit>
+std::error_code scan_index_rows(const Txn& txn, const Tables& t, MDB_dbi dbi,
+                                std::string_view prefix, std::optional<std::uint64_t> before,
+                                Get&& get, Visit&& visit) {
+  std::error_code inner;
+  auto ec = scan_back(txn, dbi, prefix, before, [&](std::string_view k, std::string_view) {
+    auto row = get(txn, t, keys::trailing_id(k));
+    if (!row || !*row) {
+      inner = row ? corrupted() : row.error();
+      return false;
+    }
+    return visit(std::move(**row));
+  });
+  return ec ? ec : inner;
 }
 
 template <class Visit>

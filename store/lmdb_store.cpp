@@ -304,46 +304,37 @@ Result<InboxPage> LmdbStore::inbox_page(const InboxQuery& q) const {
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  MDB_dbi dbi = t_.inbox;
-  std::string pfx;
-  bool filter_campaign = false;
-  if (q.phone) {
-    dbi = t_.phones;
-    pfx = keys::phone_prefix(*q.phone, keys::phone_tag::inbox);
-    filter_campaign = q.campaign.has_value();
-  } else if (q.campaign) {
-    dbi = t_.inbox_by_campaign;
-    pfx = keys::prefix(*q.campaign);
-  }
   InboxPage page;
-  std::error_code inner;
-  auto ec = scan_back(r->txn, dbi, pfx, q.before, [&](std::string_view k, std::string_view v) {
-    const std::uint64_t id = keys::trailing_id(k);
-    std::optional<InboxMessage> m;
-    if (dbi == t_.inbox) {
-      m = records::decode_inbox(id, v);
-      if (!m) inner = corrupted();
-    } else {
-      auto got = get_inbox(r->txn, t_, id);
-      if (!got) {
-        inner = got.error();
-      } else if (!*got) {
-        inner = corrupted();  // an index entry without its row
-      } else {
-        m = std::move(*got);
-      }
-    }
-    if (inner) return false;
-    if (filter_campaign && m->campaign != *q.campaign) return true;
+  // A phone's entries, filtered by campaign if asked; else a campaign's entries; else the
+  // Inbox itself. One more than a page is read: its presence says there is a next page.
+  const bool filter_campaign = q.phone && q.campaign;
+  auto take = [&](InboxMessage&& m) {
+    if (filter_campaign && m.campaign != *q.campaign) return true;
     if (page.messages.size() == q.limit) {
       page.next_before = page.messages.back().id;
       return false;
     }
-    page.messages.push_back(std::move(*m));
+    page.messages.push_back(std::move(m));
     return true;
-  });
+  };
+  std::error_code ec;
+  if (q.phone) {
+    ec =
+        scan_index_rows(r->txn, t_, t_.phones, keys::phone_prefix(*q.phone, keys::phone_tag::inbox),
+                        q.before, get_inbox, take);
+  } else if (q.campaign) {
+    ec = scan_index_rows(r->txn, t_, t_.inbox_by_campaign, keys::prefix(*q.campaign), q.before,
+                         get_inbox, take);
+  } else {
+    bool bad = false;
+    ec = scan_back(r->txn, t_.inbox, {}, q.before, [&](std::string_view k, std::string_view v) {
+      auto m = records::decode_inbox(keys::trailing_id(k), v);
+      if (!m) bad = true;
+      return m && take(std::move(*m));
+    });
+    if (!ec && bad) ec = corrupted();
+  }
   if (ec) return fail(ec);
-  if (inner) return fail(inner);
   return page;
 }
 
@@ -418,43 +409,28 @@ Result<std::vector<ConversationEntry>> LmdbStore::conversation(std::string_view 
   }
   auto r = begin_read();
   if (!r) return fail(r.error());
-  const std::string in_pfx = keys::phone_prefix(phone, keys::phone_tag::inbox);
-  const std::string out_pfx = keys::phone_prefix(phone, keys::phone_tag::outbox);
   std::vector<ConversationEntry> all;
-  std::error_code inner;
   // The newest `limit` of each direction are enough to find the newest `limit` overall.
   std::size_t taken = 0;
-  auto ec =
-      scan_back(r->txn, t_.phones, in_pfx, std::nullopt, [&](std::string_view k, std::string_view) {
-        auto m = get_inbox(r->txn, t_, keys::trailing_id(k));
-        if (!m || !*m) {
-          inner = m ? corrupted() : m.error();
-          return false;
-        }
-        if (campaign && (*m)->campaign != *campaign) return true;
-        all.push_back(ConversationEntry{Direction::in, (*m)->id, (*m)->received_at,
-                                        std::move((*m)->campaign), std::move((*m)->text),
-                                        std::nullopt});
+  auto ec = scan_index_rows(
+      r->txn, t_, t_.phones, keys::phone_prefix(phone, keys::phone_tag::inbox), std::nullopt,
+      get_inbox, [&](InboxMessage&& m) {
+        if (campaign && m.campaign != *campaign) return true;
+        all.push_back(ConversationEntry{Direction::in, m.id, m.received_at, std::move(m.campaign),
+                                        std::move(m.text), std::nullopt});
         return ++taken < limit;
       });
   if (ec) return fail(ec);
-  if (inner) return fail(inner);
   taken = 0;
-  ec = scan_back(r->txn, t_.phones, out_pfx, std::nullopt,
-                 [&](std::string_view k, std::string_view) {
-                   auto m = get_outbox(r->txn, t_, keys::trailing_id(k));
-                   if (!m || !*m) {
-                     inner = m ? corrupted() : m.error();
-                     return false;
-                   }
-                   if (campaign && (*m)->campaign != *campaign) return true;
-                   all.push_back(ConversationEntry{Direction::out, (*m)->id, (*m)->created_at,
-                                                   std::move((*m)->campaign), std::move((*m)->text),
-                                                   (*m)->status});
-                   return ++taken < limit;
-                 });
+  ec = scan_index_rows(
+      r->txn, t_, t_.phones, keys::phone_prefix(phone, keys::phone_tag::outbox), std::nullopt,
+      get_outbox, [&](OutboxMessage&& m) {
+        if (campaign && m.campaign != *campaign) return true;
+        all.push_back(ConversationEntry{Direction::out, m.id, m.created_at, std::move(m.campaign),
+                                        std::move(m.text), m.status});
+        return ++taken < limit;
+      });
   if (ec) return fail(ec);
-  if (inner) return fail(inner);
   // Oldest first; at the same millisecond an inbound text precedes the reply to it.
   std::sort(all.begin(), all.end(), [](const ConversationEntry& a, const ConversationEntry& b) {
     if (a.at != b.at) return a.at < b.at;
@@ -487,18 +463,11 @@ Result<AuditPage> LmdbStore::audit_page(const AuditQuery& q) const {
     if (auto ec = scan_audit_back(r->txn, t_, q.before, take)) return fail(ec);
     return page;
   }
-  std::error_code inner;
-  auto ec = scan_back(r->txn, t_.phones, keys::phone_prefix(*q.phone, keys::phone_tag::audit),
-                      q.before, [&](std::string_view k, std::string_view) {
-                        auto e = get_audit(r->txn, t_, keys::trailing_id(k));
-                        if (!e || !*e) {
-                          inner = e ? corrupted() : e.error();  // an entry without its event
-                          return false;
-                        }
-                        return take(std::move(**e));
-                      });
-  if (ec) return fail(ec);
-  if (inner) return fail(inner);
+  if (auto ec = scan_index_rows(r->txn, t_, t_.phones,
+                                keys::phone_prefix(*q.phone, keys::phone_tag::audit), q.before,
+                                get_audit, take)) {
+    return fail(ec);
+  }
   return page;
 }
 
