@@ -214,11 +214,9 @@ Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std
   if (rc != 0) return fail(lmdb_error(rc));
   if (k.size() != 8) return fail(corrupted());
   const std::uint64_t first = keys::read_be64(k);
-  auto n = records::audit_bulk_size(v);
-  if (!n) return fail(corrupted());
-  if (id - first >= *n) return std::optional<AuditEvent>{};
   auto row = records::AuditBulkView::parse(v);
   if (!row) return fail(corrupted());
+  if (id - first >= row->size()) return std::optional<AuditEvent>{};
   auto e = row->event(first, static_cast<std::uint32_t>(id - first));
   if (!e) return fail(corrupted());
   return std::optional<AuditEvent>(std::move(*e));

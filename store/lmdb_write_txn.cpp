@@ -156,6 +156,8 @@ std::error_code LmdbWriteTxn::put_appending(MDB_dbi dbi, std::string_view k, std
 
 Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
     std::string_view phone, std::string_view campaign, std::optional<Subscription>* record) {
+  // A bulk chunk reads each phone once: remembering it would only cost string copies.
+  if (bulk_) return effective_state(txn_, t_, phone, campaign, record);
   if (!memo_.valid || memo_.phone != phone || memo_.campaign != campaign) {
     memo_.valid = false;
     auto st = effective_state(txn_, t_, phone, campaign, &memo_.record);
@@ -329,6 +331,12 @@ Result<SubscriptionChange> LmdbWriteTxn::opt_out(std::string_view phone, std::st
     return fail(invalid());
   }
   if (poison_) return fail(poison_);
+  return opt_out_checked(phone, campaign, ctx);
+}
+
+Result<SubscriptionChange> LmdbWriteTxn::opt_out_checked(std::string_view phone,
+                                                         std::string_view campaign,
+                                                         const ChangeContext& ctx) {
   std::optional<Subscription> rec;
   auto before = lookup_state(phone, campaign, &rec);
   if (!before) return fail(before.error());
@@ -626,18 +634,11 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
   for (auto phone : phones) {
     bool changed;
     if (batch.campaign) {
-      // opt_out() without its per-call checks (done once above) and without the state memo
-      // (each phone is read once): a million phones make these a measurable share.
-      std::optional<Subscription> rec;
-      auto before = effective_state(txn_, t_, phone, *batch.campaign, &rec);
-      if (!before) return fail(before.error());
-      changed = *before != SubscriptionState::opted_out;
-      if (changed) {
-        if (auto ec = write_record(rec, phone, *batch.campaign, SubscriptionState::opted_out,
-                                   *before, batch.context)) {
-          return fail(ec);
-        }
-      }
+      // The chunk's arguments were checked once above: a million phones make the per-call
+      // checks a measurable share.
+      auto c = opt_out_checked(phone, *batch.campaign, batch.context);
+      if (!c) return fail(c.error());
+      changed = c->changed;
     } else {
       auto c = opt_out_company(phone, batch.context);
       if (!c) return fail(c.error());

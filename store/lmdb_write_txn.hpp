@@ -89,6 +89,9 @@ class LmdbWriteTxn final : public WriteTxn {
                                std::optional<SubscriptionState> from, SubscriptionState to,
                                const ChangeContext& ctx);
   std::error_code put_outbox(const OutboxMessage& m);
+  // opt_out() once its arguments are checked (apply_opt_out_batch checks a chunk's once).
+  Result<SubscriptionChange> opt_out_checked(std::string_view phone, std::string_view campaign,
+                                             const ChangeContext& ctx);
   void count(std::string_view campaign, SubscriptionState s, std::int64_t delta);
 
   Txn& txn_;
