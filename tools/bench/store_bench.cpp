@@ -66,19 +66,6 @@ double cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
-// Writer options that store the writer thread's own CPU time in `cpu` after each commit: the
-// writer is the part that cannot be spread over cores, so its CPU per request bounds the
-// throughput.
-WriterOptions tracking_writer_cpu(std::atomic<double>& cpu) {
-  WriterOptions wo;
-  wo.on_commit = [&cpu](const WriterOptions::CommitInfo&) {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    cpu = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-  };
-  return wo;
-}
-
 constexpr int kProducers = 4;
 // Distinct subscribers the MO traffic comes from (--phones).
 std::uint64_t g_phones = 100000;
@@ -112,6 +99,41 @@ std::unique_ptr<Store> open(const std::filesystem::path& dir) {
   return std::move(*s);
 }
 
+// A store and its writer in a fresh directory, removed at the end (kept with
+// SMPPGW_BENCH_KEEP). writer_cpu() is the writer thread's CPU time at its last commit: the
+// writer is the part that cannot be spread over cores, so its CPU per request bounds the
+// throughput.
+class BenchStore {
+ public:
+  explicit BenchStore(std::size_t max_group = 0) : dir_(make_dir()), store_(open(dir_)) {
+    WriterOptions wo;
+    wo.on_commit = [this](const WriterOptions::CommitInfo&) {
+      timespec ts{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      writer_cpu_ = double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+    };
+    if (max_group) wo.max_group = max_group;
+    auto w = Writer::start(*store_, wo);
+    if (!w) std::exit(1);
+    writer_ = std::move(*w);
+  }
+  ~BenchStore() {
+    writer_.reset();
+    store_.reset();
+    if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir_);
+  }
+  BenchStore(const BenchStore&) = delete;
+  BenchStore& operator=(const BenchStore&) = delete;
+  Writer& writer() { return *writer_; }
+  double writer_cpu() const { return writer_cpu_.load(); }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::atomic<double> writer_cpu_{0};
+  std::unique_ptr<Writer> writer_;
+};
+
 std::string phone_of(std::uint64_t n) {
   return "+1415" + std::to_string(2000000 + n);
 }
@@ -122,15 +144,10 @@ struct MoResult {
 };
 
 MoResult run_mo_commit(std::uint64_t total, std::size_t max_group) {
-  auto dir = make_dir();
   MoResult result{};
   {
-    auto store = open(dir);
-    std::atomic<double> writer_cpu{0};
-    WriterOptions wo = tracking_writer_cpu(writer_cpu);
-    if (max_group) wo.max_group = max_group;
-    auto writer = Writer::start(*store, wo);
-    if (!writer) std::exit(1);
+    BenchStore bench(max_group);
+    Writer& writer = bench.writer();
     std::atomic<std::uint64_t> done{0}, failed{0};
     const auto t0 = Clock::now();
     const double c0 = cpu_seconds();
@@ -173,12 +190,12 @@ MoResult run_mo_commit(std::uint64_t total, std::size_t max_group) {
             if (ec) failed.fetch_add(1, std::memory_order_relaxed);
             done.fetch_add(1, std::memory_order_release);
           };
-          if ((*writer)->submit(std::move(req))) std::exit(1);
+          if (writer.submit(std::move(req))) std::exit(1);
         }
       });
     }
     for (auto& t : producers) t.join();
-    (*writer)->flush();
+    writer.flush();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = cpu_seconds() - c0;
     const double written = written_bytes() - w0;
@@ -187,16 +204,15 @@ MoResult run_mo_commit(std::uint64_t total, std::size_t max_group) {
                    static_cast<unsigned long long>(failed.load()));
       std::exit(1);
     }
-    auto stats = (*writer)->stats();
+    auto stats = writer.stats();
     result = {double(total) / secs, stats.mean_group_size()};
     std::fprintf(stderr,
                  "  mo_commit: %llu requests in %.3f s, %llu commits, %.2f us CPU/request "
                  "(writer thread %.2f us), %.0f bytes written/request\n",
                  static_cast<unsigned long long>(total), secs,
                  static_cast<unsigned long long>(stats.commits), cpu * 1e6 / double(total),
-                 writer_cpu.load() * 1e6 / double(total), written / double(total));
+                 bench.writer_cpu() * 1e6 / double(total), written / double(total));
   }
-  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return result;
 }
 
@@ -213,14 +229,10 @@ struct MtResult {
 };
 
 MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
-  auto dir = make_dir();
   MtResult result{};
   {
-    auto store = open(dir);
-    std::atomic<double> writer_cpu{0};
-    WriterOptions wo = tracking_writer_cpu(writer_cpu);
-    auto writer = Writer::start(*store, wo);
-    if (!writer) std::exit(1);
+    BenchStore bench;
+    Writer& writer = bench.writer();
     // The queued broadcast: `total` one-part records.
     constexpr std::uint64_t kChunk = 10000;
     for (std::uint64_t at = 0; at < total; at += kChunk) {
@@ -238,10 +250,10 @@ MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
         }
         return {};
       };
-      if ((*writer)->submit(std::move(req))) std::exit(1);
+      if (writer.submit(std::move(req))) std::exit(1);
     }
-    (*writer)->flush();
-    const double cpu_before = writer_cpu.load();
+    writer.flush();
+    const double cpu_before = bench.writer_cpu();
     std::mutex m;
     std::condition_variable cv;
     std::size_t outstanding = 0;
@@ -268,34 +280,31 @@ MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
         --outstanding;
         cv.notify_one();
       };
-      if ((*writer)->submit(std::move(req))) std::exit(1);
+      if (writer.submit(std::move(req))) std::exit(1);
     }
-    (*writer)->flush();
+    writer.flush();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     if (failed) {
       std::fprintf(stderr, "store_mt_submitted: %llu failed\n",
                    static_cast<unsigned long long>(failed));
       std::exit(1);
     }
-    result = {double(total) / secs, (writer_cpu.load() - cpu_before) * 1e6 / double(total)};
+    result = {double(total) / secs, (bench.writer_cpu() - cpu_before) * 1e6 / double(total)};
     std::fprintf(
         stderr,
         "  mt_submitted: %llu responses in %.3f s (%zu outstanding), writer thread %.2f us "
         "CPU/response\n",
         static_cast<unsigned long long>(total), secs, outstanding_max, result.writer_us);
   }
-  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return result;
 }
 
 // `campaign` empty: the company-wide scope ("all"), the admin page's default.
 double run_optout(std::uint64_t phones, std::optional<std::string> campaign) {
-  auto dir = make_dir();
   double secs = 0;
   {
-    auto store = open(dir);
-    auto writer = Writer::start(*store);
-    if (!writer) std::exit(1);
+    BenchStore bench;
+    Writer& writer = bench.writer();
     // The rows as the CSV reader hands them over: normalised E.164 text, upload order.
     std::vector<std::string> rows;
     rows.reserve(phones);
@@ -343,7 +352,7 @@ double run_optout(std::uint64_t phones, std::optional<std::string> campaign) {
         --in_flight;
         cv.notify_all();
       });
-      if ((*writer)->submit(std::move(req))) std::exit(1);
+      if (writer.submit(std::move(req))) std::exit(1);
     }
     {
       std::unique_lock lk(m);
@@ -365,7 +374,6 @@ double run_optout(std::uint64_t phones, std::optional<std::string> campaign) {
                  static_cast<unsigned long long>(progress.applied_chunks), secs, sorted_after, cpu,
                  written / double(phones));
   }
-  if (!std::getenv("SMPPGW_BENCH_KEEP")) std::filesystem::remove_all(dir);
   return secs;
 }
 
