@@ -12,6 +12,9 @@
 //   lmdb_floor_mo_commit_index  MO/s at 8,192 with the four per-MO secondary-index writes the
 //                               store's queries need (the Inbox, outbox and audit entries of
 //                               the phone, and the campaign's subscriber index)
+//   lmdb_floor_mo_commit_bucketed  the same, the phone's three entries keyed by a bucket of
+//                               16,384 ids first (a time-ordered per-phone index: a group's
+//                               entries land in one small key range instead of all over)
 //
 // Prints the median of --runs runs (3) on stdout, every run on stderr.
 #include <lmdb.h>
@@ -33,9 +36,12 @@ namespace {
 
 using smppgw::bench::median;
 
+// Where the per-MO index entries go.
+enum class Index { none, phone_major, bucketed };
+
 struct Shape {
   std::uint64_t group = 8192;
-  bool indexes = false;
+  Index index = Index::none;
 };
 
 std::uint64_t g_total = 400000;
@@ -75,12 +81,13 @@ double run(const Shape& shape) {
   check("maxdbs", mdb_env_set_maxdbs(env, 8));
   check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
   check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
-  MDB_dbi subs, by_campaign, inbox, audit, outbox, pending;
+  MDB_dbi subs, by_campaign, recent, inbox, audit, outbox, pending;
   {
     MDB_txn* t = nullptr;
     check("begin", mdb_txn_begin(env, nullptr, 0, &t));
     check("dbi", mdb_dbi_open(t, "subs", MDB_CREATE, &subs));
     check("dbi", mdb_dbi_open(t, "by_campaign", MDB_CREATE, &by_campaign));
+    check("dbi", mdb_dbi_open(t, "recent", MDB_CREATE, &recent));
     check("dbi", mdb_dbi_open(t, "inbox", MDB_CREATE, &inbox));
     check("dbi", mdb_dbi_open(t, "audit", MDB_CREATE, &audit));
     check("dbi", mdb_dbi_open(t, "outbox", MDB_CREATE, &outbox));
@@ -95,9 +102,10 @@ double run(const Shape& shape) {
   for (std::uint64_t done = 0; done < g_total;) {
     MDB_txn* t = nullptr;
     check("begin", mdb_txn_begin(env, nullptr, 0, &t));
-    MDB_cursor *cs, *cb, *ci, *ca, *co, *cp;
+    MDB_cursor *cs, *cb, *cr, *ci, *ca, *co, *cp;
     check("cursor", mdb_cursor_open(t, subs, &cs));
     check("cursor", mdb_cursor_open(t, by_campaign, &cb));
+    check("cursor", mdb_cursor_open(t, recent, &cr));
     check("cursor", mdb_cursor_open(t, inbox, &ci));
     check("cursor", mdb_cursor_open(t, audit, &ca));
     check("cursor", mdb_cursor_open(t, outbox, &co));
@@ -130,16 +138,26 @@ double run(const Shape& shape) {
       be64(pk + 6, id);
       MDB_val pkv = val(pk, 14), empty = val(filler.data(), 0);
       check("put pending", mdb_cursor_put(cp, &pkv, &empty, MDB_APPEND));
-      if (shape.indexes) {
+      if (shape.index != Index::none) {
         // phone\0<tag>be64(id) for the Inbox, audit and outbox entries of the phone, next to
-        // its subscription as in the store, and campaign\0phone → state for the campaign.
+        // its subscription as in the store (or after be32(id / 16384) in their own table),
+        // and campaign\0phone → state for the campaign.
+        const bool bucketed = shape.index == Index::bucketed;
         for (char tag : {'i', 'a', 'o'}) {
-          char ek[48];
-          std::memcpy(ek, key, static_cast<std::size_t>(phone_len) + 1);
-          ek[phone_len + 1] = tag;
-          be64(ek + phone_len + 2, id);
-          MDB_val ekv = val(ek, static_cast<std::size_t>(phone_len) + 10);
-          check("put phone entry", mdb_cursor_put(cs, &ekv, &empty, 0));
+          char ek[56];
+          std::size_t n = 0;
+          if (bucketed) {
+            char b[8];
+            be64(b, id >> 14);
+            std::memcpy(ek, b + 4, 4);
+            n = 4;
+          }
+          std::memcpy(ek + n, key, static_cast<std::size_t>(phone_len) + 1);
+          n += static_cast<std::size_t>(phone_len) + 1;
+          ek[n++] = tag;
+          be64(ek + n, id);
+          MDB_val ekv = val(ek, n + 8);
+          check("put phone entry", mdb_cursor_put(bucketed ? cr : cs, &ekv, &empty, 0));
         }
         char ck[48] = "spring";
         std::memcpy(ck + 7, key, static_cast<std::size_t>(phone_len));
@@ -148,16 +166,18 @@ double run(const Shape& shape) {
         check("put campaign index", mdb_cursor_put(cb, &ckv, &state, 0));
       }
     }
-    for (MDB_cursor* c : {cs, cb, ci, ca, co, cp}) mdb_cursor_close(c);
+    for (MDB_cursor* c : {cs, cb, cr, ci, ca, co, cp}) mdb_cursor_close(c);
     check("commit", mdb_txn_commit(t));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   mdb_env_close(env);
   std::filesystem::remove_all(dir);
   const double rate = double(g_total) / secs;
+  const char* index = shape.index == Index::none          ? ""
+                      : shape.index == Index::phone_major ? " + indexes"
+                                                          : " + bucketed indexes";
   std::fprintf(stderr, "  lmdb floor: group %llu%s: %.0f MO/s\n",
-               static_cast<unsigned long long>(shape.group), shape.indexes ? " + indexes" : "",
-               rate);
+               static_cast<unsigned long long>(shape.group), index, rate);
   return rate;
 }
 
@@ -176,9 +196,10 @@ int main(int argc, char** argv) {
     const char* name;
     Shape shape;
   } figures[] = {
-      {"lmdb_floor_mo_commit", {8192, false}},
-      {"lmdb_floor_mo_commit_32k", {32768, false}},
-      {"lmdb_floor_mo_commit_index", {8192, true}},
+      {"lmdb_floor_mo_commit", {8192, Index::none}},
+      {"lmdb_floor_mo_commit_32k", {32768, Index::none}},
+      {"lmdb_floor_mo_commit_index", {8192, Index::phone_major}},
+      {"lmdb_floor_mo_commit_bucketed", {8192, Index::bucketed}},
   };
   std::vector<std::pair<const char*, double>> out;
   for (const auto& f : figures) {
