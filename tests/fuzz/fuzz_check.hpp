@@ -59,6 +59,16 @@ class FuzzInput {
   std::size_t at_ = 0;
 };
 
+// A parse fed in pieces must give what the whole input gave: on a difference both results
+// are printed (with `print(label, result)`) before the check fails.
+template <class Parsed, class Print>
+void check_same(const Parsed& got, const Parsed& whole, const char* how, Print&& print) {
+  if (got == whole) return;
+  print("whole", whole);
+  print(how, got);
+  FUZZ_CHECK(got == whole);
+}
+
 inline std::string_view as_text(std::span<const std::uint8_t> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }

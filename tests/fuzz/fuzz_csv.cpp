@@ -23,6 +23,7 @@ namespace {
 
 namespace admin = smppgw::admin;
 using smppgw::fuzz::as_text;
+using smppgw::fuzz::check_same;
 
 struct Parsed {
   std::vector<admin::CsvRecord> records;
@@ -52,13 +53,6 @@ void print(const char* label, const Parsed& p) {
     std::fprintf(stderr, " [row %llu, %zu fields]", static_cast<unsigned long long>(r.row),
                  r.fields.size());
   std::fprintf(stderr, "\n");
-}
-
-void check_same(const Parsed& got, const Parsed& whole, const char* how) {
-  if (got == whole) return;
-  print("whole", whole);
-  print(how, got);
-  FUZZ_CHECK(got == whole);
 }
 
 Parsed parse(std::string_view file, admin::CsvLimits limits, Chunking chunking, std::uint8_t seed) {
@@ -134,8 +128,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   const Parsed whole = parse(file, limits, Chunking::whole, control);
-  check_same(parse(file, limits, Chunking::bytes, control), whole, "byte by byte");
-  check_same(parse(file, limits, Chunking::input, control), whole, "input chunks");
+  check_same(parse(file, limits, Chunking::bytes, control), whole, "byte by byte", print);
+  check_same(parse(file, limits, Chunking::input, control), whole, "input chunks", print);
 
   FUZZ_CHECK(whole.count == whole.records.size());
   std::size_t bytes = 0;
