@@ -115,7 +115,7 @@ inline Buf with_id_buf(std::string_view a, std::uint64_t v) {
 // is, then the entry's own part. One phone's entries of one tag are a contiguous range.
 namespace phone_tag {
 inline constexpr char audit = 'a';         // + be64(audit id)        → ""
-inline constexpr char subscription = 'c';  // + campaign             → Subscription
+inline constexpr char subscription = 'c';  // + campaign → Subscription (schema 2 and 3 only)
 inline constexpr char inbox = 'i';         // + be64(inbox id)        → ""
 inline constexpr char recent_join = 'j';   // + short_code           → RecentJoin
 inline constexpr char outbox = 'o';        // + be64(outbox id)       → ""
@@ -131,7 +131,7 @@ inline std::string phone_prefix(std::string_view phone, char tag) {
   k.push_back(tag);
   return k;
 }
-// phone\0<tag><part> (subscriptions, recent joins, last STOPs).
+// phone\0<tag><part> (recent joins, last STOPs).
 inline Buf phone_buf(std::string_view phone, char tag, std::string_view part) {
   Buf k;
   const char t[1] = {tag};

@@ -13,7 +13,7 @@ Result<std::optional<Subscription>> get_subscription(const Txn& txn, const Table
                                                      std::string_view phone,
                                                      std::string_view campaign) {
   std::string_view v;
-  int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign), v);
+  int rc = txn.get(t.subscriptions, keys::pair_buf(campaign, phone), v);
   if (rc == MDB_NOTFOUND) return std::optional<Subscription>{};
   if (rc != 0) return fail(lmdb_error(rc));
   auto s = records::decode_subscription(phone, campaign, v);
@@ -39,7 +39,7 @@ Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const T
   if (!record) {
     // The state alone: no Subscription (and its strings) built.
     std::string_view v;
-    int rc = txn.get(t.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign), v);
+    int rc = txn.get(t.subscriptions, keys::pair_buf(campaign, phone), v);
     if (rc == 0) {
       auto st = records::decode_subscription_state(v);
       if (!st) return fail(corrupted());
@@ -69,23 +69,35 @@ Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const T
   return state;
 }
 
-Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
-                                                     std::string_view phone) {
-  std::vector<Subscription> out;
-  const std::string pfx = keys::phone_prefix(phone, keys::phone_tag::subscription);
-  bool bad = false;
-  auto ec = scan_forward(txn, t.phones, pfx, pfx, [&](std::string_view k, std::string_view v) {
-    auto s = records::decode_subscription(phone, k.substr(pfx.size()), v);
-    if (!s) {
-      bad = true;
-      return false;
-    }
-    out.push_back(std::move(*s));
+Result<std::vector<std::string>> record_campaigns(const Txn& txn, const Tables& t) {
+  std::vector<std::string> out;
+  auto ec = scan_forward(txn, t.counts, {}, {}, [&](std::string_view k, std::string_view) {
+    out.emplace_back(k);
     return true;
   });
   if (ec) return fail(ec);
-  if (bad) return fail(corrupted());
   return out;
+}
+
+Result<std::vector<Subscription>> subscriptions_among(const Txn& txn, const Tables& t,
+                                                      std::string_view phone,
+                                                      const std::vector<std::string>& campaigns,
+                                                      std::optional<std::string_view> last_key) {
+  std::vector<Subscription> out;
+  for (const auto& campaign : campaigns) {
+    if (last_key && keys::pair_buf(campaign, phone).view() > *last_key) continue;
+    auto s = get_subscription(txn, t, phone, campaign);
+    if (!s) return fail(s.error());
+    if (*s) out.push_back(std::move(**s));
+  }
+  return out;
+}
+
+Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
+                                                     std::string_view phone) {
+  auto campaigns = record_campaigns(txn, t);
+  if (!campaigns) return fail(campaigns.error());
+  return subscriptions_among(txn, t, phone, *campaigns);
 }
 
 Result<std::optional<LastStop>> get_last_stop(const Txn& txn, const Tables& t,
@@ -151,6 +163,16 @@ Result<std::uint64_t> get_meta_u64(const Txn& txn, const Tables& t, std::string_
   auto n = d.u64();
   if (!d.done()) return fail(corrupted());
   return n;
+}
+
+Result<std::string> last_key(const Txn& txn, MDB_dbi dbi) {
+  Cursor c;
+  if (int rc = Cursor::open(txn, dbi, c)) return fail(lmdb_error(rc));
+  std::string_view k, v;
+  int rc = c.get(MDB_LAST, k, v);
+  if (rc == MDB_NOTFOUND) return std::string();
+  if (rc != 0) return fail(lmdb_error(rc));
+  return std::string(k);
 }
 
 Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi) {

@@ -39,6 +39,17 @@ Result<std::optional<SubscriptionState>> effective_state(const Txn& txn, const T
                                                          std::string_view phone,
                                                          std::string_view campaign,
                                                          std::optional<Subscription>* record);
+// The campaigns that have subscription records, in order: the keys of `counts`, which holds
+// an entry exactly while its campaign has a record (a write transaction adds the campaigns
+// its own uncommitted counts name, see LmdbWriteTxn).
+Result<std::vector<std::string>> record_campaigns(const Txn& txn, const Tables& t);
+// The records of `phone` among `campaigns` (sorted), in campaign order: one point read each,
+// skipped for keys past `last_key` if given (the table's last key, known to the caller).
+Result<std::vector<Subscription>> subscriptions_among(
+    const Txn& txn, const Tables& t, std::string_view phone,
+    const std::vector<std::string>& campaigns,
+    std::optional<std::string_view> last_key = std::nullopt);
+// Every record of `phone` (the committed campaigns of record_campaigns).
 Result<std::vector<Subscription>> list_subscriptions(const Txn& txn, const Tables& t,
                                                      std::string_view phone);
 Result<std::optional<LastStop>> get_last_stop(const Txn& txn, const Tables& t,
@@ -51,6 +62,8 @@ Result<std::optional<OutboxMessage>> get_outbox(const Txn& txn, const Tables& t,
 Result<CampaignCounts> get_counts(const Txn& txn, const Tables& t, std::string_view campaign);
 Result<std::uint64_t> get_meta_u64(const Txn& txn, const Tables& t, std::string_view key);
 
+// The last key of a table (empty if the table is empty).
+Result<std::string> last_key(const Txn& txn, MDB_dbi dbi);
 // The id of the last entry of an id-keyed table (0 if empty).
 Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi);
 

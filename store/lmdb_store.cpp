@@ -185,16 +185,14 @@ Result<Chunk<std::string>> LmdbStore::subscribed_phones(std::string_view campaig
   }
   Chunk<std::string> out;
   bool bad = false;
-  auto ec = scan_forward(r->txn, t_.subs_by_campaign, pfx, from,
+  auto ec = scan_forward(r->txn, t_.subscriptions, pfx, from,
                          [&](std::string_view k, std::string_view v) {
-                           SubscriptionState st;
-                           Timestamp since;
-                           ChangeSource src;
-                           if (!records::decode_index(v, st, since, src)) {
+                           auto st = records::decode_subscription_state(v);
+                           if (!st) {
                              bad = true;
                              return false;
                            }
-                           if (st != SubscriptionState::subscribed) return true;
+                           if (*st != SubscriptionState::subscribed) return true;
                            if (out.rows.size() == limit) {
                              out.next = out.rows.back();
                              return false;
@@ -207,7 +205,7 @@ Result<Chunk<std::string>> LmdbStore::subscribed_phones(std::string_view campaig
   return out;
 }
 
-// Cursor of the opted-out export: 'r' + the last subs_by_campaign key returned (records
+// Cursor of the opted-out export: 'r' + the last subscriptions key returned (records
 // phase) or 'c' + the last phone returned (company-wide phase).
 Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaign,
                                               std::optional<std::string> cursor,
@@ -231,27 +229,27 @@ Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaig
       from.push_back('\0');
     }
     std::string last;
-    auto ec = scan_forward(r->txn, t_.subs_by_campaign, pfx, from,
-                           [&](std::string_view k, std::string_view v) {
-                             if (out.rows.size() == limit) {
-                               out.next = "r" + last;
-                               return false;
-                             }
-                             auto nul = k.find('\0');
-                             OptOutRow row;
-                             SubscriptionState st;
-                             if (nul == std::string_view::npos ||
-                                 !records::decode_index(v, st, row.since, row.source)) {
-                               bad = true;
-                               return false;
-                             }
-                             if (st != SubscriptionState::opted_out) return true;
-                             row.campaign = k.substr(0, nul);
-                             row.phone = k.substr(nul + 1);
-                             out.rows.push_back(std::move(row));
-                             last = k;
-                             return true;
-                           });
+    auto ec = scan_forward(
+        r->txn, t_.subscriptions, pfx, from, [&](std::string_view k, std::string_view v) {
+          if (out.rows.size() == limit) {
+            out.next = "r" + last;
+            return false;
+          }
+          auto nul = k.find('\0');
+          OptOutRow row;
+          SubscriptionState st;
+          if (nul == std::string_view::npos ||
+              !records::decode_subscription_summary(v, st, row.since, row.source)) {
+            bad = true;
+            return false;
+          }
+          if (st != SubscriptionState::opted_out) return true;
+          row.campaign = k.substr(0, nul);
+          row.phone = k.substr(nul + 1);
+          out.rows.push_back(std::move(row));
+          last = k;
+          return true;
+        });
     if (ec) return fail(ec);
     if (bad) return fail(corrupted());
     if (out.next) return out;
@@ -268,8 +266,7 @@ Result<Chunk<OptOutRow>> LmdbStore::opted_out(std::optional<std::string> campaig
     if (campaign) {
       // Covered only if the phone has no record of its own for the campaign.
       std::string_view unused;
-      int rc = r->txn.get(t_.phones, keys::phone_buf(k, keys::phone_tag::subscription, *campaign),
-                          unused);
+      int rc = r->txn.get(t_.subscriptions, keys::pair_buf(*campaign, k), unused);
       if (rc == 0) return true;
       if (rc != MDB_NOTFOUND) {
         inner = lmdb_error(rc);

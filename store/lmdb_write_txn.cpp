@@ -1,8 +1,8 @@
 // The domain writes of the LMDB backend.
 //
 // Invariants every member keeps (the unit tests check them against the tables):
-// - subs and subs_by_campaign hold the same (phone, campaign, state, since, source) set;
-// - counts[campaign] equals the number of subs records of each state (after finish());
+// - counts[campaign] equals the number of subscriptions records of each state, and is absent
+//   for a campaign without records (after finish());
 // - meta company_count equals the number of company records;
 // - every inbox/outbox/audit row has exactly its index entries, and outbox_pending holds
 //   exactly the records in status queued; meta's pending counter of each short code is the
@@ -67,9 +67,11 @@ std::error_code LmdbWriteTxn::del(MDB_dbi dbi, std::string_view k) {
 
 void LmdbWriteTxn::count(std::string_view campaign, SubscriptionState s, std::int64_t delta) {
   auto it = count_delta_.find(campaign);
-  if (it == count_delta_.end())
+  if (it == count_delta_.end()) {
     it = count_delta_.emplace(std::string(campaign), std::pair<std::int64_t, std::int64_t>{0, 0})
              .first;
+    campaigns_.reset();  // the campaign may have no committed records yet
+  }
   (s == SubscriptionState::subscribed ? it->second.first : it->second.second) += delta;
 }
 
@@ -157,7 +159,7 @@ std::error_code LmdbWriteTxn::put_appending(MDB_dbi dbi, std::string_view k, std
 Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
     std::string_view phone, std::string_view campaign, std::optional<Subscription>* record) {
   // A bulk chunk reads each phone once: remembering it would only cost string copies.
-  if (bulk_) return effective_state(txn_, t_, phone, campaign, record);
+  if (bulk_) return bulk_state(phone, campaign, record);
   if (!memo_.valid || memo_.phone != phone || memo_.campaign != campaign) {
     memo_.valid = false;
     auto st = effective_state(txn_, t_, phone, campaign, &memo_.record);
@@ -169,6 +171,28 @@ Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
   }
   if (record) *record = memo_.record;
   return memo_.state;
+}
+
+Result<std::optional<SubscriptionState>> LmdbWriteTxn::bulk_state(
+    std::string_view phone, std::string_view campaign, std::optional<Subscription>* record) {
+  const auto key = keys::pair_buf(campaign, phone);
+  std::optional<Subscription> rec;
+  if (key.view() <= bulk_ends_.subscriptions) {
+    auto r = get_subscription(txn_, t_, phone, campaign);
+    if (!r) return fail(r.error());
+    rec = std::move(*r);
+  }
+  std::optional<SubscriptionState> state;
+  if (rec) {
+    state = rec->state;
+  } else if (phone <= bulk_ends_.company) {
+    std::string_view v;
+    int rc = check(txn_.get(t_.company, phone, v));
+    if (rc == 0) state = SubscriptionState::opted_out;
+    if (rc != 0 && rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
+  }
+  if (record) *record = std::move(rec);
+  return state;
 }
 
 std::error_code LmdbWriteTxn::finish() {
@@ -237,7 +261,23 @@ Result<std::optional<Subscription>> LmdbWriteTxn::subscription(std::string_view 
 Result<std::vector<Subscription>> LmdbWriteTxn::subscriptions(std::string_view phone) {
   if (!valid(phone)) return fail(invalid());
   if (poison_) return fail(poison_);
-  return list_subscriptions(txn_, t_, phone);
+  return subscriptions_of(phone);
+}
+
+Result<std::vector<Subscription>> LmdbWriteTxn::subscriptions_of(std::string_view phone) {
+  if (!campaigns_) {
+    // The committed campaigns with records, and those this group counted (its first records
+    // of a campaign are in `subscriptions` already, its counts only at finish()).
+    auto committed = record_campaigns(txn_, t_);
+    if (!committed) return fail(committed.error());
+    for (const auto& [campaign, delta] : count_delta_) committed->push_back(campaign);
+    std::sort(committed->begin(), committed->end());
+    committed->erase(std::unique(committed->begin(), committed->end()), committed->end());
+    campaigns_ = std::move(*committed);
+  }
+  return subscriptions_among(
+      txn_, t_, phone, *campaigns_,
+      bulk_ ? std::optional<std::string_view>(bulk_ends_.subscriptions) : std::nullopt);
 }
 
 Result<std::optional<CompanyOptOut>> LmdbWriteTxn::company_opt_out(std::string_view phone) {
@@ -258,10 +298,10 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
     if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
   }
   if (bulk_) {
-    // Sorted phones, each entry written before the phone's subscription entry ('a' < 'c'):
-    // the chunk's `phones` keys arrive in key order and append to full pages.
+    // Sorted phones, one event each: the chunk's `phones` keys arrive in key order and
+    // append to full pages.
     if (auto ec = put_appending(t_.phones, keys::phone_id_buf(phone, keys::phone_tag::audit, id),
-                                {}, append_subs_))
+                                {}, append_phones_))
       return ec;
   } else {
     phone_entries_.add(phone, keys::phone_tag::audit, id);
@@ -277,21 +317,16 @@ std::error_code LmdbWriteTxn::write_record(const std::optional<Subscription>& pr
                                            const ChangeContext& ctx) {
   if (prev) count(campaign, prev->state, -1);
   memo_.valid = false;
-  // The audit event first: its `phones` entry sorts before the subscription's (see
-  // append_audit); inside the transaction the order of the writes is not observable.
   if (auto ec = append_audit(phone, campaign, before, state, ctx)) return ec;
-  // A bulk chunk writes the same values for every phone (one state, one context): encoded
+  // A bulk chunk writes the same value for every phone (one state, one context): encoded
   // once per chunk.
   const bool same = bulk_ && state == SubscriptionState::opted_out;
   if (!same) records::encode_subscription(buf_, state, ctx.at, ctx.source, ctx.ref);
+  const auto key = keys::pair_buf(campaign, phone);
   if (auto ec =
-          put_appending(t_.phones, keys::phone_buf(phone, keys::phone_tag::subscription, campaign),
-                        same ? bulk_subscription_ : buf_, append_subs_))
+          put_appending(t_.subscriptions, key, same ? bulk_subscription_ : buf_, append_subs_))
     return ec;
-  if (!same) records::encode_index(buf_, state, ctx.at, ctx.source);
-  if (auto ec = put_appending(t_.subs_by_campaign, keys::pair_buf(campaign, phone),
-                              same ? bulk_index_ : buf_, append_subs_by_campaign_))
-    return ec;
+  if (bulk_ && key.view() > bulk_ends_.subscriptions) bulk_ends_.subscriptions.assign(key.view());
   count(campaign, state, +1);
   return {};
 }
@@ -354,9 +389,11 @@ Result<WriteTxn::CompanyOptOutChange> LmdbWriteTxn::opt_out_company(std::string_
   if (!valid(phone) || !valid_text(ctx.ref) || !valid_text(ctx.reason)) return fail(invalid());
   if (poison_) return fail(poison_);
   CompanyOptOutChange change;
-  auto existing = get_company(txn_, t_, phone);
+  auto existing = bulk_ && phone > bulk_ends_.company
+                      ? Result<std::optional<CompanyOptOut>>(std::nullopt)
+                      : get_company(txn_, t_, phone);
   if (!existing) return fail(existing.error());
-  auto subs = list_subscriptions(txn_, t_, phone);
+  auto subs = subscriptions_of(phone);
   if (!subs) return fail(subs.error());
   for (auto& s : *subs) {
     if (s.state != SubscriptionState::subscribed) continue;
@@ -375,6 +412,7 @@ Result<WriteTxn::CompanyOptOutChange> LmdbWriteTxn::opt_out_company(std::string_
     records::encode(buf_, c);
     memo_.valid = false;
     if (auto ec = put_appending(t_.company, phone, buf_, append_company_)) return fail(ec);
+    if (bulk_ && phone > bulk_ends_.company) bulk_ends_.company.assign(phone);
     ++company_delta_;
     if (auto ec =
             append_audit(phone, kAllCampaigns, std::nullopt, SubscriptionState::opted_out, ctx)) {
@@ -621,16 +659,18 @@ Result<OptOutBatchResult> LmdbWriteTxn::apply_opt_out_batch(const OptOutBatch& b
     LmdbWriteTxn& t;
     explicit BulkMode(LmdbWriteTxn& txn) : t(txn) { set(true); }
     ~BulkMode() { set(false); }
-    void set(bool on) {
-      t.append_subs_ = t.append_subs_by_campaign_ = t.append_company_ = t.bulk_ = on;
-    }
+    void set(bool on) { t.append_subs_ = t.append_phones_ = t.append_company_ = t.bulk_ = on; }
   } bulk_mode(*this);
+  for (auto [dbi, end] : {std::pair{t_.subscriptions, &bulk_ends_.subscriptions},
+                          std::pair{t_.company, &bulk_ends_.company}}) {
+    auto last = last_key(txn_, dbi);
+    if (!last) return fail(last.error());
+    *end = std::move(*last);
+  }
   const std::uint64_t first_audit_id = ids_.audit + 1;
   bulk_audit_.start(batch.context);
   records::encode_subscription(bulk_subscription_, SubscriptionState::opted_out, batch.context.at,
                                batch.context.source, batch.context.ref);
-  records::encode_index(bulk_index_, SubscriptionState::opted_out, batch.context.at,
-                        batch.context.source);
   for (auto phone : phones) {
     bool changed;
     if (batch.campaign) {
@@ -688,23 +728,21 @@ Result<BroadcastChunkResult> LmdbWriteTxn::enqueue_broadcast_chunk(const Broadca
   }
   std::vector<std::string> phones;
   bool more = false, bad = false;
-  auto ec = scan_forward(txn_, t_.subs_by_campaign, pfx, from,
-                         [&](std::string_view k, std::string_view v) {
-                           SubscriptionState st;
-                           Timestamp since;
-                           ChangeSource src;
-                           if (!records::decode_index(v, st, since, src)) {
-                             bad = true;
-                             return false;
-                           }
-                           if (st != SubscriptionState::subscribed) return true;
-                           if (phones.size() == chunk.limit) {
-                             more = true;
-                             return false;
-                           }
-                           phones.emplace_back(k.substr(pfx.size()));
-                           return true;
-                         });
+  auto ec =
+      scan_forward(txn_, t_.subscriptions, pfx, from, [&](std::string_view k, std::string_view v) {
+        auto st = records::decode_subscription_state(v);
+        if (!st) {
+          bad = true;
+          return false;
+        }
+        if (*st != SubscriptionState::subscribed) return true;
+        if (phones.size() == chunk.limit) {
+          more = true;
+          return false;
+        }
+        phones.emplace_back(k.substr(pfx.size()));
+        return true;
+      });
   if (ec) return fail(ec);
   if (bad) return fail(corrupted());
   NewOutboxMessage m;

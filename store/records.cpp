@@ -33,13 +33,11 @@ void encode_subscription(std::string& out, SubscriptionState state, Timestamp si
 }
 
 std::optional<SubscriptionState> decode_subscription_state(std::string_view v) {
-  Decoder d(v);
-  auto st = d.u8();
-  (void)d.time();
-  auto src = d.u8();
-  (void)d.str();
-  if (!d.done() || !valid_state(st) || !valid_source(src)) return std::nullopt;
-  return static_cast<SubscriptionState>(st);
+  SubscriptionState state;
+  Timestamp since;
+  ChangeSource source;
+  if (!decode_subscription_summary(v, state, since, source)) return std::nullopt;
+  return state;
 }
 
 std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
@@ -77,19 +75,13 @@ std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_
   return c;
 }
 
-void encode_index(std::string& out, SubscriptionState state, Timestamp since, ChangeSource source) {
-  Encoder e(out);
-  e.u8(static_cast<std::uint8_t>(state));
-  e.time(since);
-  e.u8(static_cast<std::uint8_t>(source));
-}
-
-bool decode_index(std::string_view v, SubscriptionState& state, Timestamp& since,
-                  ChangeSource& source) {
+bool decode_subscription_summary(std::string_view v, SubscriptionState& state, Timestamp& since,
+                                 ChangeSource& source) {
   Decoder d(v);
   auto st = d.u8();
   since = d.time();
   auto src = d.u8();
+  (void)d.str();
   if (!d.done() || !valid_state(st) || !valid_source(src)) return false;
   state = static_cast<SubscriptionState>(st);
   source = static_cast<ChangeSource>(src);

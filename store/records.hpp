@@ -93,24 +93,23 @@ class Decoder {
   bool ok_ = true;
 };
 
-// subscriptions: phone\0campaign → state, since, source, changed_by
+// subscriptions: campaign\0phone → state, since, source, changed_by. The state is in the
+// value, not the key, so a change of state rewrites one entry in place instead of moving
+// it; exports and broadcasts filter on it while scanning a campaign.
 void encode(std::string& out, const Subscription& s);
 std::optional<Subscription> decode_subscription(std::string_view phone, std::string_view campaign,
                                                 std::string_view v);
 // Only the state of a Subscription record (its first byte), with the same validity check
 // of the whole record as decode_subscription: the suppression check needs nothing else.
 std::optional<SubscriptionState> decode_subscription_state(std::string_view v);
+// State, since and source of a Subscription record, without building the strings (the
+// opted-out export); false if the record is not valid.
+bool decode_subscription_summary(std::string_view v, SubscriptionState& state, Timestamp& since,
+                                 ChangeSource& source);
 
 // company: phone → since, source, changed_by
 void encode(std::string& out, const CompanyOptOut& c);
 std::optional<CompanyOptOut> decode_company(std::string_view phone, std::string_view v);
-
-// subs_by_campaign index value: state, since, source. The state is in the value, not the
-// key, so a change of state rewrites one entry in place instead of moving it; exports and
-// broadcasts filter on it while scanning and need no second lookup.
-void encode_index(std::string& out, SubscriptionState state, Timestamp since, ChangeSource source);
-bool decode_index(std::string_view v, SubscriptionState& state, Timestamp& since,
-                  ChangeSource& source);
 
 // counts: campaign → subscribed, opted_out
 void encode_counts(std::string& out, std::uint64_t subscribed, std::uint64_t opted_out);

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "store/keys.hpp"
 #include "store/records.hpp"
@@ -80,8 +81,39 @@ int add_audit_bulk(Txn&, const Tables&) {
   return 0;
 }
 
+// 3 → 4: each subscription record leaves `phones` (phone\0c<campaign>) for `subscriptions`
+// (campaign\0phone), value unchanged; subs_by_campaign, the copy of its state, is dropped.
+// Counts are unchanged: the same records are counted.
+int move_subscriptions(Txn& txn, const Tables& t) {
+  std::vector<std::string> moved;  // `phones` keys, deleted once the cursor is closed
+  {
+    Cursor c;
+    if (int rc = Cursor::open(txn, t.phones, c)) return rc;
+    std::string_view k, v;
+    int rc;
+    for (rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+      const auto nul = k.find('\0');
+      if (nul == std::string_view::npos || nul == 0 || nul + 1 >= k.size()) return MDB_CORRUPTED;
+      if (k[nul + 1] != keys::phone_tag::subscription) continue;
+      const std::string_view campaign = k.substr(nul + 2);
+      if (campaign.empty()) return MDB_CORRUPTED;
+      if (int prc = txn.put(t.subscriptions, keys::pair(campaign, k.substr(0, nul)), v)) return prc;
+      moved.emplace_back(k);
+    }
+    if (rc != MDB_NOTFOUND) return rc;
+  }
+  for (const auto& k : moved) {
+    if (int rc = txn.del(t.phones, k)) return rc;
+  }
+  MDB_dbi old = 0;
+  int rc = mdb_dbi_open(txn.get(), "subs_by_campaign", 0, &old);
+  if (rc == MDB_NOTFOUND) return 0;
+  if (rc != 0) return rc;
+  return mdb_drop(txn.get(), old, 1);
+}
+
 const std::array<Migration, kSchemaVersion - 1> kMigrations{migrate_per_phone_tables,
-                                                            add_audit_bulk};
+                                                            add_audit_bulk, move_subscriptions};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;
@@ -100,7 +132,7 @@ std::error_code open_schema(Txn& txn, Tables& t, std::uint32_t& version_found) {
   const Named named[] = {
       {"meta", &t.meta},
       {"phones", &t.phones},
-      {"subs_by_campaign", &t.subs_by_campaign},
+      {"subscriptions", &t.subscriptions},
       {"company", &t.company},
       {"counts", &t.counts},
       {"inbox", &t.inbox},

@@ -15,22 +15,30 @@ namespace smppgw::store::lmdb {
 //   1: per-phone data in six tables (subs, last_stop, recent_join, inbox/outbox/audit by phone)
 //   2: per-phone data co-located in `phones` (see below)
 //   3: audit_bulk, one row for the audit events of a Manual Opt-Out chunk (audit_bulk.hpp)
-inline constexpr std::uint32_t kSchemaVersion = 3;
+//   4: one subscription record, in `subscriptions` keyed campaign\0phone (see below), instead
+//      of a record in `phones` plus a copy of its state in subs_by_campaign
+inline constexpr std::uint32_t kSchemaVersion = 4;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //
 // Why `phones` holds everything keyed by phone: an MO reads and writes one subscriber's
-// subscription, recent join, last STOP and the entries that list its inbox, outbox and audit
-// rows. In six tables that is six random B-tree pages dirtied (and written at commit) per
-// MO; with the phone first in one table it is one or two, so small groups — the daemon's
+// recent join, last STOP and the entries that list its inbox, outbox and audit rows. In
+// separate tables that is a random B-tree page dirtied (and written at commit) per table per
+// MO; with the phone first in one table it is one, so small groups — the daemon's
 // groups are bounded by the SMPP windows — write a fraction of the bytes per MO. Rows that
 // grow without bound (inbox, outbox, audit) stay in id-keyed tables, where new rows append.
+//
+// Why subscriptions are keyed campaign first: a broadcast and the opted-out export read a
+// campaign's records in order, and a (phone, campaign) lookup is one point read either way.
+// A phone's subscriptions are read by asking each campaign that has records (the keys of
+// `counts`, a handful), so no second copy keyed by phone is needed: every subscription
+// change is one write, not two (the Manual Opt-Out's and a keyword MO's main cost).
 struct Tables {
   MDB_dbi meta = 0;               // name → value (schema_version, company_count, ...)
   MDB_dbi phones = 0;             // phone\0<tag>... (keys::phone_tag) → per-tag record
-  MDB_dbi subs_by_campaign = 0;   // campaign\0phone → state, since, source
+  MDB_dbi subscriptions = 0;      // campaign\0phone → Subscription
   MDB_dbi company = 0;            // phone → CompanyOptOut
-  MDB_dbi counts = 0;             // campaign → subscribed, opted_out
+  MDB_dbi counts = 0;             // campaign → subscribed, opted_out (absent: no records)
   MDB_dbi inbox = 0;              // be64(id) → InboxMessage
   MDB_dbi inbox_by_campaign = 0;  // campaign\0be64(id) → ""
   MDB_dbi outbox = 0;             // be64(id) → OutboxMessage

@@ -15,6 +15,11 @@
 //   lmdb_floor_mo_commit_bucketed  the same, the phone's three entries keyed by a bucket of
 //                               16,384 ids first (a time-ordered per-phone index: a group's
 //                               entries land in one small key range instead of all over)
+//   lmdb_floor_optout_1m        seconds for the Manual Opt-Out shape of store_optout_1m: a
+//                               million sorted new phones in chunks of 25,000 (one commit
+//                               each); per phone one read of its subscription and two
+//                               writes (the subscription, keyed campaign\0phone, and the
+//                               phone's audit entry), and one audit row per chunk
 //
 // Prints the median of --runs runs (3) on stdout, every run on stderr.
 #include <lmdb.h>
@@ -46,6 +51,7 @@ struct Shape {
 
 std::uint64_t g_total = 400000;
 std::uint64_t g_phones = 100000;
+bool g_only_optout = false;
 
 void be64(char* out, std::uint64_t v) {
   for (int i = 7; i >= 0; --i) {
@@ -181,6 +187,86 @@ double run(const Shape& shape) {
   return rate;
 }
 
+// The store's bulk opt-out on the bare API (see the header): what the layout costs before any
+// of the store's own work.
+double run_optout(std::uint64_t phones) {
+  const char* base = std::getenv("SMPPGW_BENCH_DIR");
+  std::string dir = ((base ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
+                     "smppgw-lmdb-floor-XXXXXX")
+                        .string();
+  if (!mkdtemp(dir.data())) {
+    std::perror("mkdtemp");
+    std::exit(1);
+  }
+  MDB_env* env = nullptr;
+  check("env_create", mdb_env_create(&env));
+  check("maxdbs", mdb_env_set_maxdbs(env, 8));
+  check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
+  check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
+  MDB_dbi phones_dbi, subscriptions, audit_bulk;
+  {
+    MDB_txn* t = nullptr;
+    check("begin", mdb_txn_begin(env, nullptr, 0, &t));
+    check("dbi", mdb_dbi_open(t, "phones", MDB_CREATE, &phones_dbi));
+    check("dbi", mdb_dbi_open(t, "subscriptions", MDB_CREATE, &subscriptions));
+    check("dbi", mdb_dbi_open(t, "audit_bulk", MDB_CREATE, &audit_bulk));
+    check("commit", mdb_txn_commit(t));
+  }
+  // Sorted, distinct phones, as SortedPhoneList hands them to the writer.
+  std::vector<std::string> list;
+  list.reserve(phones);
+  for (std::uint64_t i = 0; i < phones; ++i)
+    list.push_back("+1" + std::to_string(2000000000ull + i * 7919));
+  std::sort(list.begin(), list.end());
+  // About the sizes of the store's values (bytes): subscription 24, audit entry in the
+  // chunk's row 22.
+  std::vector<char> filler(64, 'x');
+  constexpr std::size_t kChunk = 25000;
+  std::uint64_t audit_id = 0;
+  std::string row;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t at = 0; at < list.size(); at += kChunk) {
+    MDB_txn* t = nullptr;
+    check("begin", mdb_txn_begin(env, nullptr, 0, &t));
+    MDB_cursor *cp, *cs;
+    check("cursor", mdb_cursor_open(t, phones_dbi, &cp));
+    check("cursor", mdb_cursor_open(t, subscriptions, &cs));
+    const std::uint64_t first = audit_id + 1;
+    row.clear();
+    for (std::size_t i = at; i < std::min(list.size(), at + kChunk); ++i) {
+      const std::string& phone = list[i];
+      char key[48] = "spring";
+      std::memcpy(key + 7, phone.data(), phone.size());
+      MDB_val k = val(key, phone.size() + 7), v{};
+      int rc = mdb_cursor_get(cs, &k, &v, MDB_SET_KEY);
+      if (rc != 0 && rc != MDB_NOTFOUND) die("get", rc);
+      char ak[32];
+      std::memcpy(ak, phone.data(), phone.size());
+      ak[phone.size()] = '\0';
+      ak[phone.size() + 1] = 'a';
+      be64(ak + phone.size() + 2, ++audit_id);
+      MDB_val akv = val(ak, phone.size() + 10), empty = val(filler.data(), 0);
+      check("put audit entry", mdb_cursor_put(cp, &akv, &empty, MDB_APPEND));
+      MDB_val sub = val(filler.data(), 24);
+      check("put subscription", mdb_cursor_put(cs, &k, &sub, MDB_APPEND));
+      row.append(phone).append(filler.data(), 10);  // phone, campaign ref, states, offset
+    }
+    char rk[8];
+    be64(rk, first);
+    MDB_val rkv = val(rk, 8), rv = val(row.data(), row.size());
+    check("put audit row", mdb_put(t, audit_bulk, &rkv, &rv, MDB_APPEND));
+    mdb_cursor_close(cp);
+    mdb_cursor_close(cs);
+    check("commit", mdb_txn_commit(t));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  mdb_env_close(env);
+  std::filesystem::remove_all(dir);
+  std::fprintf(stderr, "  lmdb floor: opt-out of %llu phones: %.3f s\n",
+               static_cast<unsigned long long>(phones), secs);
+  return secs;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -189,6 +275,7 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     if (a == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
     if (a == "--mo") g_total = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
+    if (a == "--only-optout") g_only_optout = std::atoi(argv[i + 1]) != 0;
     if (a == "--phones")
       g_phones = std::max<std::uint64_t>(1, std::strtoull(argv[i + 1], nullptr, 10));
   }
@@ -204,11 +291,16 @@ int main(int argc, char** argv) {
   std::vector<std::pair<const char*, double>> out;
   for (const auto& f : figures) {
     std::vector<double> v;
+    if (g_only_optout) break;
     for (int r = 0; r < runs; ++r) v.push_back(run(f.shape));
     out.emplace_back(f.name, median(v));
   }
+  std::vector<double> optout;
+  for (int r = 0; r < runs; ++r) optout.push_back(run_optout(1000000));
   for (const auto& [name, value] : out) {
     std::printf("{\"bench\":\"%s\",\"value\":%.0f,\"unit\":\"req/s\"}\n", name, value);
   }
+  std::printf("{\"bench\":\"lmdb_floor_optout_1m\",\"value\":%.3f,\"unit\":\"s\"}\n",
+              median(optout));
   return 0;
 }

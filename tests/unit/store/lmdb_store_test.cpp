@@ -2,10 +2,12 @@
 // pagination at every edge, conversations, chunked exports, reopening and the schema check.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
 
+#include "store/bulk.hpp"
 #include "store/keys.hpp"
 #include "store/lmdb_env.hpp"
 #include "store/records.hpp"
@@ -447,9 +449,73 @@ TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
   EXPECT_EQ(s.error(), StoreErrc::schema_too_new);
 }
 
+// Puts `subscriptions` (campaign\0phone → record) back into its layout before version 4:
+// each record in `records` under key(phone, campaign), its state, since and source in
+// subs_by_campaign under campaign\0phone; `subscriptions` is dropped.
+void split_subscriptions(
+    lmdb::Txn& txn, MDB_dbi records,
+    const std::function<std::string(std::string_view, std::string_view)>& key_of) {
+  MDB_dbi subscriptions, by_campaign;
+  ASSERT_EQ(mdb_dbi_open(txn.get(), "subscriptions", 0, &subscriptions), 0);
+  ASSERT_EQ(lmdb::open_dbi(txn, "subs_by_campaign", by_campaign), 0);
+  std::vector<std::pair<std::string, std::string>> all;
+  {
+    lmdb::Cursor c;
+    ASSERT_EQ(lmdb::Cursor::open(txn, subscriptions, c), 0);
+    std::string_view k, v;
+    for (int rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
+      all.emplace_back(k, v);
+    }
+  }
+  ASSERT_FALSE(all.empty());
+  for (const auto& [key, value] : all) {
+    const auto nul = key.find('\0');
+    const std::string campaign = key.substr(0, nul), phone = key.substr(nul + 1);
+    ASSERT_EQ(txn.put(records, key_of(phone, campaign), value), 0);
+    auto rec = records::decode_subscription(phone, campaign, value);
+    ASSERT_TRUE(rec);
+    std::string index;
+    records::Encoder e(index);
+    e.u8(static_cast<std::uint8_t>(rec->state));
+    e.time(rec->since);
+    e.u8(static_cast<std::uint8_t>(rec->source));
+    ASSERT_EQ(txn.put(by_campaign, key, index), 0);
+  }
+  ASSERT_EQ(mdb_drop(txn.get(), subscriptions, 1), 0);
+}
+
+void set_version(lmdb::Txn& txn, std::uint32_t v) {
+  MDB_dbi meta;
+  ASSERT_EQ(lmdb::open_dbi(txn, "meta", meta), 0);
+  std::string version;
+  records::Encoder(version).u32(v);
+  ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, version), 0);
+}
+
+// Rewrites a closed store of the current layout into the version-3 layout: the records back
+// in `phones` (phone\0c<campaign>) with subs_by_campaign beside them.
+void downgrade_to_version_3(const std::filesystem::path& state_dir) {
+  lmdb::Env::Options eo;
+  eo.dir = state_dir / "store";
+  eo.map_size = 64ull << 20;
+  eo.max_dbs = lmdb::kMaxDbs;
+  auto env = lmdb::Env::open(eo);
+  ASSERT_TRUE(env);
+  lmdb::Txn txn;
+  ASSERT_EQ(lmdb::Txn::begin(env->get(), 0, txn), 0);
+  MDB_dbi phones;
+  ASSERT_EQ(mdb_dbi_open(txn.get(), "phones", 0, &phones), 0);
+  split_subscriptions(txn, phones, [](std::string_view phone, std::string_view campaign) {
+    return std::string(keys::phone_buf(phone, keys::phone_tag::subscription, campaign).view());
+  });
+  set_version(txn, 3);
+  ASSERT_EQ(txn.commit(), 0);
+}
+
 // Rewrites a closed store of the current layout into the version-1 layout: the entries of
-// `phones` back into the six per-phone tables they came from, no audit_bulk table, and
-// schema_version 1.
+// `phones` back into the per-phone tables they came from, the subscriptions keyed by phone
+// in `subs` with their state, since and source copied into subs_by_campaign, no audit_bulk
+// table, and schema_version 1.
 void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   lmdb::Env::Options eo;
   eo.dir = state_dir / "store";
@@ -462,10 +528,11 @@ void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   MDB_dbi phones, meta;
   ASSERT_EQ(mdb_dbi_open(txn.get(), "phones", 0, &phones), 0);
   ASSERT_EQ(lmdb::open_dbi(txn, "meta", meta), 0);
-  const std::map<char, const char*> old_table = {
-      {keys::phone_tag::subscription, "subs"},       {keys::phone_tag::last_stop, "last_stop"},
-      {keys::phone_tag::recent_join, "recent_join"}, {keys::phone_tag::inbox, "inbox_by_phone"},
-      {keys::phone_tag::outbox, "outbox_by_phone"},  {keys::phone_tag::audit, "audit_by_phone"}};
+  const std::map<char, const char*> old_table = {{keys::phone_tag::last_stop, "last_stop"},
+                                                 {keys::phone_tag::recent_join, "recent_join"},
+                                                 {keys::phone_tag::inbox, "inbox_by_phone"},
+                                                 {keys::phone_tag::outbox, "outbox_by_phone"},
+                                                 {keys::phone_tag::audit, "audit_by_phone"}};
   std::map<char, MDB_dbi> dbi;
   for (const auto& [tag, name] : old_table) ASSERT_EQ(lmdb::open_dbi(txn, name, dbi[tag]), 0);
   std::vector<std::tuple<char, std::string, std::string>> moved;
@@ -481,6 +548,11 @@ void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   }
   for (const auto& [tag, key, value] : moved) ASSERT_EQ(txn.put(dbi[tag], key, value), 0);
   ASSERT_EQ(mdb_drop(txn.get(), phones, 1), 0);
+  MDB_dbi subs;
+  ASSERT_EQ(lmdb::open_dbi(txn, "subs", subs), 0);
+  split_subscriptions(txn, subs, [](std::string_view phone, std::string_view campaign) {
+    return keys::pair(phone, campaign);
+  });
   // Version 1 had no queued-record counters.
   std::vector<std::string> counters;
   {
@@ -500,9 +572,7 @@ void downgrade_to_version_1(const std::filesystem::path& state_dir) {
   ASSERT_EQ(mdb_stat(txn.get(), audit_bulk, &st), 0);
   ASSERT_EQ(st.ms_entries, 0u);
   ASSERT_EQ(mdb_drop(txn.get(), audit_bulk, 1), 0);
-  std::string version;
-  records::Encoder(version).u32(1);
-  ASSERT_EQ(txn.put(meta, lmdb::kMetaSchemaVersion, version), 0);
+  set_version(txn, 1);
   ASSERT_EQ(txn.commit(), 0);
 }
 
@@ -575,6 +645,65 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   }));
   EXPECT_EQ(store->audit_page(AuditQuery{a, 50, std::nullopt})->events.size(),
             before.audit_a.size() + 1);
+}
+
+TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
+  const std::string a = phone(1), b = phone(2), c = phone(3);
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    ChangeContext ctx{t(1), ChangeSource::sms, "mo:1", "keyword"};
+    (void)w.subscribe(a, "spring", "12345", ctx);
+    (void)w.subscribe(a, "tips", "12345", ctx);
+    (void)w.subscribe(b, "tips", "12345", ctx);
+    (void)w.opt_out_company(c, ctx);
+    return std::error_code{};
+  }));
+  OptOutBatch batch;  // audit_bulk rows and records of a Manual Opt-Out
+  batch.campaign = "tips";
+  batch.phones = {a, phone(4), phone(5)};
+  batch.context = ChangeContext{t(2), ChangeSource::csv, "req-1", "csv upload"};
+  ASSERT_TRUE(apply_opt_out_blocking(*writer, batch));
+  struct Answers {
+    std::vector<Subscription> subs_a, subs_b, subs_4;
+    std::optional<SubscriptionState> b_spring, c_tips;
+    CampaignCounts tips;
+    std::vector<OptOutRow> opted_out;
+    std::vector<std::string> subscribed_tips;
+    std::vector<std::uint64_t> audit;
+  };
+  auto ask = [&] {
+    Answers r;
+    r.subs_a = *store->subscriptions(a);
+    r.subs_b = *store->subscriptions(b);
+    r.subs_4 = *store->subscriptions(phone(4));
+    r.b_spring = *store->state(b, "spring");
+    r.c_tips = *store->state(c, "tips");
+    r.tips = *store->campaign_counts("tips");
+    r.opted_out = store->opted_out(std::nullopt, std::nullopt, 100)->rows;
+    r.subscribed_tips = store->subscribed_phones("tips", std::nullopt, 100)->rows;
+    const auto audit = store->audit_page(AuditQuery{});
+    for (const auto& e : audit->events) r.audit.push_back(e.id);
+    return r;
+  };
+  const Answers before = ask();
+  ASSERT_EQ(before.subs_a.size(), 2u);
+  ASSERT_EQ(before.tips, (CampaignCounts{"tips", 1, 3}));
+  ASSERT_EQ(before.opted_out.size(), 4u);
+  ASSERT_EQ(before.subscribed_tips, std::vector<std::string>{b});
+
+  close();
+  downgrade_to_version_3(dir.path());
+  reopen();
+  EXPECT_EQ(store->info()->schema_version, lmdb::kSchemaVersion);
+  const Answers after = ask();
+  EXPECT_EQ(after.subs_a, before.subs_a);
+  EXPECT_EQ(after.subs_b, before.subs_b);
+  EXPECT_EQ(after.subs_4, before.subs_4);
+  EXPECT_EQ(after.b_spring, before.b_spring);
+  EXPECT_EQ(after.c_tips, before.c_tips);
+  EXPECT_EQ(after.tips, before.tips);
+  EXPECT_EQ(after.opted_out, before.opted_out);
+  EXPECT_EQ(after.subscribed_tips, before.subscribed_tips);
+  EXPECT_EQ(after.audit, before.audit);
 }
 
 TEST(OpenStore, RefusesBadOptionsAndUnwritableDirectories) {

@@ -447,6 +447,72 @@ TEST_F(WriteTxnTest, OptOutBatchCompanyWideAndDuplicatesInsideTheChunk) {
   EXPECT_EQ(*store->state("+14155550201", "new-campaign"), SS::opted_out);
 }
 
+// A chunk skips the point reads of keys past the last key of `subscriptions` and `company`
+// (store/lmdb_write_txn.hpp, bulk_ends_). Phones P1..P10 lie before, between and after
+// the records below, so every phone of a chunk meets a different case.
+std::string p(int i) {
+  return "+141555509" + std::to_string(10 + i);
+}
+class BulkPastTheEndsTest : public WriteTxnTest {
+ protected:
+  void write_records_around_the_ends() {
+    ASSERT_FALSE(write([&](WriteTxn& w) {
+      (void)w.subscribe(p(2), "a", "1", sms(1));
+      (void)w.opt_out(p(4), "a", sms(1));
+      (void)w.opt_out_company(p(6), sms(1));
+      (void)w.subscribe(p(8), "b", "1", sms(1));
+      (void)w.subscribe(p(3), "c", "1", sms(1));
+      (void)w.opt_out(p(5), "c", sms(1));     // the last key of `subscriptions`: c\0P5
+      (void)w.opt_out_company(p(9), sms(1));  // the last key of `company`: P9
+      return std::error_code{};
+    }));
+  }
+};
+std::optional<Subscription> record_of(Store& store, const std::string& phone,
+                                      std::string_view campaign) {
+  auto subs = store.subscriptions(phone);
+  for (auto& s : *subs) {
+    if (s.campaign == campaign) return s;
+  }
+  return std::nullopt;
+}
+OptOutBatch phones_1_to_10(std::optional<std::string> campaign) {
+  OptOutBatch batch;
+  batch.campaign = std::move(campaign);
+  for (int i = 1; i <= 10; ++i) batch.phones.push_back(p(i));
+  batch.context = ChangeContext{t(2), ChangeSource::csv, "req-7", "csv upload"};
+  return batch;
+}
+
+TEST_F(BulkPastTheEndsTest, OneCampaignCountsLikeSingleOptOuts) {
+  write_records_around_the_ends();
+  auto r = apply_opt_out_blocking(*writer, phones_1_to_10("c"));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->opted_out, 7u);          // 1, 2, 4, 7, 8 (no record), 3 (subscribed), 10
+  EXPECT_EQ(r->already_opted_out, 3u);  // 5 (record), 6 and 9 (company-wide)
+  EXPECT_EQ(*store->campaign_counts("c"), (CampaignCounts{"c", 0, 8}));
+  EXPECT_EQ(record_of(*store, p(3), "c")->changed_by, "req-7");
+  EXPECT_EQ(record_of(*store, p(5), "c")->changed_by, "mo:1");  // left as it was
+  EXPECT_FALSE(record_of(*store, p(6), "c"));  // covered by the company-wide opt-out
+  EXPECT_FALSE(record_of(*store, p(9), "c"));
+  EXPECT_EQ(*store->state(p(10), "c"), SS::opted_out);
+  EXPECT_EQ(*store->state(p(2), "a"), SS::subscribed);  // another campaign: untouched
+}
+
+TEST_F(BulkPastTheEndsTest, CompanyWideEndsEverySubscription) {
+  write_records_around_the_ends();
+  auto r = apply_opt_out_blocking(*writer, phones_1_to_10(std::nullopt));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->opted_out, 8u);
+  EXPECT_EQ(r->already_opted_out, 2u);  // 6 and 9: company-wide already, nothing subscribed
+  EXPECT_EQ(*store->company_opt_out_count(), 10u);
+  EXPECT_EQ(*store->state(p(2), "a"), SS::opted_out);
+  EXPECT_EQ(*store->state(p(3), "c"), SS::opted_out);
+  EXPECT_EQ(*store->state(p(8), "b"), SS::opted_out);
+  EXPECT_EQ(*store->campaign_counts("b"), (CampaignCounts{"b", 0, 1}));
+  EXPECT_EQ(*store->state(p(10), "later"), SS::opted_out);
+}
+
 TEST_F(WriteTxnTest, OptOutBatchWithAnInvalidPhoneAppliesNothing) {
   OptOutBatch batch;
   batch.campaign = "a";
