@@ -130,16 +130,14 @@ struct OwnedBatch {
 
 }  // namespace
 
-WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
+WriteRequest make_opt_out_request(OptOutBatch batch,
                                   std::function<void(Result<OptOutBatchResult>)> done) {
   auto own = std::make_shared<OwnedBatch>();
-  own->ref = batch->context.ref;
-  own->reason = batch->context.reason;
-  own->batch.campaign = batch->campaign;
-  own->batch.phones = batch->phones;
-  own->batch.context =
-      ChangeContext{batch->context.at, batch->context.source, own->ref, own->reason};
-  batch.reset();
+  own->ref = batch.context.ref;
+  own->reason = batch.context.reason;
+  own->batch = std::move(batch);
+  own->batch.context.ref = own->ref;
+  own->batch.context.reason = own->reason;
   auto out = std::make_shared<OptOutBatchResult>();
   WriteRequest req;
   req.apply = [own = std::move(own), out](WriteTxn& txn) -> std::error_code {
@@ -198,9 +196,9 @@ bool OptOutProgress::add(std::uint64_t index, std::size_t phones,
 Result<OptOutBatchResult> apply_opt_out_blocking(Writer& writer, OptOutBatch batch) {
   std::promise<Result<OptOutBatchResult>> promise;
   auto future = promise.get_future();
-  auto req = make_opt_out_request(
-      std::make_shared<const OptOutBatch>(std::move(batch)),
-      [&promise](Result<OptOutBatchResult> r) { promise.set_value(std::move(r)); });
+  auto req = make_opt_out_request(std::move(batch), [&promise](Result<OptOutBatchResult> r) {
+    promise.set_value(std::move(r));
+  });
   if (auto ec = writer.submit(std::move(req))) return fail(ec);
   return future.get();
 }

@@ -67,11 +67,11 @@ class SortedPhoneList {
   std::uint64_t rows_ = 0;
 };
 
-// A write request applying one OptOutBatch; `done` runs on the writer thread after the
-// commit with the chunk's counts, or with the error (then nothing of the chunk is applied).
-// The batch's context texts (ref, reason: string_views) are copied here, so they only need
-// to be valid during this call.
-WriteRequest make_opt_out_request(std::shared_ptr<const OptOutBatch> batch,
+// A write request applying one OptOutBatch, which it takes over (a chunk's phones are not
+// copied); `done` runs on the writer thread after the commit with the chunk's counts, or with
+// the error (then nothing of the chunk is applied). The batch's context texts (ref, reason:
+// string_views) are copied here, so they only need to be valid during this call.
+WriteRequest make_opt_out_request(OptOutBatch batch,
                                   std::function<void(Result<OptOutBatchResult>)> done);
 
 // A write request enqueuing one broadcast chunk (see WriteTxn::enqueue_broadcast_chunk).

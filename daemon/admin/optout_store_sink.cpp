@@ -1,8 +1,6 @@
 // One batch, one write request; the completion (writer thread) only reports counts.
 #include "daemon/admin/optout_store_sink.hpp"
 
-#include <memory>
-
 #include "store/bulk.hpp"
 
 namespace smppgw::admin {
@@ -16,17 +14,18 @@ StoreOptOutSink::StoreOptOutSink(store::Writer& writer, std::optional<std::strin
       at_(at) {}
 
 void StoreOptOutSink::apply(std::vector<std::string> phones, Done done) {
-  auto batch = std::make_shared<store::OptOutBatch>();
-  batch->campaign = campaign_;
-  batch->phones = std::move(phones);
-  batch->context = store::ChangeContext{at_, source_, ref_, "Manual Opt-Out"};
-  auto req = store::make_opt_out_request(batch, [done](store::Result<store::OptOutBatchResult> r) {
-    if (r) {
-      done(*r);
-    } else {
-      done(tl::unexpected(r.error().message()));
-    }
-  });
+  store::OptOutBatch batch;
+  batch.campaign = campaign_;
+  batch.phones = std::move(phones);
+  batch.context = store::ChangeContext{at_, source_, ref_, "Manual Opt-Out"};
+  auto req = store::make_opt_out_request(std::move(batch),
+                                         [done](store::Result<store::OptOutBatchResult> r) {
+                                           if (r) {
+                                             done(*r);
+                                           } else {
+                                             done(tl::unexpected(r.error().message()));
+                                           }
+                                         });
   if (auto ec = writer_.submit(std::move(req))) done(tl::unexpected(ec.message()));
 }
 

@@ -336,11 +336,11 @@ double run_optout(std::uint64_t phones, std::optional<std::string> campaign) {
     const ChangeContext context{timestamp_from_unix_ms(1'700'000'000'000), ChangeSource::csv,
                                 "req-bench", "csv upload"};
     for (std::size_t at = 0; at < list.size(); at += kOptOutChunkPhones) {
-      auto chunk = std::make_shared<OptOutBatch>();
-      chunk->campaign = campaign;
-      chunk->context = context;
-      chunk->phones = list.slice(at, at + kOptOutChunkPhones);
-      const std::size_t n = chunk->phones.size();
+      OptOutBatch chunk;
+      chunk.campaign = campaign;
+      chunk.context = context;
+      chunk.phones = list.slice(at, at + kOptOutChunkPhones);
+      const std::size_t n = chunk.phones.size();
       {
         std::unique_lock lk(m);
         cv.wait(lk, [&] { return in_flight < kInFlight; });

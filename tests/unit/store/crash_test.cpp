@@ -114,14 +114,14 @@ std::string chunk_ref(std::uint32_t cycle, std::uint32_t chunk) {
     }
   });
   for (std::uint32_t chunk = 0; chunk < 400; ++chunk) {
-    auto batch = std::make_shared<OptOutBatch>();
-    if (chunk % 3) batch->campaign = "a";
+    OptOutBatch batch;
+    if (chunk % 3) batch.campaign = "a";
     for (std::uint32_t i = 0; i < kChunkPhones; ++i) {
-      batch->phones.push_back(chunk_phone(cycle, chunk, i));
+      batch.phones.push_back(chunk_phone(cycle, chunk, i));
     }
-    auto ref = std::make_shared<std::string>(chunk_ref(cycle, chunk));
-    batch->context = ChangeContext{t(chunk), ChangeSource::csv, *ref, "csv upload"};
-    auto req = make_opt_out_request(batch, [=](Result<OptOutBatchResult> r) {
+    const std::string ref = chunk_ref(cycle, chunk);  // copied by make_opt_out_request
+    batch.context = ChangeContext{t(chunk), ChangeSource::csv, ref, "csv upload"};
+    auto req = make_opt_out_request(std::move(batch), [=](Result<OptOutBatchResult> r) {
       if (!r || r->opted_out != kChunkPhones) _exit(4);
       ChunkReport report{cycle, chunk};
       if (write(fd, &report, sizeof report) != sizeof report) _exit(5);
