@@ -73,20 +73,36 @@ MDB_val val(const void* p, std::size_t n) {
   return MDB_val{n, const_cast<void*>(p)};
 }
 
-double run(const Shape& shape) {
-  const char* base = std::getenv("SMPPGW_BENCH_DIR");
-  std::string dir = ((base ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
-                     "smppgw-lmdb-floor-XXXXXX")
-                        .string();
-  if (!mkdtemp(dir.data())) {
-    std::perror("mkdtemp");
-    std::exit(1);
-  }
+// An environment in a new directory (under $SMPPGW_BENCH_DIR if set), closed and removed at
+// the end of the run.
+struct FreshEnv {
+  std::string dir;
   MDB_env* env = nullptr;
-  check("env_create", mdb_env_create(&env));
-  check("maxdbs", mdb_env_set_maxdbs(env, 8));
-  check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
-  check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
+  FreshEnv() {
+    const char* base = std::getenv("SMPPGW_BENCH_DIR");
+    dir = ((base ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
+           "smppgw-lmdb-floor-XXXXXX")
+              .string();
+    if (!mkdtemp(dir.data())) {
+      std::perror("mkdtemp");
+      std::exit(1);
+    }
+    check("env_create", mdb_env_create(&env));
+    check("maxdbs", mdb_env_set_maxdbs(env, 8));
+    check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
+    check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
+  }
+  ~FreshEnv() {
+    mdb_env_close(env);
+    std::filesystem::remove_all(dir);
+  }
+  FreshEnv(const FreshEnv&) = delete;
+  FreshEnv& operator=(const FreshEnv&) = delete;
+};
+
+double run(const Shape& shape) {
+  FreshEnv fresh;
+  MDB_env* env = fresh.env;
   MDB_dbi subs, by_campaign, recent, inbox, audit, outbox, pending;
   {
     MDB_txn* t = nullptr;
@@ -176,8 +192,6 @@ double run(const Shape& shape) {
     check("commit", mdb_txn_commit(t));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  mdb_env_close(env);
-  std::filesystem::remove_all(dir);
   const double rate = double(g_total) / secs;
   const char* index = shape.index == Index::none          ? ""
                       : shape.index == Index::phone_major ? " + indexes"
@@ -190,19 +204,8 @@ double run(const Shape& shape) {
 // The store's bulk opt-out on the bare API (see the header): what the layout costs before any
 // of the store's own work.
 double run_optout(std::uint64_t phones) {
-  const char* base = std::getenv("SMPPGW_BENCH_DIR");
-  std::string dir = ((base ? std::filesystem::path(base) : std::filesystem::temp_directory_path()) /
-                     "smppgw-lmdb-floor-XXXXXX")
-                        .string();
-  if (!mkdtemp(dir.data())) {
-    std::perror("mkdtemp");
-    std::exit(1);
-  }
-  MDB_env* env = nullptr;
-  check("env_create", mdb_env_create(&env));
-  check("maxdbs", mdb_env_set_maxdbs(env, 8));
-  check("mapsize", mdb_env_set_mapsize(env, 4ull << 30));
-  check("env_open", mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0640));
+  FreshEnv fresh;
+  MDB_env* env = fresh.env;
   MDB_dbi phones_dbi, subscriptions, audit_bulk;
   {
     MDB_txn* t = nullptr;
@@ -260,8 +263,6 @@ double run_optout(std::uint64_t phones) {
     check("commit", mdb_txn_commit(t));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  mdb_env_close(env);
-  std::filesystem::remove_all(dir);
   std::fprintf(stderr, "  lmdb floor: opt-out of %llu phones: %.3f s\n",
                static_cast<unsigned long long>(phones), secs);
   return secs;

@@ -21,6 +21,16 @@ using SS = SubscriptionState;
 
 class StoreReadTest : public StoreFixture {
  protected:
+  // Closes the store, rewrites it into an older layout and opens it again: the migrations
+  // run, and the store says it is of the current version.
+  void reopen_after(const std::function<void(const std::filesystem::path&)>& downgrade) {
+    close();
+    downgrade(dir.path());
+    reopen();
+    auto info = store->info();
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->schema_version, lmdb::kSchemaVersion);
+  }
   // Inbox rows 1..n: phone i%3, campaign i%2 ("even"/"odd").
   void fill_inbox(int n) {
     ASSERT_FALSE(write([&](WriteTxn& w) {
@@ -622,12 +632,7 @@ TEST_F(StoreReadTest, Version1StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   ASSERT_EQ(before.conversation_a.size(), 6u);
   ASSERT_EQ(before.queued, 6u);
 
-  close();
-  downgrade_to_version_1(dir.path());
-  reopen();
-  auto info = store->info();
-  ASSERT_TRUE(info);
-  EXPECT_EQ(info->schema_version, lmdb::kSchemaVersion);
+  reopen_after(downgrade_to_version_1);
   const Answers after = ask();
   EXPECT_EQ(after.subs_a, before.subs_a);
   EXPECT_EQ(after.subs_b, before.subs_b);
@@ -690,10 +695,7 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   ASSERT_EQ(before.opted_out.size(), 4u);
   ASSERT_EQ(before.subscribed_tips, std::vector<std::string>{b});
 
-  close();
-  downgrade_to_version_3(dir.path());
-  reopen();
-  EXPECT_EQ(store->info()->schema_version, lmdb::kSchemaVersion);
+  reopen_after(downgrade_to_version_3);
   const Answers after = ask();
   EXPECT_EQ(after.subs_a, before.subs_a);
   EXPECT_EQ(after.subs_b, before.subs_b);
