@@ -8,7 +8,7 @@
 //  - an audit_bulk row that parses gives exactly size() events, each with the row's context
 //    and ids first..first+size-1; rebuilt with AuditBulkBuilder from those events it parses
 //    to the same events, and its size prefix says the same count;
-//  - the state-only decoder of a subscription agrees with the full one.
+//  - the state-only and summary decoders of a subscription agree with the full one.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,9 +30,15 @@ constexpr std::uint64_t kFirstId = 1000;
 void check_subscription(std::string_view v) {
   auto s = records::decode_subscription("+14155550100", "spring", v);
   auto state = records::decode_subscription_state(v);
+  store::SubscriptionState summary_state{};
+  store::Timestamp since{};
+  store::ChangeSource source{};
+  const bool summary = records::decode_subscription_summary(v, summary_state, since, source);
   FUZZ_CHECK(s.has_value() == state.has_value());
+  FUZZ_CHECK(s.has_value() == summary);
   if (!s) return;
   FUZZ_CHECK(s->state == *state);
+  FUZZ_CHECK(s->state == summary_state && s->since == since && s->source == source);
   std::string again;
   records::encode(again, *s);
   FUZZ_CHECK(records::decode_subscription("+14155550100", "spring", again) == s);

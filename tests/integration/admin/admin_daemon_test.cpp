@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -95,7 +96,14 @@ TEST_F(AdminDaemonTest, HealthzMetricsAndPageNeedNoToken) {
   auto m = client_->request("GET", "/metrics");
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("# TYPE smppgw_store_commit_seconds histogram"), std::string::npos);
-  // The outbox backlog of each short code of the configuration (nothing queued yet).
+  // The outbox backlog of each short code of the configuration: the keyword MO injected at
+  // start queued a welcome reply, which drains once the link has submitted it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (m.body.find("smppgw_outbox_queued{short_code=\"12345\"} 0") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    m = client_->request("GET", "/metrics");
+  }
   EXPECT_NE(m.body.find("smppgw_outbox_queued{short_code=\"12345\"} 0"), std::string::npos)
       << m.body;
   auto page = client_->request("GET", "/");
