@@ -85,25 +85,42 @@ int add_audit_bulk(Txn&, const Tables&) {
 // (campaign\0phone), value unchanged; subs_by_campaign, the copy of its state, is dropped.
 // Counts are unchanged: the same records are counted.
 int move_subscriptions(Txn& txn, const Tables& t) {
-  std::vector<std::string> moved;  // `phones` keys, deleted once the cursor is closed
-  {
-    Cursor c;
-    if (int rc = Cursor::open(txn, t.phones, c)) return rc;
-    std::string_view k, v;
-    int rc;
-    for (rc = c.get(MDB_FIRST, k, v); rc == 0; rc = c.get(MDB_NEXT, k, v)) {
-      const auto nul = k.find('\0');
-      if (nul == std::string_view::npos || nul == 0 || nul + 1 >= k.size()) return MDB_CORRUPTED;
-      if (k[nul + 1] != keys::phone_tag::subscription) continue;
-      const std::string_view campaign = k.substr(nul + 2);
-      if (campaign.empty()) return MDB_CORRUPTED;
-      if (int prc = txn.put(t.subscriptions, keys::pair(campaign, k.substr(0, nul)), v)) return prc;
-      moved.emplace_back(k);
+  // In batches, so that a store of millions of subscriptions does not hold every moved key
+  // in memory: each pass copies up to kBatch records from `from` on, then deletes them once
+  // its cursor is closed, and the next pass seeks past the last key it saw.
+  constexpr std::size_t kBatch = 4096;
+  std::string from;  // empty: from the first key
+  std::vector<std::string> moved;
+  for (bool more = true; more;) {
+    moved.clear();
+    std::string last;
+    {
+      Cursor c;
+      if (int rc = Cursor::open(txn, t.phones, c)) return rc;
+      std::string_view k, v;
+      int rc = from.empty() ? c.get(MDB_FIRST, k, v) : c.seek(from, k, v);
+      for (; rc == 0 && moved.size() < kBatch; rc = c.get(MDB_NEXT, k, v)) {
+        last.assign(k);
+        const auto nul = k.find('\0');
+        if (nul == std::string_view::npos || nul == 0 || nul + 1 >= k.size()) {
+          return MDB_CORRUPTED;
+        }
+        if (k[nul + 1] != keys::phone_tag::subscription) continue;
+        const std::string_view campaign = k.substr(nul + 2);
+        if (campaign.empty()) return MDB_CORRUPTED;
+        if (int prc = txn.put(t.subscriptions, keys::pair(campaign, k.substr(0, nul)), v)) {
+          return prc;
+        }
+        moved.emplace_back(k);
+      }
+      if (rc != 0 && rc != MDB_NOTFOUND) return rc;
+      more = rc == 0;
     }
-    if (rc != MDB_NOTFOUND) return rc;
-  }
-  for (const auto& k : moved) {
-    if (int rc = txn.del(t.phones, k)) return rc;
+    for (const auto& k : moved) {
+      if (int rc = txn.del(t.phones, k)) return rc;
+    }
+    from = last;
+    from.push_back('\0');  // the smallest key after `last`
   }
   MDB_dbi old = 0;
   int rc = mdb_dbi_open(txn.get(), "subs_by_campaign", 0, &old);

@@ -660,6 +660,8 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
     (void)w.subscribe(a, "tips", "12345", ctx);
     (void)w.subscribe(b, "tips", "12345", ctx);
     (void)w.opt_out_company(c, ctx);
+    // More records than the migration moves in one pass (schema.cpp, move_subscriptions).
+    for (int i = 0; i < 5000; ++i) (void)w.subscribe(phone(1000 + i), "many", "12345", ctx);
     return std::error_code{};
   }));
   OptOutBatch batch;  // audit_bulk rows and records of a Manual Opt-Out
@@ -669,8 +671,8 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   ASSERT_TRUE(apply_opt_out_blocking(*writer, batch));
   struct Answers {
     std::vector<Subscription> subs_a, subs_b, subs_4;
-    std::optional<SubscriptionState> b_spring, c_tips;
-    CampaignCounts tips;
+    std::optional<SubscriptionState> b_spring, c_tips, first_many, last_many;
+    CampaignCounts tips, many;
     std::vector<OptOutRow> opted_out;
     std::vector<std::string> subscribed_tips;
     std::vector<std::uint64_t> audit;
@@ -683,6 +685,9 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
     r.b_spring = *store->state(b, "spring");
     r.c_tips = *store->state(c, "tips");
     r.tips = *store->campaign_counts("tips");
+    r.many = *store->campaign_counts("many");
+    r.first_many = *store->state(phone(1000), "many");
+    r.last_many = *store->state(phone(5999), "many");
     r.opted_out = store->opted_out(std::nullopt, std::nullopt, 100)->rows;
     r.subscribed_tips = store->subscribed_phones("tips", std::nullopt, 100)->rows;
     const auto audit = store->audit_page(AuditQuery{});
@@ -692,6 +697,8 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   const Answers before = ask();
   ASSERT_EQ(before.subs_a.size(), 2u);
   ASSERT_EQ(before.tips, (CampaignCounts{"tips", 1, 3}));
+  ASSERT_EQ(before.many, (CampaignCounts{"many", 5000, 0}));
+  ASSERT_EQ(before.last_many, SubscriptionState::subscribed);
   ASSERT_EQ(before.opted_out.size(), 4u);
   ASSERT_EQ(before.subscribed_tips, std::vector<std::string>{b});
 
@@ -703,6 +710,9 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   EXPECT_EQ(after.b_spring, before.b_spring);
   EXPECT_EQ(after.c_tips, before.c_tips);
   EXPECT_EQ(after.tips, before.tips);
+  EXPECT_EQ(after.many, before.many);
+  EXPECT_EQ(after.first_many, before.first_many);
+  EXPECT_EQ(after.last_many, before.last_many);
   EXPECT_EQ(after.opted_out, before.opted_out);
   EXPECT_EQ(after.subscribed_tips, before.subscribed_tips);
   EXPECT_EQ(after.audit, before.audit);
