@@ -360,8 +360,31 @@ void Listener::on_bound(const std::shared_ptr<Peer>& shared, SmppConnection& con
     }
     peer.dispatcher->start();
     peer.dispatcher->attach(connection.shared_from_this());
-    std::lock_guard lock(mutex_);
-    receivers_[peer.account->system_id].push_back(shared);
+    std::deque<HeldReceipt> held;
+    {
+      std::lock_guard lock(mutex_);
+      receivers_[peer.account->system_id].push_back(shared);
+      if (auto it = held_receipts_.find(peer.account->system_id); it != held_receipts_.end()) {
+        held = std::move(it->second);
+        held_receipts_.erase(it);
+      }
+    }
+    const auto oldest = SteadyClock::now() - kReceiptHoldTime;
+    std::size_t sent = 0, expired = 0;
+    for (auto& r : held) {
+      if (r.since < oldest) {
+        ++expired;
+        continue;
+      }
+      queue_receipt(peer, std::move(r.pdu));
+      ++sent;
+    }
+    if (sent || expired) {
+      spdlog::info(
+          "listener {}: {} delivery receipts held for '{}' sent on this bind{}", peer.remote, sent,
+          peer.account->system_id,
+          expired ? fmt::format(" ({} older than the hold time dropped)", expired) : std::string());
+    }
   }
 }
 
@@ -383,14 +406,32 @@ void Listener::queue_receipt(Peer& to, smpp::DeliverSm receipt) {
   to.receipts_out.flush(*to.connection);
 }
 
-std::shared_ptr<Listener::Peer> Listener::receiver_of(const Peer& from) {
+std::shared_ptr<Listener::Peer> Listener::receiver_or_hold(const Peer& from,
+                                                           std::vector<smpp::DeliverSm>& receipts) {
   if (!from.account) return nullptr;
   std::lock_guard lock(mutex_);
-  auto it = receivers_.find(from.account->system_id);
-  if (it == receivers_.end()) return nullptr;
-  for (const auto& weak : it->second) {
-    auto p = weak.lock();
-    if (p && p.get() != &from) return p;
+  if (auto it = receivers_.find(from.account->system_id); it != receivers_.end()) {
+    for (const auto& weak : it->second) {
+      auto p = weak.lock();
+      if (p && p.get() != &from) return p;
+    }
+  }
+  if (stopping_) return nullptr;
+  auto& held = held_receipts_[from.account->system_id];
+  const auto now = SteadyClock::now();
+  std::size_t dropped = 0;
+  for (auto& r : receipts) {
+    if (held.size() == ReceiptQueue::kMaxQueued) {
+      held.pop_front();  // the oldest goes: it is the likeliest to be stale for the carrier
+      ++dropped;
+    }
+    held.push_back(HeldReceipt{std::move(r), now});
+  }
+  if (dropped) {
+    spdlog::warn(
+        "listener: {} delivery receipts of '{}' held for its next bind were dropped "
+        "(at most {} are held)",
+        dropped, from.account->system_id, ReceiptQueue::kMaxQueued);
   }
   return nullptr;
 }
@@ -401,30 +442,29 @@ void Listener::route_receipt(Peer& from, smpp::DeliverSm receipt) {
     return;
   }
   // A transmitter bind cannot take deliver_sm: the account's receiver or transceiver does.
-  auto to = receiver_of(from);
-  if (!to) {
-    spdlog::warn(
-        "listener {}: no receiver or transceiver bind of '{}'; a delivery receipt was not sent",
-        from.remote, from.account ? from.account->system_id : std::string());
-    return;
-  }
-  asio::post(to->strand, [to, receipt = std::move(receipt)]() mutable {
-    queue_receipt(*to, std::move(receipt));
-  });
+  std::vector<smpp::DeliverSm> receipts;
+  receipts.push_back(std::move(receipt));
+  reroute_receipts(from, std::move(receipts));
 }
 
 void Listener::reroute_receipts(Peer& from, std::vector<smpp::DeliverSm> receipts) {
   if (receipts.empty()) return;
-  auto to = receiver_of(from);
+  const std::size_t n = receipts.size();
+  auto to = receiver_or_hold(from, receipts);
+  const std::string system_id = from.account ? from.account->system_id : std::string();
   if (!to) {
-    spdlog::warn(
-        "listener {}: {} delivery receipts not answered before the bind closed, and no other "
-        "receiver or transceiver bind of '{}' to send them on",
-        from.remote, receipts.size(), from.account ? from.account->system_id : std::string());
+    if (stopping_) {
+      spdlog::warn("listener {}: shutting down; {} delivery receipts of '{}' were not sent",
+                   from.remote, n, system_id);
+    } else {
+      spdlog::info(
+          "listener {}: no receiver or transceiver bind of '{}'; {} delivery receipts wait for "
+          "one",
+          from.remote, system_id, n);
+    }
     return;
   }
-  spdlog::info("listener {}: {} delivery receipts not answered before the bind closed go to {}",
-               from.remote, receipts.size(), to->remote);
+  spdlog::debug("listener {}: {} delivery receipts go to {}", from.remote, n, to->remote);
   asio::post(to->strand, [to, receipts = std::move(receipts)]() mutable {
     for (auto& r : receipts) queue_receipt(*to, std::move(r));
   });
@@ -604,6 +644,11 @@ void Listener::stop(std::chrono::milliseconds grace, std::function<void()> done)
     {
       std::lock_guard lock(self->mutex_);
       self->stopping_ = true;
+      for (const auto& [system_id, held] : self->held_receipts_) {
+        spdlog::warn("listener: shutting down; {} delivery receipts held for '{}' were not sent",
+                     held.size(), system_id);
+      }
+      self->held_receipts_.clear();
       peers.assign(self->peers_.begin(), self->peers_.end());
       finished = peers.empty();
       if (!finished) self->on_stopped_ = std::move(done);

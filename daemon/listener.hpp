@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -97,8 +98,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // deliver_sm (transceiver), else on a receiver or transceiver bind of the same account.
   void route_receipt(Peer& from, smpp::DeliverSm receipt);
   static void queue_receipt(Peer& to, smpp::DeliverSm receipt);
-  // A live receiver or transceiver bind of `from`'s account other than `from`, if any.
-  std::shared_ptr<Peer> receiver_of(const Peer& from);
+  // A live receiver or transceiver bind of `from`'s account other than `from`; if there is
+  // none, `receipts` are held for the account (held_receipts_) and nullptr is returned. One
+  // lock for both, so a bind that comes up meanwhile cannot miss them (on_bound takes them).
+  std::shared_ptr<Peer> receiver_or_hold(const Peer& from, std::vector<smpp::DeliverSm>& receipts);
   // The receipts a closing bind did not get answered, to another bind of its account.
   void reroute_receipts(Peer& from, std::vector<smpp::DeliverSm> receipts);
   void on_request(Peer& peer, SmppConnection& connection, const smpp::RequestReceived& request);
@@ -122,6 +125,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // system_id → its binds that take deliver_sm (receiver, transceiver), for receipts of MO
   // that came on a transmitter bind.
   std::map<std::string, std::vector<std::weak_ptr<Peer>>, std::less<>> receivers_;
+  // system_id → receipts owed while the account had no bind that takes deliver_sm (its
+  // connection dropped, or it binds as a transmitter first): the next such bind gets them,
+  // oldest first. Bounded per account, and kept for kReceiptHoldTime at most, the validity
+  // an SMSC gives a receipt it cannot deliver; in memory, so lost at shutdown (logged).
+  struct HeldReceipt {
+    smpp::DeliverSm pdu;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::map<std::string, std::deque<HeldReceipt>, std::less<>> held_receipts_;
+  static constexpr auto kReceiptHoldTime = std::chrono::hours(1);
   std::function<void()> on_stopped_;
   std::atomic<bool> stopping_{false};
 };

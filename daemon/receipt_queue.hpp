@@ -8,9 +8,10 @@
 // closes, take_unanswered() hands back those and the ones still waiting, so that the listener
 // can send them on another receiver bind of the account — at least once: a receipt whose
 // answer was lost with the connection is sent again, and carriers match receipts by
-// receipted_message_id. Receipts are not kept in the store: with no other bind of the
-// account up, they are lost (logged, counted), as a receipt an SMSC could not deliver before
-// its validity ran out; the MO they report on is committed either way.
+// receipted_message_id. With no other bind of the account up, the listener holds them in
+// memory for the account's next receiver or transceiver bind (bounded, for an hour at most:
+// the validity an SMSC gives a receipt it cannot deliver). They are not kept in the store, so
+// a shutdown loses what is held (logged); the MO they report on is committed either way.
 #pragma once
 
 #include <cstddef>

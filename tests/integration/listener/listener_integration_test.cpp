@@ -402,6 +402,49 @@ TEST_F(ListenerIntegrationTest, ReceiptsUnansweredWhenABindClosesGoToAnotherBind
   EXPECT_EQ(got, ids);
 }
 
+// With no bind of the account that takes deliver_sm, receipts wait for the next one: an MO
+// from a transmitter bound alone, and the receipts a transceiver left unanswered when its
+// connection dropped, all come out on the receiver that binds afterwards.
+TEST_F(ListenerIntegrationTest, ReceiptsWaitForTheAccountsNextReceiverBind) {
+  std::set<std::string> ids;
+  auto transmitter = connect();
+  ASSERT_TRUE(transmitter);
+  ASSERT_EQ(transmitter->bind(BindType::transmitter, "carrier-b", "secret", kTimeout)->status,
+            smpp::status::ok);
+  auto response =
+      transmitter->request(smpp::Body{mo_asking_receipt("from a transmitter")}, kTimeout);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, smpp::status::ok);
+  ids.insert(response->message_id);
+  {
+    auto transceiver = bound_client();  // answers none of its receipts, then drops
+    ASSERT_TRUE(transceiver);
+    for (int i = 0; i < 3; ++i) {
+      auto r = transceiver->request(
+          smpp::Body{mo_asking_receipt("dropped bind " + std::to_string(i))}, kTimeout);
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, smpp::status::ok);
+      ids.insert(r->message_id);
+    }
+  }
+  // The transmitter's receipt, held until the transceiver bound, went out on it unanswered
+  // too. Let the daemon see the drop first, so that all four are held again (a receiver
+  // bound earlier would take them at once).
+  std::this_thread::sleep_for(milliseconds(300));
+  auto receiver = connect();
+  ASSERT_TRUE(receiver);
+  ASSERT_EQ(receiver->bind(BindType::receiver, "carrier-b", "secret", kTimeout)->status,
+            smpp::status::ok);
+  std::set<std::string> got;
+  while (got.size() < ids.size()) {
+    auto receipt = receiver->wait_deliver_sm(kTimeout);
+    ASSERT_TRUE(receipt) << "receipts on the new bind: " << got.size() << " of " << ids.size();
+    ASSERT_TRUE(receipt->tlvs.receipted_message_id);
+    got.insert(*receipt->tlvs.receipted_message_id);
+  }
+  EXPECT_EQ(got, ids);
+}
+
 TEST_F(ListenerIntegrationTest, MoToAShortCodeOfNoOtherAccountIsRefused) {
   auto client = bound_client();
   ASSERT_TRUE(client);
