@@ -81,31 +81,27 @@ std::size_t gsm7_cost(char32_t cp) {
 
 tl::expected<std::size_t, TextError> gsm7_septet_count(std::string_view utf8) {
   std::size_t septets = 0;
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    const std::size_t at = pos;
-    auto cp = utf8_next(utf8, pos);
-    if (!cp) return tl::unexpected(cp.error());
-    const std::size_t cost = gsm7_cost(*cp);
-    if (cost == 0) return tl::unexpected(TextError{TextErrc::not_representable, at, *cp});
+  auto error = for_each_code_point(utf8, [&septets](char32_t cp, std::size_t at) {
+    const std::size_t cost = gsm7_cost(cp);
+    if (cost == 0) return std::optional(TextError{TextErrc::not_representable, at, cp});
     septets += cost;
-  }
+    return std::optional<TextError>();
+  });
+  if (error) return tl::unexpected(*error);
   return septets;
 }
 
 tl::expected<std::vector<std::uint8_t>, TextError> gsm7_encode(std::string_view utf8) {
   std::vector<std::uint8_t> out;
   out.reserve(utf8.size());
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    const std::size_t at = pos;
-    auto cp = utf8_next(utf8, pos);
-    if (!cp) return tl::unexpected(cp.error());
-    const auto code = gsm7_code(*cp);
-    if (!code) return tl::unexpected(TextError{TextErrc::not_representable, at, *cp});
+  auto error = for_each_code_point(utf8, [&out](char32_t cp, std::size_t at) {
+    const auto code = gsm7_code(cp);
+    if (!code) return std::optional(TextError{TextErrc::not_representable, at, cp});
     if (code->escaped) out.push_back(kGsm7Escape);
     out.push_back(code->septet);
-  }
+    return std::optional<TextError>();
+  });
+  if (error) return tl::unexpected(*error);
   return out;
 }
 

@@ -12,17 +12,7 @@ std::string latin1_decode(std::span<const std::uint8_t> octets) {
 }
 
 tl::expected<std::vector<std::uint8_t>, TextError> latin1_encode(std::string_view utf8) {
-  std::vector<std::uint8_t> out;
-  out.reserve(utf8.size());
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    const std::size_t at = pos;
-    auto cp = utf8_next(utf8, pos);
-    if (!cp) return tl::unexpected(cp.error());
-    if (*cp > 0xFF) return tl::unexpected(TextError{TextErrc::not_representable, at, *cp});
-    out.push_back(static_cast<std::uint8_t>(*cp));
-  }
-  return out;
+  return utf8_to_octets(utf8, 0xFF);
 }
 
 }  // namespace smppgw::smpp

@@ -6,12 +6,11 @@ namespace smppgw::smpp {
 
 tl::expected<std::size_t, TextError> ucs2_unit_count(std::string_view utf8) {
   std::size_t units = 0;
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    auto cp = utf8_next(utf8, pos);
-    if (!cp) return tl::unexpected(cp.error());
-    units += utf16_units(*cp);
-  }
+  auto error = for_each_code_point(utf8, [&units](char32_t cp, std::size_t) {
+    units += utf16_units(cp);
+    return std::optional<TextError>();
+  });
+  if (error) return tl::unexpected(*error);
   return units;
 }
 
@@ -22,18 +21,17 @@ tl::expected<std::vector<std::uint8_t>, TextError> ucs2_encode(std::string_view 
     out.push_back(static_cast<std::uint8_t>(unit >> 8));
     out.push_back(static_cast<std::uint8_t>(unit & 0xFF));
   };
-  std::size_t pos = 0;
-  while (pos < utf8.size()) {
-    auto cp = utf8_next(utf8, pos);
-    if (!cp) return tl::unexpected(cp.error());
-    if (*cp > 0xFFFF) {
-      const char32_t v = *cp - 0x10000;
+  auto error = for_each_code_point(utf8, [&put](char32_t cp, std::size_t) {
+    if (cp > 0xFFFF) {
+      const char32_t v = cp - 0x10000;
       put(0xD800 + (v >> 10));
       put(0xDC00 + (v & 0x3FF));
     } else {
-      put(*cp);
+      put(cp);
     }
-  }
+    return std::optional<TextError>();
+  });
+  if (error) return tl::unexpected(*error);
   return out;
 }
 

@@ -67,6 +67,19 @@ tl::expected<std::u32string, TextError> utf8_decode(std::string_view text) {
   return out;
 }
 
+tl::expected<std::vector<std::uint8_t>, TextError> utf8_to_octets(std::string_view utf8,
+                                                                  char32_t max) {
+  std::vector<std::uint8_t> out;
+  out.reserve(utf8.size());
+  auto error = for_each_code_point(utf8, [&out, max](char32_t cp, std::size_t at) {
+    if (cp > max) return std::optional(TextError{TextErrc::not_representable, at, cp});
+    out.push_back(static_cast<std::uint8_t>(cp));
+    return std::optional<TextError>();
+  });
+  if (error) return tl::unexpected(*error);
+  return out;
+}
+
 void utf8_append(std::string& out, char32_t cp) {
   if (!is_scalar_value(cp)) cp = kReplacementCharacter;
   if (cp < 0x80) {

@@ -3,8 +3,12 @@
 // surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequences.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -23,6 +27,26 @@ constexpr bool is_scalar_value(char32_t code_point) {
 // Reads one code point starting at `pos`; on success advances `pos` past it.
 // The error's offset is the byte where the malformed sequence starts.
 tl::expected<char32_t, TextError> utf8_next(std::string_view text, std::size_t& pos);
+
+// Calls `visit(code_point, offset)` for each code point of `utf8` in order (offset: its first
+// byte). Stops at the first malformed sequence and returns its error, or at the first error
+// `visit` returns (a std::optional<TextError>). The encoders' one decoding loop.
+template <class Visit>
+std::optional<TextError> for_each_code_point(std::string_view utf8, Visit&& visit) {
+  std::size_t pos = 0;
+  while (pos < utf8.size()) {
+    const std::size_t at = pos;
+    auto cp = utf8_next(utf8, pos);
+    if (!cp) return cp.error();
+    if (std::optional<TextError> e = visit(*cp, at)) return e;
+  }
+  return std::nullopt;
+}
+
+// One octet per code point, for the single-byte alphabets (IA5: up to 0x7F, Latin-1: up to
+// 0xFF); a code point above `max` is not representable.
+tl::expected<std::vector<std::uint8_t>, TextError> utf8_to_octets(std::string_view utf8,
+                                                                  char32_t max);
 
 // Checks the whole text; the error names the first bad byte.
 tl::expected<void, TextError> utf8_validate(std::string_view text);

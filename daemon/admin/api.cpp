@@ -126,6 +126,20 @@ tl::expected<std::optional<std::uint64_t>, ApiResponse> before_param(const ApiRe
   return std::optional<std::uint64_t>(*v);
 }
 
+// The paging of the newest-first listings (Inbox, audit log): limit (50 unless given) and
+// before, the id the page ends below.
+struct Page {
+  std::size_t limit = 50;
+  std::optional<std::uint64_t> before;
+};
+tl::expected<Page, ApiResponse> page_params(const ApiRequest& req) {
+  auto limit = limit_param(req, 50);
+  if (!limit) return tl::unexpected(limit.error());
+  auto before = before_param(req);
+  if (!before) return tl::unexpected(before.error());
+  return Page{*limit, *before};
+}
+
 // A subscriber phone in E.164, or the 422 answer naming the value.
 tl::expected<std::string, ApiResponse> subscriber_phone(const AdminSnapshot& snap,
                                                         std::string_view value,
@@ -318,12 +332,10 @@ boost::asio::awaitable<ApiResponse> Api::campaigns(const ApiRequest&) {
 boost::asio::awaitable<ApiResponse> Api::inbox(const ApiRequest& req) {
   const auto snap = context_.snapshot();
   store::InboxQuery q;
-  auto limit = limit_param(req, 50);
-  if (!limit) co_return limit.error();
-  q.limit = *limit;
-  auto before = before_param(req);
-  if (!before) co_return before.error();
-  q.before = *before;
+  auto paging = page_params(req);
+  if (!paging) co_return paging.error();
+  q.limit = paging->limit;
+  q.before = paging->before;
   if (auto it = req.query.find("campaign"); it != req.query.end() && !it->second.empty()) {
     if (!snap.config->find_campaign(it->second)) {
       co_return error_response(422, "unknown_campaign",
@@ -630,12 +642,10 @@ boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
 boost::asio::awaitable<ApiResponse> Api::audit(const ApiRequest& req) {
   const auto snap = context_.snapshot();
   store::AuditQuery q;
-  auto limit = limit_param(req, 50);
-  if (!limit) co_return limit.error();
-  q.limit = *limit;
-  auto before = before_param(req);
-  if (!before) co_return before.error();
-  q.before = *before;
+  auto paging = page_params(req);
+  if (!paging) co_return paging.error();
+  q.limit = paging->limit;
+  q.before = paging->before;
   if (auto it = req.query.find("phone"); it != req.query.end() && !it->second.empty()) {
     auto phone = subscriber_phone(snap, it->second, "phone");
     if (!phone) co_return phone.error();

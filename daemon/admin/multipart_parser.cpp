@@ -4,36 +4,25 @@
 #include "daemon/admin/multipart_parser.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "daemon/admin/ascii_text.hpp"
 
 namespace smppgw::admin {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Splits `value` ("form-data; name=\"file\"; filename=\"a.csv\"") into its parameters and
 // calls fn(lowercased name, unquoted value) for each; the first token is the type.
 template <class Fn>
 std::string parse_parameters(std::string_view value, Fn&& fn) {
   std::size_t semi = value.find(';');
-  std::string type = lower(trim(value.substr(0, semi)));
+  std::string type = ascii_lower(trim_blanks(value.substr(0, semi)));
   std::size_t i = semi == std::string_view::npos ? value.size() : semi + 1;
   while (i < value.size()) {
     while (i < value.size() && (value[i] == ' ' || value[i] == '\t' || value[i] == ';')) ++i;
     std::size_t eq = value.find('=', i);
     if (eq == std::string_view::npos) break;
-    std::string name = lower(trim(value.substr(i, eq - i)));
+    std::string name = ascii_lower(trim_blanks(value.substr(i, eq - i)));
     i = eq + 1;
     std::string v;
     if (i < value.size() && value[i] == '"') {
@@ -48,7 +37,7 @@ std::string parse_parameters(std::string_view value, Fn&& fn) {
     } else {
       std::size_t next = value.find(';', i);
       std::size_t end = next == std::string_view::npos ? value.size() : next;
-      v = std::string(trim(value.substr(i, end - i)));
+      v = std::string(trim_blanks(value.substr(i, end - i)));
       i = next == std::string_view::npos ? value.size() : next + 1;
     }
     fn(name, std::move(v));
@@ -111,8 +100,8 @@ bool MultipartParser::parse_headers(std::string_view block, MultipartPart& part)
     if (line.empty()) continue;
     std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) return false;
-    std::string name = lower(trim(line.substr(0, colon)));
-    std::string_view value = trim(line.substr(colon + 1));
+    std::string name = ascii_lower(trim_blanks(line.substr(0, colon)));
+    std::string_view value = trim_blanks(line.substr(colon + 1));
     if (name == "content-disposition") {
       parse_parameters(value, [&](const std::string& param, std::string v) {
         if (param == "name") {

@@ -6,23 +6,18 @@
 #include "daemon/admin/optout_request.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <nlohmann/json.hpp>
+
+#include "daemon/admin/ascii_text.hpp"
 
 namespace smppgw::admin {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string media_type(std::string_view content_type) {
   auto semi = content_type.find(';');
-  std::string t = lower(content_type.substr(0, semi));
+  std::string t = ascii_lower(content_type.substr(0, semi));
   while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
   while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
   return t;
@@ -40,7 +35,7 @@ UploadRefusal not_csv_media(std::string_view what) {
 // The file part's name and type: a CSV or plain-text name, or no name; a type that is
 // text, a CSV alias, or the generic ones browsers send.
 std::optional<UploadRefusal> check_file_part(const MultipartPart& part) {
-  const std::string name = lower(part.filename);
+  const std::string name = ascii_lower(part.filename);
   const std::string type = part.content_type;
   const std::string label =
       "The file " + (part.filename.empty() ? std::string("uploaded") : "\"" + part.filename + "\"");

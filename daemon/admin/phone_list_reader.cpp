@@ -4,18 +4,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "daemon/admin/ascii_text.hpp"
+
 namespace smppgw::admin {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool is_phone_header(std::string_view name) {
-  name = trim(name);
+  name = trim_blanks(name);
   constexpr std::string_view kPhone = "phone";
   return name.size() == kPhone.size() &&
          std::equal(name.begin(), name.end(), kPhone.begin(), [](char a, char b) {
@@ -39,7 +35,8 @@ tl::expected<void, ListRefusal> PhoneListReader::refusal(std::string_view why) c
 
 void PhoneListReader::on_record(const CsvRecord& record, const RowFn& on_row) {
   // Blank lines, also lines of only spaces (pasted text), are not rows.
-  if (missing_phone_column_ || (record.fields.size() == 1 && trim(record.fields[0]).empty())) {
+  if (missing_phone_column_ ||
+      (record.fields.size() == 1 && trim_blanks(record.fields[0]).empty())) {
     return;
   }
   if (!phone_column_) {
@@ -53,7 +50,7 @@ void PhoneListReader::on_record(const CsvRecord& record, const RowFn& on_row) {
   }
   std::string_view value;
   if (*phone_column_ < record.fields.size()) value = record.fields[*phone_column_];
-  on_row(record.row, trim(value));
+  on_row(record.row, trim_blanks(value));
 }
 
 tl::expected<void, ListRefusal> PhoneListReader::feed(std::string_view chunk, const RowFn& on_row) {
