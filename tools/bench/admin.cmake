@@ -6,6 +6,7 @@ if(TARGET smppgwd)
       ${CMAKE_CURRENT_LIST_DIR}/admin_bench.cpp
       ${PROJECT_SOURCE_DIR}/tests/integration/admin/daemon_process.cpp
       ${PROJECT_SOURCE_DIR}/tests/integration/admin/http_client.cpp
+      ${PROJECT_SOURCE_DIR}/tests/integration/admin/logged_process.cpp
     LIBS)
   target_compile_definitions(admin_bench PRIVATE SMPPGWD_BINARY="$<TARGET_FILE:smppgwd>")
   add_dependencies(admin_bench smppgwd)

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/integration/admin/http_client.hpp"
+#include "tests/integration/admin/logged_process.hpp"
 
 namespace smppgw::admin::testing {
 
@@ -91,32 +92,9 @@ bool DaemonProcess::start() {
       args.push_back("--mo");
       args.push_back(m);
     }
-    const std::string sim_log = (dir_ / "sim.log").string();
-    sim_pid_ = ::fork();
-    if (sim_pid_ == 0) {
-      FILE* f = std::fopen(sim_log.c_str(), "w");
-      if (f) {
-        ::dup2(::fileno(f), 1);
-        ::dup2(::fileno(f), 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      std::_Exit(127);
-    }
+    sim_pid_ = spawn_logged(std::move(args), (dir_ / "sim.log").string());
   }
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    FILE* f = std::fopen(log.c_str(), "w");
-    if (f) {
-      ::dup2(::fileno(f), 1);
-      ::dup2(::fileno(f), 2);
-    }
-    ::execl(options_.binary.c_str(), options_.binary.c_str(), "--config", config.c_str(),
-            static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
+  pid_ = spawn_logged({options_.binary, "--config", config}, log);
   if (pid_ < 0) {
     error_ = "fork failed";
     return false;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/integration/admin/http_client.hpp"
+#include "tests/integration/admin/logged_process.hpp"
 
 namespace smppgw::testing {
 
@@ -98,17 +99,7 @@ bool ListenerDaemon::start() {
   write_config("secret");
   const std::string config = (dir_ / "smppgw.yaml").string();
   const std::string log_path = (dir_ / "smppgwd.log").string();
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    FILE* f = std::fopen(log_path.c_str(), "w");
-    if (f) {
-      ::dup2(::fileno(f), 1);
-      ::dup2(::fileno(f), 2);
-    }
-    ::execl(binary_.c_str(), binary_.c_str(), "--config", config.c_str(),
-            static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
+  pid_ = admin::testing::spawn_logged({binary_, "--config", config}, log_path);
   if (pid_ < 0) {
     error_ = "fork failed";
     return false;
