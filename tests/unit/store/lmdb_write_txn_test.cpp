@@ -54,6 +54,31 @@ TEST_F(WriteTxnTest, SubscribeWritesRecordAuditCountsAndRecentJoin) {
   EXPECT_EQ(e.at, t(1));
 }
 
+// A phone's subscriptions are read per campaign that has records (the keys of `counts`);
+// inside a group that includes the campaigns the group itself gave their first record.
+TEST_F(WriteTxnTest, SubscriptionsInsideAGroupIncludeItsOwnFirstRecordsOfACampaign) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.subscribe("+14155550001", "a", "12345", sms(1));
+    return std::error_code{};
+  }));
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto campaigns = [&] {
+      std::vector<std::string> out;
+      auto subs = w.subscriptions("+14155550001");
+      for (const auto& s : *subs) out.push_back(s.campaign);
+      return out;
+    };
+    EXPECT_EQ(campaigns(), std::vector<std::string>{"a"});
+    (void)w.subscribe("+14155550001", "b", "12345", sms(2));  // b's first record
+    EXPECT_EQ(campaigns(), (std::vector<std::string>{"a", "b"}));
+    auto ended = w.opt_out_company("+14155550001", sms(3));
+    EXPECT_TRUE(ended && ended->ended == (std::vector<std::string>{"a", "b"}));
+    return std::error_code{};
+  }));
+  EXPECT_EQ(*store->state("+14155550001", "b"), SS::opted_out);
+  EXPECT_EQ(*store->campaign_counts("b"), (CampaignCounts{"b", 0, 1}));
+}
+
 TEST_F(WriteTxnTest, RejoiningIsNoChangeButMovesRecentJoin) {
   ASSERT_FALSE(write([&](WriteTxn& w) {
     (void)w.subscribe("+14155550001", "a", "12345", sms(1));
