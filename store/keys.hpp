@@ -43,8 +43,8 @@ inline std::string prefix(std::string_view a) {
   return k;
 }
 
-// "a\0b" (subscriptions: phone\0campaign; last_stop: phone\0short_code; carrier ids:
-// link\0carrier_message_id).
+// "a\0b" (subscriptions: campaign\0phone; carrier ids: link\0carrier_message_id; meta's
+// pending\0short_code).
 inline std::string pair(std::string_view a, std::string_view b) {
   std::string k;
   k.reserve(a.size() + b.size() + 1);
