@@ -390,8 +390,12 @@ void Listener::on_bound(const std::shared_ptr<Peer>& shared, SmppConnection& con
 
 void Listener::queue_receipt(Peer& to, smpp::DeliverSm receipt) {
   if (!to.connection || to.connection->closed()) {
-    ++to.receipts_dropped;
-    spdlog::warn("listener {}: bind closed; a delivery receipt was not sent", to.remote);
+    // The bind closed after the receipt was routed to it: another bind of the account, or
+    // the hold for its next one, takes it (the closing bind's own unanswered ones go the
+    // same way from on_closed).
+    std::vector<smpp::DeliverSm> receipts;
+    receipts.push_back(std::move(receipt));
+    reroute_receipts(to, std::move(receipts));
     return;
   }
   if (!to.receipts_out.push(std::move(receipt))) {
@@ -465,8 +469,8 @@ void Listener::reroute_receipts(Peer& from, std::vector<smpp::DeliverSm> receipt
     return;
   }
   spdlog::debug("listener {}: {} delivery receipts go to {}", from.remote, n, to->remote);
-  asio::post(to->strand, [to, receipts = std::move(receipts)]() mutable {
-    for (auto& r : receipts) queue_receipt(*to, std::move(r));
+  asio::post(to->strand, [self = shared_from_this(), to, receipts = std::move(receipts)]() mutable {
+    for (auto& r : receipts) self->queue_receipt(*to, std::move(r));
   });
 }
 

@@ -97,7 +97,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   // Delivery receipts (receipt_queue.hpp): on the bind the MO came on when it takes
   // deliver_sm (transceiver), else on a receiver or transceiver bind of the same account.
   void route_receipt(Peer& from, smpp::DeliverSm receipt);
-  static void queue_receipt(Peer& to, smpp::DeliverSm receipt);
+  // On `to`'s strand. A bind that closed meanwhile passes the receipt on (reroute_receipts).
+  void queue_receipt(Peer& to, smpp::DeliverSm receipt);
   // A live receiver or transceiver bind of `from`'s account other than `from`; if there is
   // none, `receipts` are held for the account (held_receipts_) and nullptr is returned. One
   // lock for both, so a bind that comes up meanwhile cannot miss them (on_bound takes them).
