@@ -83,7 +83,8 @@ int add_audit_bulk(Txn&, const Tables&) {
 
 // 3 → 4: each subscription record leaves `phones` (phone\0c<campaign>) for `subscriptions`
 // (campaign\0phone), value unchanged; subs_by_campaign, the copy of its state, is dropped.
-// Counts are unchanged: the same records are counted.
+// From version 4 on, the keys of `counts` say which campaigns a phone's records are looked
+// up in, so the migration recounts them from the records it moves rather than trust them.
 int move_subscriptions(Txn& txn, const Tables& t) {
   // In batches, so that a store of millions of subscriptions does not hold every moved key
   // in memory: each pass copies up to kBatch records from `from` on, then deletes them once
@@ -91,6 +92,7 @@ int move_subscriptions(Txn& txn, const Tables& t) {
   constexpr std::size_t kBatch = 4096;
   std::string from;  // empty: from the first key
   std::vector<std::string> moved;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>, std::less<>> counted;
   for (bool more = true; more;) {
     moved.clear();
     std::string last;
@@ -107,7 +109,13 @@ int move_subscriptions(Txn& txn, const Tables& t) {
         }
         if (k[nul + 1] != keys::phone_tag::subscription) continue;
         const std::string_view campaign = k.substr(nul + 2);
-        if (campaign.empty()) return MDB_CORRUPTED;
+        const auto state = records::decode_subscription_state(v);
+        if (campaign.empty() || !state) return MDB_CORRUPTED;
+        auto it = counted.find(campaign);
+        if (it == counted.end())
+          it = counted.emplace(std::string(campaign), std::pair<std::uint64_t, std::uint64_t>{0, 0})
+                   .first;
+        ++(*state == SubscriptionState::subscribed ? it->second.first : it->second.second);
         if (int prc = txn.put(t.subscriptions, keys::pair(campaign, k.substr(0, nul)), v)) {
           return prc;
         }
@@ -121,6 +129,12 @@ int move_subscriptions(Txn& txn, const Tables& t) {
     }
     from = last;
     from.push_back('\0');  // the smallest key after `last`
+  }
+  if (int rc = mdb_drop(txn.get(), t.counts, 0)) return rc;  // emptied, then refilled
+  std::string value;
+  for (const auto& [campaign, n] : counted) {
+    records::encode_counts(value, n.first, n.second);
+    if (int rc = txn.put(t.counts, campaign, value)) return rc;
   }
   MDB_dbi old = 0;
   int rc = mdb_dbi_open(txn.get(), "subs_by_campaign", 0, &old);

@@ -518,6 +518,14 @@ void downgrade_to_version_3(const std::filesystem::path& state_dir) {
   split_subscriptions(txn, phones, [](std::string_view phone, std::string_view campaign) {
     return std::string(keys::phone_buf(phone, keys::phone_tag::subscription, campaign).view());
   });
+  // The migration recounts `counts` from the records it moves: make them wrong here (one
+  // campaign missing, one off) to see it.
+  MDB_dbi counts;
+  ASSERT_EQ(mdb_dbi_open(txn.get(), "counts", 0, &counts), 0);
+  ASSERT_EQ(txn.del(counts, "many"), 0);
+  std::string wrong;
+  records::encode_counts(wrong, 99, 99);
+  ASSERT_EQ(txn.put(counts, "tips", wrong), 0);
   set_version(txn, 3);
   ASSERT_EQ(txn.commit(), 0);
 }
