@@ -459,6 +459,25 @@ TEST_F(StoreReadTest, StoreWrittenByANewerVersionIsRefused) {
   EXPECT_EQ(s.error(), StoreErrc::schema_too_new);
 }
 
+// A closed store's environment with a write transaction, to rewrite it by hand.
+struct RawWrite {
+  lmdb::Env env;
+  lmdb::Txn txn;
+  explicit RawWrite(const std::filesystem::path& state_dir) {
+    lmdb::Env::Options eo;
+    eo.dir = state_dir / "store";
+    eo.map_size = 64ull << 20;
+    eo.max_dbs = lmdb::kMaxDbs;
+    auto opened = lmdb::Env::open(eo);
+    if (!opened) {
+      ADD_FAILURE() << "cannot open the store: " << opened.error().message();
+      return;
+    }
+    env = std::move(*opened);
+    EXPECT_EQ(lmdb::Txn::begin(env.get(), 0, txn), 0);
+  }
+};
+
 // Puts `subscriptions` (campaign\0phone → record) back into its layout before version 4:
 // each record in `records` under key(phone, campaign), its state, since and source in
 // subs_by_campaign under campaign\0phone; `subscriptions` is dropped.
@@ -505,14 +524,9 @@ void set_version(lmdb::Txn& txn, std::uint32_t v) {
 // Rewrites a closed store of the current layout into the version-3 layout: the records back
 // in `phones` (phone\0c<campaign>) with subs_by_campaign beside them.
 void downgrade_to_version_3(const std::filesystem::path& state_dir) {
-  lmdb::Env::Options eo;
-  eo.dir = state_dir / "store";
-  eo.map_size = 64ull << 20;
-  eo.max_dbs = lmdb::kMaxDbs;
-  auto env = lmdb::Env::open(eo);
-  ASSERT_TRUE(env);
-  lmdb::Txn txn;
-  ASSERT_EQ(lmdb::Txn::begin(env->get(), 0, txn), 0);
+  RawWrite raw(state_dir);
+  ASSERT_TRUE(raw.txn.get());
+  lmdb::Txn& txn = raw.txn;
   MDB_dbi phones;
   ASSERT_EQ(mdb_dbi_open(txn.get(), "phones", 0, &phones), 0);
   split_subscriptions(txn, phones, [](std::string_view phone, std::string_view campaign) {
@@ -535,14 +549,9 @@ void downgrade_to_version_3(const std::filesystem::path& state_dir) {
 // in `subs` with their state, since and source copied into subs_by_campaign, no audit_bulk
 // table, and schema_version 1.
 void downgrade_to_version_1(const std::filesystem::path& state_dir) {
-  lmdb::Env::Options eo;
-  eo.dir = state_dir / "store";
-  eo.map_size = 64ull << 20;
-  eo.max_dbs = lmdb::kMaxDbs;
-  auto env = lmdb::Env::open(eo);
-  ASSERT_TRUE(env);
-  lmdb::Txn txn;
-  ASSERT_EQ(lmdb::Txn::begin(env->get(), 0, txn), 0);
+  RawWrite raw(state_dir);
+  ASSERT_TRUE(raw.txn.get());
+  lmdb::Txn& txn = raw.txn;
   MDB_dbi phones, meta;
   ASSERT_EQ(mdb_dbi_open(txn.get(), "phones", 0, &phones), 0);
   ASSERT_EQ(lmdb::open_dbi(txn, "meta", meta), 0);
