@@ -441,11 +441,12 @@ std::shared_ptr<Listener::Peer> Listener::receiver_or_hold(const Peer& from,
 }
 
 void Listener::route_receipt(Peer& from, smpp::DeliverSm receipt) {
-  if (from.dispatcher && from.connection && !from.connection->closed()) {
+  // A bind that takes deliver_sm sends its own MOs' receipts (queue_receipt passes them on
+  // if it has closed); a transmitter's go to the account's receiver or transceiver.
+  if (from.dispatcher) {
     queue_receipt(from, std::move(receipt));
     return;
   }
-  // A transmitter bind cannot take deliver_sm: the account's receiver or transceiver does.
   std::vector<smpp::DeliverSm> receipts;
   receipts.push_back(std::move(receipt));
   reroute_receipts(from, std::move(receipts));
@@ -573,14 +574,7 @@ void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
       if (it->second.empty()) receivers_.erase(it);
     }
   }
-  if (!unanswered.empty()) {
-    if (stopping_) {
-      spdlog::warn("listener {}: {} delivery receipts not answered before shutdown", peer.remote,
-                   unanswered.size());
-    } else {
-      reroute_receipts(peer, std::move(unanswered));
-    }
-  }
+  reroute_receipts(peer, std::move(unanswered));
   if (peer.counted && peer.account) count_bound(peer.account->system_id, -1);
   peer.counted = false;
   peer.lease.release();

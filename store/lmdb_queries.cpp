@@ -261,9 +261,9 @@ std::error_code scan_audit_back(const Txn& txn, const Tables& t,
     row.reset();
     if (brc == MDB_NOTFOUND) return {};
     if (brc != 0) return lmdb_error(brc);
-    if (bk.size() != 8) return make_error_code(StoreErrc::corrupted);
+    if (bk.size() != 8) return corrupted();
     row = records::AuditBulkView::parse(bv);
-    if (!row) return make_error_code(StoreErrc::corrupted);
+    if (!row) return corrupted();
     first = keys::read_be64(bk);
     next = row->size();
     if (before && *before <= first + next) next = static_cast<std::uint32_t>(*before - first);
@@ -279,7 +279,7 @@ std::error_code scan_audit_back(const Txn& txn, const Tables& t,
     }
     const bool have_single = src == 0;
     if (!have_single && !row) return {};
-    if (have_single && sk.size() != 8) return make_error_code(StoreErrc::corrupted);
+    if (have_single && sk.size() != 8) return corrupted();
     const std::uint64_t single_id = have_single ? keys::read_be64(sk) : 0;
     std::optional<AuditEvent> e;
     if (row && (!have_single || first + next - 1 > single_id)) {
@@ -289,7 +289,7 @@ std::error_code scan_audit_back(const Txn& txn, const Tables& t,
       e = records::decode_audit(single_id, sv);
       src = single.get(MDB_PREV, sk, sv);
     }
-    if (!e) return make_error_code(StoreErrc::corrupted);
+    if (!e) return corrupted();
     if (!visit(std::move(*e))) return {};
   }
 }

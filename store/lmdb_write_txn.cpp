@@ -175,24 +175,12 @@ Result<std::optional<SubscriptionState>> LmdbWriteTxn::lookup_state(
 
 Result<std::optional<SubscriptionState>> LmdbWriteTxn::bulk_state(
     std::string_view phone, std::string_view campaign, std::optional<Subscription>* record) {
-  const auto key = keys::pair_buf(campaign, phone);
-  std::optional<Subscription> rec;
-  if (key.view() <= bulk_ends_.subscriptions) {
-    auto r = get_subscription(txn_, t_, phone, campaign);
-    if (!r) return fail(r.error());
-    rec = std::move(*r);
+  if (keys::pair_buf(campaign, phone).view() > bulk_ends_.subscriptions &&
+      phone > bulk_ends_.company) {
+    if (record) record->reset();
+    return std::optional<SubscriptionState>{};  // past both tables' last keys: no entry
   }
-  std::optional<SubscriptionState> state;
-  if (rec) {
-    state = rec->state;
-  } else if (phone <= bulk_ends_.company) {
-    std::string_view v;
-    int rc = check(txn_.get(t_.company, phone, v));
-    if (rc == 0) state = SubscriptionState::opted_out;
-    if (rc != 0 && rc != MDB_NOTFOUND) return fail(lmdb_error(rc));
-  }
-  if (record) *record = std::move(rec);
-  return state;
+  return effective_state(txn_, t_, phone, campaign, record);
 }
 
 std::error_code LmdbWriteTxn::finish() {
@@ -292,18 +280,15 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
   const std::uint64_t id = ids_.audit + 1;
   if (bulk_) {
     // The chunk's one audit_bulk row, written at its end, holds the event (audit_bulk.hpp).
-    bulk_audit_.add(phone, campaign, from, to);
-  } else {
-    records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
-    if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
-  }
-  if (bulk_) {
     // Sorted phones, one event each: the chunk's `phones` keys arrive in key order and
     // append to full pages.
+    bulk_audit_.add(phone, campaign, from, to);
     if (auto ec = put_appending(t_.phones, keys::phone_id_buf(phone, keys::phone_tag::audit, id),
                                 {}, append_phones_))
       return ec;
   } else {
+    records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
+    if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
     phone_entries_.add(phone, keys::phone_tag::audit, id);
   }
   ids_.audit = id;

@@ -165,7 +165,7 @@ class LmdbWriteTxn final : public WriteTxn {
   struct {
     std::string subscriptions, company;
   } bulk_ends_;
-  // lookup_state inside a bulk chunk (no memo; reads skipped past the ends above).
+  // lookup_state inside a bulk chunk: no memo, and no reads for a phone past both ends.
   Result<std::optional<SubscriptionState>> bulk_state(std::string_view phone,
                                                       std::string_view campaign,
                                                       std::optional<Subscription>* record);

@@ -82,13 +82,20 @@ test('the admin page follows the seed flows', { timeout: 120000, skip: !SMPPGWD 
   const procs = [];
   t.after(async () => {
     // Stop Chromium, the daemon and the simulator, and wait for them before removing files.
+    // Chromium runs in its own process group (detached): its helper processes write to the
+    // profile too, so the whole group is signalled, not only the browser process.
+    const signal = (p, sig) => {
+      try {
+        if (p.spawnargs[0] === CHROMIUM) process.kill(-p.pid, sig); else p.kill(sig);
+      } catch { /* already gone */ }
+    };
     await Promise.all(procs.map((p) => new Promise((resolve) => {
       if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const timer = setTimeout(() => { p.kill('SIGKILL'); }, 5000);
+      const timer = setTimeout(() => { signal(p, 'SIGKILL'); }, 5000);
       p.once('exit', () => { clearTimeout(timer); resolve(); });
-      p.kill('SIGTERM');
+      signal(p, 'SIGTERM');
     })));
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   const smscPort = await freePort();
@@ -126,7 +133,7 @@ campaigns:
 
   const cdpPort = await freePort();
   const chrome = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-gpu', `--remote-debugging-port=${cdpPort}`,
-    `--user-data-dir=${dir}/chrome`, '--window-size=1400,900', `${base}/`], { stdio: 'ignore' });
+    `--user-data-dir=${dir}/chrome`, '--window-size=1400,900', `${base}/`], { stdio: 'ignore', detached: true });
   procs.push(chrome);
   const target = await waitFor(async () => {
     const list = await (await fetch(`http://127.0.0.1:${cdpPort}/json/list`)).json();
