@@ -146,6 +146,46 @@ inline Buf phone_id_buf(std::string_view phone, char tag, std::uint64_t id) {
   return k;
 }
 
+// mo_parts (schema.hpp): the set key from\0to\0be16(reference)u8(total), then u8(seq),
+// 0 for the set's own entry; so a set is one contiguous range with its entry first.
+// mo_parts_due: u8(phase)be64(since ms) + the set key, so each phase reads oldest first.
+namespace mo_part {
+inline Buf set(std::string_view from, std::string_view to, std::uint16_t reference,
+               std::uint8_t total) {
+  Buf k;
+  const char tail[3] = {static_cast<char>(reference >> 8), static_cast<char>(reference & 0xff),
+                        static_cast<char>(total)};
+  k.add(from).nul().add(to).nul().add({tail, 3});
+  return k;
+}
+inline Buf entry(std::string_view set_key, std::uint8_t seq) {
+  Buf k;
+  const char s[1] = {static_cast<char>(seq)};
+  k.add(set_key).add({s, 1});
+  return k;
+}
+inline Buf due(std::uint8_t phase, std::int64_t since_ms, std::string_view set_key) {
+  Buf k;
+  const char p[1] = {static_cast<char>(phase)};
+  k.add({p, 1}).be64(static_cast<std::uint64_t>(since_ms)).add(set_key);
+  return k;
+}
+// The set key's parts back; false if `k` is not one.
+inline bool parse_set(std::string_view k, std::string& from, std::string& to,
+                      std::uint16_t& reference, std::uint8_t& total) {
+  const auto a = k.find('\0');
+  if (a == std::string_view::npos || a == 0) return false;
+  const auto b = k.find('\0', a + 1);
+  if (b == std::string_view::npos || b == a + 1 || k.size() != b + 4) return false;
+  from.assign(k.substr(0, a));
+  to.assign(k.substr(a + 1, b - a - 1));
+  const auto* t = reinterpret_cast<const unsigned char*>(k.data() + b + 1);
+  reference = static_cast<std::uint16_t>((t[0] << 8) | t[1]);
+  total = t[2];
+  return true;
+}
+}  // namespace mo_part
+
 // The part of `key` after the first NUL (the second component of a pair key).
 inline std::string_view second(std::string_view key) {
   auto p = key.find('\0');

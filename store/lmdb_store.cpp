@@ -569,6 +569,16 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   if (!outbox) return fail(outbox.error());
   if (!audit) return fail(audit.error());
   ids.inbox = *inbox;
+  // Ids reserved for concatenated MO still waiting for parts are above the last row.
+  std::string_view reserved;
+  if (int rc = txn.get(tables.meta, lmdb::kMetaInboxReserved, reserved); rc == 0) {
+    store::records::Decoder d(reserved);
+    const std::uint64_t id = d.u64();
+    if (!d.done()) return fail(StoreErrc::corrupted);
+    ids.inbox = std::max(ids.inbox, id);
+  } else if (rc != MDB_NOTFOUND) {
+    return fail(lmdb::lmdb_error(rc));
+  }
   ids.outbox = *outbox;
   ids.audit = *audit;
   if (int rc = txn.commit()) return fail(lmdb::lmdb_error(rc));

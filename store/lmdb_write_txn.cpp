@@ -453,15 +453,24 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
       !valid_text(msg.text) || !valid_text(msg.link)) {
     return fail(invalid());
   }
-  const std::uint64_t id = ids_.inbox + 1;
+  if (msg.reserved_id > ids_.inbox) return fail(invalid());  // never handed out
+  const std::uint64_t id = msg.reserved_id != 0 ? msg.reserved_id : ids_.inbox + 1;
   records::encode_new(buf_, msg);
-  if (auto ec = put(t_.inbox, keys::id_buf(id), buf_, MDB_APPEND)) return fail(ec);
+  if (msg.reserved_id != 0) {
+    // Below the last id: a plain insert, and a row already there means the id was used.
+    if (poison_) return fail(poison_);
+    const int rc = check(txn_.put(t_.inbox, keys::id_buf(id), buf_, MDB_NOOVERWRITE));
+    if (rc == MDB_KEYEXIST) return fail(invalid());
+    if (rc != 0) return fail(lmdb_error(rc));
+  } else if (auto ec = put(t_.inbox, keys::id_buf(id), buf_, MDB_APPEND)) {
+    return fail(ec);
+  }
   phone_entries_.add(msg.from, keys::phone_tag::inbox, id);
   if (!msg.campaign.empty()) {
     if (auto ec = put(t_.inbox_by_campaign, keys::with_id_buf(msg.campaign, id), {}))
       return fail(ec);
   }
-  ids_.inbox = id;
+  if (msg.reserved_id == 0) ids_.inbox = id;
   return id;
 }
 

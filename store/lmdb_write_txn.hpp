@@ -56,6 +56,15 @@ class LmdbWriteTxn final : public WriteTxn {
   Result<std::optional<RecentJoin>> recent_join(std::string_view phone,
                                                 std::string_view short_code) override;
   Result<std::uint64_t> add_inbox(const NewInboxMessage& msg) override;
+  Result<std::optional<MoPartSet>> mo_part_set(const MoPartSetKey& key) override;
+  Result<std::uint64_t> open_mo_part_set(const MoPartSetKey& key, std::string_view link,
+                                         Timestamp since) override;
+  std::error_code add_mo_part(const MoPartSetKey& key, const MoPart& part) override;
+  std::error_code complete_mo_part_set(const MoPartSetKey& key, Timestamp at) override;
+  std::error_code drop_mo_part_set(const MoPartSetKey& key) override;
+  Result<std::vector<MoPartSetKey>> mo_part_sets_due(MoPartPhase phase, Timestamp until,
+                                                     std::size_t limit) override;
+  Result<std::optional<Timestamp>> oldest_mo_part_set(MoPartPhase phase) override;
   Result<std::uint64_t> enqueue_outbox(const NewOutboxMessage& msg) override;
   Result<std::optional<OutboxMessage>> outbox(std::uint64_t id) override;
   Result<OutboxStatus> record_part_submitted(std::uint64_t id, std::uint16_t part,
@@ -90,6 +99,8 @@ class LmdbWriteTxn final : public WriteTxn {
                                std::optional<SubscriptionState> from, SubscriptionState to,
                                const ChangeContext& ctx);
   std::error_code put_outbox(const OutboxMessage& m);
+  // The entry (seq 0) of a set, if any (lmdb_mo_parts.cpp).
+  Result<std::optional<MoPartSet>> mo_part_set_entry(std::string_view set_key);
   // opt_out() once its arguments are checked (apply_opt_out_batch checks a chunk's once).
   Result<SubscriptionChange> opt_out_checked(std::string_view phone, std::string_view campaign,
                                              const ChangeContext& ctx);

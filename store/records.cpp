@@ -323,4 +323,47 @@ bool decode_part_ref(std::string_view v, std::uint64_t& outbox_id, std::uint16_t
   return d.done();
 }
 
+void encode_mo_part_set(std::string& out, MoPartPhase phase, Timestamp since,
+                        std::uint64_t inbox_id, std::string_view link) {
+  Encoder e(out);
+  e.u8(static_cast<std::uint8_t>(phase));
+  e.time(since);
+  e.u64(inbox_id);
+  e.str(link);
+}
+
+bool decode_mo_part_set(std::string_view v, MoPartSet& set) {
+  Decoder d(v);
+  const auto phase = d.u8();
+  set.since = d.time();
+  set.inbox_id = d.u64();
+  set.link = d.str();
+  if (!d.done() || phase > static_cast<std::uint8_t>(MoPartPhase::completed) ||
+      set.inbox_id == 0) {
+    return false;
+  }
+  set.phase = static_cast<MoPartPhase>(phase);
+  return true;
+}
+
+void encode(std::string& out, const MoPart& p) {
+  Encoder e(out);
+  e.u8(p.data_coding);
+  e.u16(p.udh_octets);
+  e.time(p.arrived_at);
+  e.str(p.octets);
+}
+
+std::optional<MoPart> decode_mo_part(std::uint8_t seq, std::string_view v) {
+  Decoder d(v);
+  MoPart p;
+  p.seq = seq;
+  p.data_coding = d.u8();
+  p.udh_octets = d.u16();
+  p.arrived_at = d.time();
+  p.octets = d.str();
+  if (!d.done() || seq == 0) return std::nullopt;
+  return p;
+}
+
 }  // namespace smppgw::store::records

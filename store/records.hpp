@@ -153,4 +153,12 @@ std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v);
 void encode_part_ref(std::string& out, std::uint64_t outbox_id, std::uint16_t part);
 bool decode_part_ref(std::string_view v, std::uint64_t& outbox_id, std::uint16_t& part);
 
+// mo_parts seq 0: phase, since, reserved inbox id, link
+void encode_mo_part_set(std::string& out, MoPartPhase phase, Timestamp since,
+                        std::uint64_t inbox_id, std::string_view link);
+bool decode_mo_part_set(std::string_view v, MoPartSet& set);
+// mo_parts seq 1..255: data_coding, udh_octets, arrived_at, octets
+void encode(std::string& out, const MoPart& p);
+std::optional<MoPart> decode_mo_part(std::uint8_t seq, std::string_view v);
+
 }  // namespace smppgw::store::records

@@ -143,8 +143,16 @@ int move_subscriptions(Txn& txn, const Tables& t) {
   return mdb_drop(txn.get(), old, 1);
 }
 
-const std::array<Migration, kSchemaVersion - 1> kMigrations{migrate_per_phone_tables,
-                                                            add_audit_bulk, move_subscriptions};
+// 4 → 5: mo_parts and mo_parts_due are new and start empty (opening created them). Parts of
+// long MO that an older binary held in memory were never answered, so the carrier resends
+// them; nothing to move. The version changes so that an older binary, which would not see
+// the stored parts (acknowledged to the carrier), refuses the store.
+int add_mo_parts(Txn&, const Tables&) {
+  return 0;
+}
+
+const std::array<Migration, kSchemaVersion - 1> kMigrations{
+    migrate_per_phone_tables, add_audit_bulk, move_subscriptions, add_mo_parts};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;
@@ -173,6 +181,8 @@ std::error_code open_schema(Txn& txn, Tables& t, std::uint32_t& version_found) {
       {"carrier_ids", &t.carrier_ids},
       {"audit", &t.audit},
       {"audit_bulk", &t.audit_bulk},
+      {"mo_parts", &t.mo_parts},
+      {"mo_parts_due", &t.mo_parts_due},
   };
   static_assert(sizeof(named) / sizeof(named[0]) == kTableCount);
   for (const auto& n : named) {

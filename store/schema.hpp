@@ -17,7 +17,8 @@ namespace smppgw::store::lmdb {
 //   3: audit_bulk, one row for the audit events of a Manual Opt-Out chunk (audit_bulk.hpp)
 //   4: one subscription record, in `subscriptions` keyed campaign\0phone (see below), instead
 //      of a record in `phones` plus a copy of its state in subs_by_campaign
-inline constexpr std::uint32_t kSchemaVersion = 4;
+//   5: mo_parts and mo_parts_due, the parts of concatenated MO committed one by one
+inline constexpr std::uint32_t kSchemaVersion = 5;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //
@@ -46,8 +47,12 @@ struct Tables {
   MDB_dbi carrier_ids = 0;        // link\0carrier_message_id → outbox id, part
   MDB_dbi audit = 0;              // be64(id) → AuditEvent
   MDB_dbi audit_bulk = 0;         // be64(first id) → a chunk's events (audit_bulk.hpp)
+  // from\0to\0be16(reference)u8(total)u8(seq) → seq 0: the set (phase, since, reserved
+  // inbox id, link); seq 1..total: a part as it arrived (keys::mo_part).
+  MDB_dbi mo_parts = 0;
+  MDB_dbi mo_parts_due = 0;  // u8(phase)be64(since ms)<set key> → "": expiry in time order
 };
-inline constexpr unsigned kTableCount = 12;
+inline constexpr unsigned kTableCount = 14;
 // Named databases the environment can open: the tables plus those of older layouts, which
 // a migration opens to copy and drop.
 inline constexpr unsigned kMaxDbs = 32;
@@ -60,6 +65,9 @@ inline constexpr std::string_view kMetaLastBroadcast = "last_broadcast_id";
 // kept with every change so that the queue-depth metric is one read, not a range scan. Absent
 // means zero.
 inline constexpr std::string_view kMetaPending = "pending";
+// The highest Inbox id reserved for a concatenated MO (WriteTxn::open_mo_part_set): the
+// next id handed out is above it and above the last row, even after a restart.
+inline constexpr std::string_view kMetaInboxReserved = "inbox_reserved";
 
 // Opens every table inside `txn` (a write transaction), then checks and migrates the schema.
 // Returns schema_too_new, corrupted (unreadable version) or a backend error.

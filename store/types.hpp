@@ -200,6 +200,50 @@ struct NewInboxMessage {
   std::string text;
   InboxKind kind = InboxKind::message;
   std::string link;
+  // 0: the store assigns the next id. Otherwise the id WriteTxn::open_mo_part_set reserved
+  // for the concatenated MO this row completes (its parts were answered with it).
+  std::uint64_t reserved_id = 0;
+};
+
+// ---- Parts of concatenated MO (SPEC §3, §5 "Acknowledge after commit") ----
+//
+// Each part of a long MO is committed and answered on its own, so that a carrier that waits
+// for every response (window 1) sends the next one; the set becomes an Inbox row when its
+// last part arrives, or with what arrived when the reassembly timeout passes.
+
+// Identifies a set: the sender (E.164), the short code, the concatenation reference and the
+// number of parts (a reference reused with another total is another message).
+struct MoPartSetKey {
+  std::string from;
+  std::string to;
+  std::uint16_t reference = 0;
+  std::uint8_t total = 0;  // 2..255
+  friend bool operator==(const MoPartSetKey&, const MoPartSetKey&) = default;
+};
+
+// One part's user data as it arrived (after the UDH), decoded only when the set is whole.
+struct MoPart {
+  std::uint8_t seq = 0;  // 1..total
+  std::uint8_t data_coding = 0;
+  std::uint16_t udh_octets = 0;  // the UDH's length: GSM 7-bit packing is aligned past it
+  std::string octets;
+  Timestamp arrived_at{};
+  friend bool operator==(const MoPart&, const MoPart&) = default;
+};
+
+enum class MoPartPhase : std::uint8_t {
+  pending = 0,    // waiting for more parts; `since` = when the first part was stored
+  completed = 1,  // stored as an Inbox row; kept `since` then to recognise a resent part
+};
+
+struct MoPartSet {
+  MoPartSetKey key;
+  MoPartPhase phase = MoPartPhase::pending;
+  Timestamp since{};
+  std::uint64_t inbox_id = 0;  // reserved when the set opened
+  std::string link;            // where the first part arrived
+  std::vector<MoPart> parts;   // in seq order, only those that arrived
+  friend bool operator==(const MoPartSet&, const MoPartSet&) = default;
 };
 
 // GET /v1/inbox: newest first, optionally filtered by campaign and/or phone.

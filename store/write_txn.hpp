@@ -95,8 +95,40 @@ class WriteTxn {
   // ---- Inbox ----
 
   // Appends an Inbox row and its by-phone and by-campaign index entries; returns the new id
-  // (last id + 1). Cost: 3 appends.
+  // (last id + 1), or msg.reserved_id when set (invalid_argument if that id was not reserved
+  // or has a row already). Cost: 3 appends.
   virtual Result<std::uint64_t> add_inbox(const NewInboxMessage& msg) = 0;
+
+  // ---- Parts of concatenated MO (types.hpp MoPartSet) ----
+
+  // The set of `key` with every part stored, if there is one (pending or completed).
+  // Cost: one range scan of the set (at most 256 entries).
+  virtual Result<std::optional<MoPartSet>> mo_part_set(const MoPartSetKey& key) = 0;
+
+  // Opens a pending set (there must be none: drop_mo_part_set first) that arrived on `link`
+  // at `since`, and reserves the Inbox id its message will have (ids stay unique across
+  // restarts: a reserved id is never handed out again). Returns the id. Cost: 3 puts.
+  virtual Result<std::uint64_t> open_mo_part_set(const MoPartSetKey& key, std::string_view link,
+                                                 Timestamp since) = 0;
+
+  // Stores one part of a pending set (replacing a part with the same seq). Cost: 1 put.
+  virtual std::error_code add_mo_part(const MoPartSetKey& key, const MoPart& part) = 0;
+
+  // The set's message is stored (add_inbox with its reserved id): the set becomes completed
+  // at `at`, its parts kept until drop_mo_part_set so that a resent part is recognised.
+  // Cost: 3 operations.
+  virtual std::error_code complete_mo_part_set(const MoPartSetKey& key, Timestamp at) = 0;
+
+  // Removes the set and its parts (absent: nothing to do). Cost: one range of deletes.
+  virtual std::error_code drop_mo_part_set(const MoPartSetKey& key) = 0;
+
+  // The keys of sets in `phase` whose `since` is at or before `until`, oldest first, at most
+  // `limit`. Cost: one range scan of the time index.
+  virtual Result<std::vector<MoPartSetKey>> mo_part_sets_due(MoPartPhase phase, Timestamp until,
+                                                             std::size_t limit) = 0;
+
+  // The oldest `since` of a set in `phase`, if any. Cost: 1 cursor seek.
+  virtual Result<std::optional<Timestamp>> oldest_mo_part_set(MoPartPhase phase) = 0;
 
   // ---- Outbox ----
 

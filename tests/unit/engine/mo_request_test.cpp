@@ -235,6 +235,33 @@ class FailingOutbox : public store::WriteTxn {
   store::Result<std::uint64_t> add_inbox(const store::NewInboxMessage& m) override {
     return in_.add_inbox(m);
   }
+  store::Result<std::optional<store::MoPartSet>> mo_part_set(
+      const store::MoPartSetKey& k) override {
+    return in_.mo_part_set(k);
+  }
+  store::Result<std::uint64_t> open_mo_part_set(const store::MoPartSetKey& k, std::string_view l,
+                                                store::Timestamp at) override {
+    return in_.open_mo_part_set(k, l, at);
+  }
+  std::error_code add_mo_part(const store::MoPartSetKey& k, const store::MoPart& p) override {
+    return in_.add_mo_part(k, p);
+  }
+  std::error_code complete_mo_part_set(const store::MoPartSetKey& k,
+                                       store::Timestamp at) override {
+    return in_.complete_mo_part_set(k, at);
+  }
+  std::error_code drop_mo_part_set(const store::MoPartSetKey& k) override {
+    return in_.drop_mo_part_set(k);
+  }
+  store::Result<std::vector<store::MoPartSetKey>> mo_part_sets_due(store::MoPartPhase p,
+                                                                   store::Timestamp until,
+                                                                   std::size_t limit) override {
+    return in_.mo_part_sets_due(p, until, limit);
+  }
+  store::Result<std::optional<store::Timestamp>> oldest_mo_part_set(
+      store::MoPartPhase p) override {
+    return in_.oldest_mo_part_set(p);
+  }
   store::Result<std::uint64_t> enqueue_outbox(const store::NewOutboxMessage&) override {
     return store::fail(store::StoreErrc::io_error);
   }

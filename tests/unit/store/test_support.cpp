@@ -92,6 +92,8 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
       {"carrier_ids", &r.t.carrier_ids},
       {"audit", &r.t.audit},
       {"audit_bulk", &r.t.audit_bulk},
+      {"mo_parts", &r.t.mo_parts},
+      {"mo_parts_due", &r.t.mo_parts_due},
   };
   for (auto [n, d] : names) {
     if (mdb_dbi_open(r.txn.get(), n, 0, d) != 0) return {std::string("no table ") + n};
@@ -169,10 +171,12 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
 
   // inbox and its indexes.
   std::set<std::string> want_phone, want_campaign, have_phone, have_campaign;
+  std::set<std::uint64_t> inbox_ids;
   each(r, r.t.inbox, [&](std::string_view k, std::string_view v) {
     auto id = keys::read_be64(k);
     auto m = records::decode_inbox(id, v);
     if (!m) return bad.push_back("undecodable inbox row");
+    inbox_ids.insert(id);
     want_phone.insert(keys::with_id(m->from, id));
     if (!m->campaign.empty()) want_campaign.insert(keys::with_id(m->campaign, id));
   });
@@ -181,6 +185,44 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
        [&](std::string_view k, std::string_view) { have_campaign.emplace(k); });
   if (want_phone != have_phone) bad.push_back("phones inbox entries differ from inbox");
   if (want_campaign != have_campaign) bad.push_back("inbox_by_campaign differs from inbox");
+
+  // mo_parts: parts only under a set entry; one due entry per set, for its phase and since;
+  // reserved ids at most meta inbox_reserved, and a completed set's id has its Inbox row.
+  std::uint64_t reserved = 0;
+  if (std::string_view v; r.txn.get(r.t.meta, kMetaInboxReserved, v) == 0) {
+    records::Decoder d(v);
+    reserved = d.u64();
+    if (!d.done()) bad.push_back("bad inbox_reserved");
+  }
+  std::set<std::string> want_due, have_due;
+  std::string current_set;  // the set key whose entry was seen last
+  each(r, r.t.mo_parts, [&](std::string_view k, std::string_view v) {
+    if (k.empty()) return bad.push_back("empty mo_parts key");
+    const std::string_view sk = k.substr(0, k.size() - 1);
+    const auto seq = static_cast<std::uint8_t>(k.back());
+    std::string from, to;
+    std::uint16_t reference = 0;
+    std::uint8_t total = 0;
+    if (!keys::mo_part::parse_set(sk, from, to, reference, total) || seq > total) {
+      return bad.push_back("malformed mo_parts key");
+    }
+    if (seq != 0) {
+      if (sk != current_set) bad.push_back("mo part without its set");
+      if (!records::decode_mo_part(seq, v)) bad.push_back("undecodable mo part");
+      return;
+    }
+    current_set.assign(sk);
+    MoPartSet set;
+    if (!records::decode_mo_part_set(v, set)) return bad.push_back("undecodable mo part set");
+    if (set.inbox_id > reserved) bad.push_back("mo part set id above inbox_reserved");
+    if (set.phase == MoPartPhase::completed && !inbox_ids.contains(set.inbox_id)) {
+      bad.push_back("completed mo part set without its Inbox row");
+    }
+    want_due.insert(std::string(
+        keys::mo_part::due(static_cast<std::uint8_t>(set.phase), unix_ms(set.since), sk).view()));
+  });
+  each(r, r.t.mo_parts_due, [&](std::string_view k, std::string_view) { have_due.emplace(k); });
+  if (want_due != have_due) bad.push_back("mo_parts_due differs from the sets");
 
   // outbox, pending queue, by phone, carrier ids.
   std::set<std::string> want_pending, have_pending, want_ophone, have_ophone, want_carrier,
