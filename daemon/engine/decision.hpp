@@ -21,6 +21,9 @@ struct MoMessage {
   std::string text;  // UTF-8, as received (the Inbox keeps it so)
   store::Timestamp received_at{};
   std::string link;  // the link or listener account it arrived on
+  // 0: the store assigns the Inbox id. A concatenated MO's id was reserved when its first
+  // part was stored (store::WriteTxn::open_mo_part_set): its parts were answered with it.
+  std::uint64_t inbox_id = 0;
 };
 
 // What the rules need to know about the subscriber, read in the same write transaction that

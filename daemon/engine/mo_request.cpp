@@ -33,7 +33,8 @@ store::Result<MoResult> apply_mo(store::WriteTxn& txn, const KeywordEngine& engi
   const Decision& d = result.decision;
 
   auto inbox_id = txn.add_inbox(
-      store::NewInboxMessage{mo.received_at, mo.from, mo.to, d.campaign, mo.text, d.kind, mo.link});
+      store::NewInboxMessage{mo.received_at, mo.from, mo.to, d.campaign, mo.text, d.kind, mo.link,
+                              mo.inbox_id});
   if (!inbox_id) return store::fail(inbox_id.error());
   result.inbox_id = *inbox_id;
 
