@@ -8,7 +8,9 @@ set(_smppgw_daemon_sources
   dispatcher.cpp
   link.cpp
   logging.cpp
+  mo_part_expiry.cpp
   mo_pipeline.cpp
+  mo_text.cpp
   options.cpp
   outbox_claims.cpp
   outbox_wakeup.cpp

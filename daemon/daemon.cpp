@@ -50,6 +50,7 @@ struct Daemon::Impl {
 
   std::unique_ptr<store::Store> store;
   std::unique_ptr<store::Writer> writer;
+  std::unique_ptr<MoPartExpiry> mo_parts;
   std::unique_ptr<Services> services;
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<AdminBridge> admin_bridge;
@@ -310,6 +311,7 @@ void Daemon::Impl::reload() {
 void Daemon::Impl::stop() {
   if (stopping.exchange(true)) return;
   notifier.stopping();
+  if (mo_parts) mo_parts->stop();
   if (admin_server) admin_server->stop();
   std::vector<std::shared_ptr<Link>> to_stop;
   std::shared_ptr<Listener> listening;
@@ -367,11 +369,13 @@ int Daemon::run() {
   Impl& d = *impl_;
   const auto settings = d.settings.get();
   if (!d.open_store()) return 1;
-  d.services = std::make_unique<Services>(
-      Services{*d.store, *d.writer, d.settings, d.claims, d.wakeup, d.metrics, d.stopping});
+  d.mo_parts = std::make_unique<MoPartExpiry>(*d.writer, d.settings, d.wakeup, d.metrics);
+  d.services = std::make_unique<Services>(Services{*d.store, *d.writer, d.settings, d.claims,
+                                                   d.wakeup, d.metrics, *d.mo_parts, d.stopping});
 
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   d.io = std::make_unique<asio::io_context>(static_cast<int>(threads));
+  d.mo_parts->start(*d.io);  // long MO left waiting by the last run expire from the store
   d.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(
       d.io->get_executor());
   d.signals = std::make_unique<asio::signal_set>(*d.io, SIGHUP, SIGTERM, SIGINT);
@@ -412,6 +416,7 @@ int Daemon::run() {
   d.watchdog.reset();
   d.hard_stop.reset();
   d.work.reset();
+  d.mo_parts.reset();
   d.io.reset();
   d.writer.reset();
   d.services.reset();

@@ -96,7 +96,6 @@ Link::~Link() = default;
 void Link::start() {
   asio::post(strand_, [self = shared_from_this()] {
     self->dispatcher_->start();
-    self->mo_->start();
     for (auto& slot : self->slots_) {
       ++self->running_slots_;
       asio::co_spawn(self->strand_, self->keep_bound(slot), asio::detached);

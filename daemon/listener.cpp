@@ -350,7 +350,6 @@ void Listener::on_bound(const std::shared_ptr<Peer>& shared, SmppConnection& con
       auto from = weak.lock();
       if (self && from) self->route_receipt(*from, std::move(receipt));
     };
-    peer.mo->start();
   }
   if (receives_mt(bound.type)) {
     peer.dispatcher =

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/mo_part_expiry.hpp"
+#include "daemon/mo_text.hpp"
 #include "protocol/delivery_receipt.hpp"
 #include "protocol/message_text.hpp"
 #include "protocol/receipt_builder.hpp"
@@ -11,15 +13,6 @@
 namespace smppgw::daemon {
 
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
-// The reassembly timer looks at least this often (it also re-arms on new parts).
-constexpr std::chrono::milliseconds kExpiryTick{1000};
-
-smpp::Dcs0Charset dcs0_of(conf::Dcs0Charset c) {
-  return c == conf::Dcs0Charset::latin1 ? smpp::Dcs0Charset::latin1
-                                        : smpp::Dcs0Charset::gsm7_unpacked;
-}
 
 // The fields of deliver_sm, submit_sm and data_sm the MO path reads.
 struct MoFields {
@@ -80,20 +73,13 @@ std::string sender_text(const std::string& addr, std::uint8_t ton) {
 }
 
 // submit_sm_resp and data_sm_resp carry a message id (SMPP 3.4 §4.4.2, §4.7.2): the Inbox id
-// the MO committed as, made unique per part ("<id>-<k>") when one MO had several PDUs.
-// deliver_sm_resp has none (smpp-notes §11.3).
-std::string message_id_of(std::uint64_t inbox_id, std::size_t part, std::size_t parts) {
-  std::string id;
-  if (inbox_id != 0) {
-    id = std::to_string(inbox_id);
-    if (parts > 1) id += "-" + std::to_string(part + 1);
-  }
-  return id;
+// the MO committed as (or, for a part of a long MO, will be shown as), made unique per part
+// ("<id>-<seq>"). deliver_sm_resp has none (smpp-notes §11.3).
+std::string part_message_id(std::uint64_t inbox_id, std::uint8_t seq) {
+  return std::to_string(inbox_id) + "-" + std::to_string(seq);
 }
 
-smpp::Body response_body(smpp::CommandId command, std::uint64_t inbox_id, std::size_t part,
-                         std::size_t parts) {
-  std::string id = message_id_of(inbox_id, part, parts);
+smpp::Body response_body(smpp::CommandId command, std::string id) {
   switch (command) {
     case smpp::CommandId::submit_sm:
       return smpp::SubmitSmResp{std::move(id), {}};
@@ -104,14 +90,9 @@ smpp::Body response_body(smpp::CommandId command, std::uint64_t inbox_id, std::s
   }
 }
 
-std::string hex_of(std::span<const std::uint8_t> octets) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (auto b : octets) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0xF]);
-  }
-  return out;
+// A receipt quotes the first 20 characters (at most 4 bytes each in UTF-8).
+std::string receipt_excerpt(const std::string& text) {
+  return text.substr(0, 80);
 }
 
 }  // namespace
@@ -121,21 +102,10 @@ MoPipeline::MoPipeline(Services& services, conf::LinkConfig link, Strand strand,
     : services_(services),
       link_(std::move(link)),
       strand_(strand),
-      receipts_(std::move(receipts)),
-      reassembler_([&] {
-        smpp::Reassembler::Options options;
-        options.timeout = services.settings.get()->config->messages.reassembly_timeout;
-        return options;
-      }()),
-      expiry_timer_(strand_) {}
-
-void MoPipeline::start() {
-  asio::co_spawn(strand_, expiry_loop(), asio::detached);
-}
+      receipts_(std::move(receipts)) {}
 
 void MoPipeline::stop() {
   stopped_ = true;
-  expiry_timer_.cancel();
 }
 
 void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
@@ -158,18 +128,17 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
     if (!receipt) {
       // smpp-notes §11.3: a receipt we cannot match is logged and acknowledged.
       spdlog::warn("link {}: receipt without a message id ignored", link_.name);
-      answer({ack}, smpp::status::ok);
+      answer(ack, smpp::status::ok);
       return;
     }
     receipts_->on_receipt(connection, sequence, command, std::move(*receipt));
     return;
   }
   if (stopped_ || services_.stopping.load(std::memory_order_relaxed)) {
-    answer({ack}, smpp::status::x_t_appn);  // shutting down: the carrier delivers it later
+    answer(ack, smpp::status::x_t_appn);  // shutting down: the carrier delivers it later
     return;
   }
 
-  const auto now = SteadyClock::now();
   auto part =
       smpp::make_incoming_part(fields->source.addr, fields->destination.addr, fields->esm_class,
                                fields->data_coding, fields->user_data, sar_of(*fields->tlvs));
@@ -182,120 +151,120 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
     whole.payload.octets.assign(fields->user_data.begin(), fields->user_data.end());
     part = std::move(whole);
   }
-  std::optional<PartKey> key;
   if (part->concat) {
-    key = PartKey{part->source, part->destination, part->concat->reference, part->concat->total};
-  }
-  auto result = reassembler_.add(std::move(*part), now);
-  // Sets the reassembler gave up on first: one of them may share this part's key (the same
-  // reference reused with other content), and its held acks must not take this part's ack,
-  // which is answered only when this part's own set commits.
-  take_evicted(std::move(result.evicted), connection);
-  switch (result.status) {
-    case smpp::Reassembler::Status::duplicate:
-      // A repeated part of a set still waiting for its other parts is answered with the set,
-      // after its commit; otherwise the set is stored already.
-      if (key) {
-        if (auto it = held_parts_.find(*key); it != held_parts_.end()) {
-          it->second.push_back(ack);
-          break;
-        }
-      }
-      answer({ack}, smpp::status::ok);
-      break;
-    case smpp::Reassembler::Status::pending:
-      held_parts_[*key].push_back(ack);
-      if (auto deadline = reassembler_.next_deadline()) {
-        if (*deadline < expiry_timer_.expiry()) expiry_timer_.expires_at(*deadline);
-      }
-      break;
-    case smpp::Reassembler::Status::complete: {
-      std::vector<Ack> acks;
-      if (key) {
-        if (auto it = held_parts_.find(*key); it != held_parts_.end()) {
-          acks = std::move(it->second);
-          held_parts_.erase(it);
-        }
-      }
-      acks.push_back(ack);
-      commit(*result.message, std::move(acks), connection);
-      break;
-    }
+    commit_part(*part, std::move(ack), connection);
+  } else {
+    commit(*part, std::move(ack), connection);
   }
 }
 
-void MoPipeline::take_evicted(std::vector<smpp::AssembledMessage> sets,
-                              const std::shared_ptr<SmppConnection>& connection) {
-  for (auto& set : sets) {
-    const PartKey key{set.source, set.destination, set.reference, set.total};
-    std::vector<Ack> acks;
-    if (auto it = held_parts_.find(key); it != held_parts_.end()) {
-      acks = std::move(it->second);
-      held_parts_.erase(it);
-    }
-    spdlog::warn("link {}: long MO from {} is missing {} of {} parts; storing what arrived",
-                 link_.name, set.source, set.missing.size(), set.total);
-    // What arrived is kept rather than lost: the parts were handed to us, and answering
-    // them with an error would only make the carrier resend an incomplete set.
-    commit(set, std::move(acks), connection);
-  }
-}
-
-void MoPipeline::commit(const smpp::AssembledMessage& message, std::vector<Ack> acks,
-                        const std::shared_ptr<SmppConnection>& connection) {
-  const auto settings = services_.settings.get();
-  const std::uint8_t ton = acks.empty() ? 0 : acks.front().source_ton;
-  auto from = settings->phones->normalize(sender_text(message.source, ton));
+std::optional<std::string> MoPipeline::sender_of(const smpp::IncomingPart& part, const Ack& ack) {
+  auto from = services_.settings.get()->phones->normalize(sender_text(part.source, ack.source_ton));
   if (!from) {
-    spdlog::warn("link {}: MO from an invalid number '{}' refused: {}", link_.name, message.source,
+    spdlog::warn("link {}: MO from an invalid number '{}' refused: {}", link_.name, part.source,
                  from.error().reason);
-    answer(acks, smpp::status::inv_src_adr);
-    return;
+    answer(ack, smpp::status::inv_src_adr);
+    return std::nullopt;
   }
-  auto decoded = message.decode(dcs0_of(link_.dcs0_charset));
+  return std::move(*from);
+}
+
+void MoPipeline::commit(const smpp::IncomingPart& message, Ack ack,
+                        const std::shared_ptr<SmppConnection>& connection) {
+  auto from = sender_of(message, ack);
+  if (!from) return;
+  const auto settings = services_.settings.get();
   engine::MoMessage mo;
   mo.from = std::move(*from);
   mo.to = message.destination;
   mo.link = link_.name;
   mo.received_at = store::to_timestamp(std::chrono::system_clock::now());
-  if (decoded.is_text()) {
-    mo.text = std::move(decoded.text);
-  } else {
-    // Binary user data is kept, visibly, rather than dropped: every MO is an Inbox row.
-    std::vector<std::uint8_t> octets;
-    for (const auto& p : message.parts)
-      octets.insert(octets.end(), p.octets.begin(), p.octets.end());
-    char prefix[48];
-    std::snprintf(prefix, sizeof prefix, "[data_coding 0x%02X] ", message.data_coding);
-    mo.text = prefix + hex_of(octets);
-  }
+  mo.text = mo_text(message.data_coding, std::span(&message.payload, 1), dcs0_of(link_.dcs0_charset));
   const std::string short_code = mo.to;
-  // A receipt quotes the first 20 characters (at most 4 bytes each in UTF-8).
-  std::string excerpt;
-  if (std::any_of(acks.begin(), acks.end(), [](const Ack& a) { return a.receipt.has_value(); })) {
-    excerpt = mo.text.substr(0, 80);
-  }
+  std::string excerpt = ack.receipt ? receipt_excerpt(mo.text) : std::string();
   auto request = engine::make_mo_request(
       settings->engine, std::move(mo),
-      [self = shared_from_this(), acks = std::move(acks), short_code, excerpt = std::move(excerpt)](
+      [self = shared_from_this(), ack = std::move(ack), short_code, excerpt = std::move(excerpt)](
           std::error_code ec, const engine::MoResult& result) mutable {
         if (!ec && !result.outbox_ids.empty()) self->services_.wakeup.notify(short_code);
         const auto kind = result.decision.kind;
         const auto inbox_id = result.inbox_id;
-        asio::post(self->strand_, [self, ec, kind, inbox_id, acks = std::move(acks),
+        asio::post(self->strand_, [self, ec, kind, inbox_id, ack = std::move(ack),
                                    excerpt = std::move(excerpt)] {
           if (ec) {
             spdlog::error("link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
                           ec.message());
-            answer(acks, smpp::status::x_t_appn);
+            answer(ack, smpp::status::x_t_appn);
             return;
           }
           self->count(kind);
-          answer(acks, smpp::status::ok, inbox_id);
-          self->send_receipts(acks, inbox_id, excerpt);
+          const std::string id = std::to_string(inbox_id);
+          answer(ack, smpp::status::ok, id);
+          self->send_receipt_for(ack, id, excerpt);
         });
       });
   submit(std::move(request), connection);
+}
+
+void MoPipeline::commit_part(const smpp::IncomingPart& part, Ack ack,
+                             const std::shared_ptr<SmppConnection>& connection) {
+  auto from = sender_of(part, ack);
+  if (!from) return;
+  const auto settings = services_.settings.get();
+  const auto dcs0 = dcs0_of(link_.dcs0_charset);
+  store::MoPartSetKey key{std::move(*from), part.destination, part.concat->reference,
+                          part.concat->total};
+  store::MoPart stored{part.concat->sequence, part.data_coding,
+                       static_cast<std::uint16_t>(part.payload.udh_octets),
+                       std::string(part.payload.octets.begin(), part.payload.octets.end()),
+                       store::to_timestamp(std::chrono::system_clock::now())};
+  // The receipt of a part quotes the part's own text: the rest may not have arrived.
+  std::string excerpt;
+  if (ack.receipt) {
+    excerpt = receipt_excerpt(mo_text(part.data_coding, std::span(&part.payload, 1), dcs0));
+  }
+  const std::uint8_t seq = stored.seq;
+  std::string short_code = key.to;
+  std::map<std::string, smpp::Dcs0Charset, std::less<>> dcs0_by_link{{link_.name, dcs0}};
+  auto request = engine::make_mo_part_request(
+      settings->engine, mo_part_text(std::move(dcs0_by_link)), mo_part_timing(*settings),
+      std::move(key), std::move(stored), link_.name,
+      [self = shared_from_this(), ack = std::move(ack), seq, short_code = std::move(short_code),
+       excerpt = std::move(excerpt)](std::error_code ec,
+                                     const engine::MoPartResult& result) mutable {
+        if (!ec && result.message && !result.message->outbox_ids.empty()) {
+          self->services_.wakeup.notify(short_code);
+        }
+        asio::post(self->strand_, [self, ec, result, ack = std::move(ack), seq,
+                                   excerpt = std::move(excerpt)] {
+          self->on_part_committed(ec, result, ack, seq, excerpt);
+        });
+      });
+  submit(std::move(request), connection);
+}
+
+void MoPipeline::on_part_committed(std::error_code ec, const engine::MoPartResult& result,
+                                   const Ack& ack, std::uint8_t seq, const std::string& excerpt) {
+  if (ec) {
+    spdlog::error("link {}: MO part not stored ({}); answered ESME_RX_T_APPN", link_.name,
+                  ec.message());
+    answer(ack, smpp::status::x_t_appn);
+    return;
+  }
+  const std::string id = part_message_id(result.inbox_id, seq);
+  answer(ack, smpp::status::ok, id);
+  if (result.displaced) report_incomplete_mo(*result.displaced, services_.metrics, services_.wakeup);
+  switch (result.outcome) {
+    case engine::MoPartResult::Outcome::duplicate:
+      return;  // answered again; its receipt went with the first answer
+    case engine::MoPartResult::Outcome::stored:
+      if (result.expires_at) services_.mo_parts.due_at(*result.expires_at);
+      break;
+    case engine::MoPartResult::Outcome::completed:
+      count(result.message->decision.kind);
+      break;
+  }
+  send_receipt_for(ack, id, excerpt);
 }
 
 void MoPipeline::submit(store::WriteRequest request,
@@ -350,51 +319,28 @@ void MoPipeline::drain_blocked() {
   paused_.clear();
 }
 
-asio::awaitable<void> MoPipeline::expiry_loop() {
-  auto self = shared_from_this();
-  while (!stopped_) {
-    auto deadline = SteadyClock::now() + kExpiryTick;
-    if (auto next = reassembler_.next_deadline(); next && *next < deadline) deadline = *next;
-    expiry_timer_.expires_at(deadline);
-    boost::system::error_code ec;
-    co_await expiry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (stopped_) break;
-    auto expired = reassembler_.expire(SteadyClock::now());
-    if (!expired.empty()) take_evicted(std::move(expired), nullptr);
-  }
+void MoPipeline::answer(const Ack& ack, std::uint32_t status, const std::string& message_id) {
+  auto connection = ack.connection.lock();
+  if (!connection || connection->closed()) return;  // the carrier redelivers it
+  (void)connection->session().respond(
+      ack.sequence, ack.command, status,
+      response_body(ack.command, status == smpp::status::ok ? message_id : std::string()));
+  connection->pump();
 }
 
-void MoPipeline::answer(const std::vector<Ack>& acks, std::uint32_t status,
-                        std::uint64_t inbox_id) {
-  for (std::size_t i = 0; i < acks.size(); ++i) {
-    const auto& ack = acks[i];
-    auto connection = ack.connection.lock();
-    if (!connection || connection->closed()) continue;  // the carrier redelivers it
-    const std::uint64_t id = status == smpp::status::ok ? inbox_id : 0;
-    (void)connection->session().respond(ack.sequence, ack.command, status,
-                                        response_body(ack.command, id, i, acks.size()));
-    connection->pump();
-  }
-}
-
-void MoPipeline::send_receipts(const std::vector<Ack>& acks, std::uint64_t inbox_id,
-                               const std::string& text_excerpt) {
-  if (!send_receipt || inbox_id == 0) return;
-  const auto now = std::chrono::system_clock::now();
-  for (std::size_t i = 0; i < acks.size(); ++i) {
-    const auto& order = acks[i].receipt;
-    if (!order) continue;
-    smpp::ReceiptFields f;
-    f.message_id = message_id_of(inbox_id, i, acks.size());
-    f.submit_source = order->source;
-    f.submit_destination = order->destination;
-    f.submitted_at = order->submitted_at;
-    f.done_at = now;
-    f.stat = std::string(smpp::stat_code(smpp::MessageState::delivered));
-    f.message_state = static_cast<std::uint8_t>(smpp::MessageState::delivered);
-    f.original_text = text_excerpt;
-    send_receipt(acks[i].connection.lock(), smpp::build_delivery_receipt(f));
-  }
+void MoPipeline::send_receipt_for(const Ack& ack, const std::string& message_id,
+                                  const std::string& text_excerpt) {
+  if (!send_receipt || !ack.receipt) return;
+  smpp::ReceiptFields f;
+  f.message_id = message_id;
+  f.submit_source = ack.receipt->source;
+  f.submit_destination = ack.receipt->destination;
+  f.submitted_at = ack.receipt->submitted_at;
+  f.done_at = std::chrono::system_clock::now();
+  f.stat = std::string(smpp::stat_code(smpp::MessageState::delivered));
+  f.message_state = static_cast<std::uint8_t>(smpp::MessageState::delivered);
+  f.original_text = text_excerpt;
+  send_receipt(ack.connection.lock(), smpp::build_delivery_receipt(f));
 }
 
 void MoPipeline::count(store::InboxKind kind) {

@@ -1,11 +1,12 @@
 // What the parts of the running daemon share: the store and its one writer, the configuration
-// in force (swapped whole on SIGHUP), the outbox claims and wake-ups of the MT path and the
-// metrics registry. Owned by Daemon, which outlives every user; handed out by reference.
+// in force (swapped whole on SIGHUP), the outbox claims and wake-ups of the MT path, the
+// metrics registry and the reassembly timer of long MO. Owned by Daemon, which outlives every user; handed out by reference.
 #pragma once
 
 #include <atomic>
 
 #include "daemon/admin/metrics.hpp"
+#include "daemon/mo_part_expiry.hpp"
 #include "daemon/outbox_claims.hpp"
 #include "daemon/outbox_wakeup.hpp"
 #include "daemon/settings.hpp"
@@ -21,6 +22,7 @@ struct Services {
   OutboxClaims& claims;
   OutboxWakeup& wakeup;
   admin::MetricsRegistry& metrics;
+  MoPartExpiry& mo_parts;  // the reassembly timer of every MO pipeline
   std::atomic<bool>& stopping;  // SIGTERM received: no new work
 };
 
