@@ -29,7 +29,7 @@
 #include "daemon/receipt_matcher.hpp"
 #include "daemon/services.hpp"
 #include "daemon/smpp_connection.hpp"
-#include "protocol/reassembler.hpp"
+#include "protocol/incoming_part.hpp"
 
 namespace smppgw::daemon {
 

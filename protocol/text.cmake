@@ -14,7 +14,7 @@ smppgw_library(smppgw_protocol_text
     ${CMAKE_CURRENT_LIST_DIR}/emoji_shortcodes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text_analysis.cpp
     ${CMAKE_CURRENT_LIST_DIR}/segmenter.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/reassembler.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/incoming_part.cpp
     ${CMAKE_CURRENT_LIST_DIR}/delivery_receipt.cpp
     ${CMAKE_CURRENT_LIST_DIR}/receipt_builder.cpp
   PUBLIC_LIBS tl::expected)

@@ -1,5 +1,5 @@
 // libFuzzer target for the text layer of protocol/ (protocol/text.cmake): what a carrier or a
-// user can put into a message. The first byte picks one of four drivers:
+// user can put into a message. The first byte picks one of three drivers:
 //  0 character sets: UTF-8 validation/decoding, GSM 03.38 (unpacked and packed), UCS-2,
 //    Latin-1 and IA5, each checked for round trips, for valid UTF-8 out of every lenient
 //    decoder, and for errors that name the right byte and character;
@@ -8,19 +8,15 @@
 //    of a split payload decoding as the whole;
 //  2 MT text: analyze() and segment() — parts start on character boundaries, fit their size,
 //    are split greedily, carry the right UDH, and re-joined give the text; the parts fed back
-//    through the MO path (reassembler, decode) in any order give the text again;
-//  3 reassembler: arbitrary parts, time steps and expiries checked against a model of the
-//    pending sets: bounded sets and octets, nothing returned that was not received, a message
-//    complete only with every part, duplicates only of parts really seen.
+//    through the MO path (make_incoming_part in any order, decode in sequence order) give the
+//    text again. Collecting the parts is the store's (engine/mo_part_request, unit-tested).
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "protocol/emoji_shortcodes.hpp"
@@ -28,7 +24,7 @@
 #include "protocol/ia5.hpp"
 #include "protocol/latin1.hpp"
 #include "protocol/message_text.hpp"
-#include "protocol/reassembler.hpp"
+#include "protocol/incoming_part.hpp"
 #include "protocol/segmenter.hpp"
 #include "protocol/text_analysis.hpp"
 #include "protocol/ucs2.hpp"
@@ -506,165 +502,27 @@ void check_segments(std::string_view input, bool expand, std::uint8_t reference,
   FUZZ_CHECK(joined == text);
 
   // Back through the MO side, in an input-dependent order: the same text comes out.
-  smpp::Reassembler reassembler;
   const std::size_t n = seg->parts.size();
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = (i + order_seed) % n;
   if (order_seed & 1) std::reverse(order.begin(), order.end());
+  std::map<std::uint8_t, smpp::MessagePayload> by_sequence;
   for (std::size_t k = 0; k < n; ++k) {
     auto part = smpp::make_incoming_part("447700900123", "12345", seg->esm_class_flags,
                                          seg->data_coding, seg->parts[order[k]]);
     FUZZ_CHECK(part.has_value());
-    const auto r = reassembler.add(std::move(*part), smpp::Reassembler::Clock::time_point{});
-    FUZZ_CHECK(r.evicted.empty());
-    if (k + 1 < n) {
-      FUZZ_CHECK(r.status == smpp::Reassembler::Status::pending && !r.message);
-      continue;
+    FUZZ_CHECK(part->concat.has_value() == (n > 1));
+    const std::uint8_t seq = part->concat ? part->concat->sequence : 1;
+    if (part->concat) {
+      FUZZ_CHECK(part->concat->total == n && part->concat->sequence == order[k] + 1);
     }
-    FUZZ_CHECK(r.status == smpp::Reassembler::Status::complete && r.message);
-    FUZZ_CHECK(r.message->complete() && r.message->parts.size() == n);
-    const smpp::DecodedText decoded = r.message->decode();
-    FUZZ_CHECK(decoded.coding == (gsm7 ? smpp::TextCoding::gsm7 : smpp::TextCoding::ucs2));
-    FUZZ_CHECK(decoded.text == text);
+    FUZZ_CHECK(by_sequence.emplace(seq, std::move(part->payload)).second);
   }
-  FUZZ_CHECK(reassembler.pending_sets() == 0 && reassembler.pending_octets() == 0);
-}
-
-// ---- 3: reassembler against a model -------------------------------------------------------
-
-using Clock = smpp::Reassembler::Clock;
-using Key = std::tuple<std::string, std::string, std::uint16_t, std::uint8_t>;
-
-struct ModelSet {
-  Clock::time_point first_seen;
-  std::map<std::uint8_t, Bytes> parts;
-};
-
-// A set the reassembler handed out matches what the model holds for it.
-void check_against_model(const smpp::AssembledMessage& m, const ModelSet& set, bool complete) {
-  FUZZ_CHECK(m.total >= 2);
-  FUZZ_CHECK(m.parts.size() + m.missing.size() == m.total);
-  FUZZ_CHECK(m.first_seen == set.first_seen);
-  FUZZ_CHECK(std::is_sorted(m.missing.begin(), m.missing.end()));
-  std::size_t k = 0;
-  for (unsigned seq = 1; seq <= m.total; ++seq) {
-    const auto it = set.parts.find(static_cast<std::uint8_t>(seq));
-    if (it == set.parts.end()) {
-      FUZZ_CHECK(std::find(m.missing.begin(), m.missing.end(), seq) != m.missing.end());
-      continue;
-    }
-    FUZZ_CHECK(k < m.parts.size() && m.parts[k].octets == it->second);
-    ++k;
-  }
-  FUZZ_CHECK(k == m.parts.size());
-  FUZZ_CHECK(m.complete() == complete);
-}
-
-Key key_of(const smpp::AssembledMessage& m) {
-  return {m.source, m.destination, m.reference, m.total};
-}
-
-void check_reassembler(FuzzInput& in) {
-  smpp::Reassembler::Options options;
-  options.timeout = std::chrono::milliseconds(1 + in.byte() * 4);
-  options.max_pending_sets = 1 + in.byte() % 6;
-  options.max_pending_octets = in.byte() * 2u;
-  options.duplicate_window = std::chrono::milliseconds(in.byte() * 4);
-  smpp::Reassembler r(options);
-  Clock::time_point now{};
-  std::map<Key, ModelSet> pending;
-  std::map<Key, std::map<std::uint8_t, Bytes>> completed;  // the last completion per key
-
-  while (!in.empty()) {
-    const std::uint8_t op = in.byte();
-    switch (op % 4) {
-      case 0:
-      case 1: {
-        smpp::IncomingPart p;
-        p.source = (op & 0x10) != 0 ? "447700900123" : "447700900999";
-        p.destination = "12345";
-        p.data_coding = (op & 0x20) != 0 ? 8 : 0;
-        if ((op & 0x40) == 0) {
-          const std::uint16_t reference = in.byte() % 3;
-          const std::uint8_t total = in.byte() % 5;
-          const std::uint8_t sequence = in.byte() % 6;
-          p.concat = smpp::ConcatInfo{reference, total, sequence};
-        }
-        p.payload.octets = to_bytes(in.bytes(in.byte() % 24));
-        const smpp::IncomingPart sent = p;
-        const auto res = r.add(std::move(p), now);
-        FUZZ_CHECK(res.message.has_value() == (res.status == smpp::Reassembler::Status::complete));
-        if (!usable(sent.concat)) {
-          FUZZ_CHECK(res.status == smpp::Reassembler::Status::complete && res.evicted.empty());
-          FUZZ_CHECK(res.message->parts.size() == 1 && res.message->missing.empty());
-          FUZZ_CHECK(res.message->parts[0].octets == sent.payload.octets);
-          FUZZ_CHECK(res.message->source == sent.source);
-          break;
-        }
-        const Key key{sent.source, sent.destination, sent.concat->reference, sent.concat->total};
-        const std::uint8_t seq = sent.concat->sequence;
-        for (const auto& m : res.evicted) {
-          const auto it = pending.find(key_of(m));
-          FUZZ_CHECK(it != pending.end());
-          check_against_model(m, it->second, false);
-          pending.erase(it);
-        }
-        if (res.status == smpp::Reassembler::Status::duplicate) {
-          FUZZ_CHECK(res.evicted.empty());
-          const auto same = [&](const std::map<std::uint8_t, Bytes>& parts) {
-            const auto it = parts.find(seq);
-            return it != parts.end() && it->second == sent.payload.octets;
-          };
-          const auto p_it = pending.find(key);
-          const auto c_it = completed.find(key);
-          FUZZ_CHECK((p_it != pending.end() && same(p_it->second.parts)) ||
-                     (c_it != completed.end() && same(c_it->second)));
-          break;
-        }
-        ModelSet& set = pending.try_emplace(key, ModelSet{now, {}}).first->second;
-        FUZZ_CHECK(!set.parts.contains(seq));  // a different part under a taken number: evicted
-        set.parts.emplace(seq, sent.payload.octets);
-        if (res.status == smpp::Reassembler::Status::pending) {
-          FUZZ_CHECK(set.parts.size() < sent.concat->total);
-          break;
-        }
-        FUZZ_CHECK(set.parts.size() == sent.concat->total);
-        FUZZ_CHECK(key_of(*res.message) == key);
-        check_against_model(*res.message, set, true);
-        completed[key] = std::move(set.parts);
-        pending.erase(key);
-        break;
-      }
-      case 2:
-        now += std::chrono::milliseconds(in.byte() * 4);
-        break;
-      case 3: {
-        for (const auto& m : r.expire(now)) {
-          const auto it = pending.find(key_of(m));
-          FUZZ_CHECK(it != pending.end());
-          check_against_model(m, it->second, false);
-          FUZZ_CHECK(now - m.first_seen >= options.timeout);
-          pending.erase(it);
-        }
-        for (const auto& [key, set] : pending) FUZZ_CHECK(now - set.first_seen < options.timeout);
-        break;
-      }
-    }
-    // The reassembler holds exactly the model's sets, within its bounds.
-    FUZZ_CHECK(r.pending_sets() == pending.size());
-    std::size_t octets = 0;
-    std::optional<Clock::time_point> oldest;
-    for (const auto& [key, set] : pending) {
-      for (const auto& [seq, bytes] : set.parts) octets += bytes.size();
-      if (!oldest || set.first_seen < *oldest) oldest = set.first_seen;
-    }
-    FUZZ_CHECK(r.pending_octets() == octets);
-    FUZZ_CHECK(r.pending_sets() <= options.max_pending_sets);
-    FUZZ_CHECK(r.pending_octets() <= options.max_pending_octets || r.pending_sets() <= 1);
-    const auto deadline = r.next_deadline();
-    FUZZ_CHECK(deadline.has_value() == oldest.has_value());
-    if (deadline) FUZZ_CHECK(*deadline == *oldest + options.timeout);
-  }
+  std::vector<smpp::MessagePayload> parts;
+  for (auto& [seq, payload] : by_sequence) parts.push_back(std::move(payload));
+  const smpp::DecodedText decoded = smpp::decode_message_parts(seg->data_coding, parts);
+  FUZZ_CHECK(decoded.coding == (gsm7 ? smpp::TextCoding::gsm7 : smpp::TextCoding::ucs2));
+  FUZZ_CHECK(decoded.text == text);
 }
 
 }  // namespace
@@ -672,9 +530,9 @@ void check_reassembler(FuzzInput& in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzInput in(data, size);
   const std::uint8_t mode = in.byte();
-  switch (mode % 4) {
+  switch (mode % 3) {
     case 0:
-      check_charsets(in.rest(), (mode / 4) % 7);
+      check_charsets(in.rest(), (mode / 3) % 7);
       break;
     case 1:
       check_mo(in);
@@ -686,9 +544,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_segments(as_text(in.rest()), (mode & 4) != 0, reference, order_seed, max_segments);
       break;
     }
-    case 3:
-      check_reassembler(in);
-      break;
   }
   return 0;
 }

@@ -11,7 +11,7 @@ smppgw_test(smppgw_protocol_text_test
     ${CMAKE_CURRENT_LIST_DIR}/emoji_shortcodes_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text_analysis_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/segmenter_test.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/reassembler_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/incoming_part_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/delivery_receipt_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/receipt_builder_test.cpp
   LIBS smppgw_protocol_text
