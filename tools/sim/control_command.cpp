@@ -66,11 +66,21 @@ tl::expected<ControlCommand, std::string> parse_mo(std::string_view rest) {
   return MoCommand{std::move(*from_ok), std::move(*to_ok), std::string(rest)};
 }
 
-tl::expected<ControlCommand, std::string> parse_mo_raw(const std::vector<std::string_view>& w) {
-  if (w.size() != 4 && w.size() != 6) {
-    return tl::unexpected(std::string("usage: mo-raw HEX DCS ESM [FROM TO]"));
-  }
+tl::expected<ControlCommand, std::string> parse_mo_raw(std::vector<std::string_view> w) {
+  constexpr std::string_view kUsage = "usage: mo-raw HEX DCS ESM [FROM TO] [sar REF TOTAL SEQ]";
   MoRawCommand cmd;
+  // The SAR TLVs come last, so FROM TO stay positional.
+  if (w.size() >= 8 && w[w.size() - 4] == "sar") {
+    auto reference = parse_number(w[w.size() - 3], 0xFFFF);
+    if (!reference) return tl::unexpected("mo-raw sar REF: " + reference.error());
+    auto total = parse_octet(w[w.size() - 2], "mo-raw sar TOTAL");
+    if (!total) return tl::unexpected(total.error());
+    auto sequence = parse_octet(w[w.size() - 1], "mo-raw sar SEQ");
+    if (!sequence) return tl::unexpected(sequence.error());
+    cmd.sar = SarTlvs{static_cast<std::uint16_t>(*reference), *total, *sequence};
+    w.resize(w.size() - 4);
+  }
+  if (w.size() != 4 && w.size() != 6) return tl::unexpected(std::string(kUsage));
   auto bytes = parse_hex(w[1]);
   if (!bytes) return tl::unexpected("mo-raw HEX: " + bytes.error());
   constexpr std::size_t kMaxShortMessage = 254;  // sm_length is one octet, smpp-notes §3

@@ -23,13 +23,22 @@ struct MoCommand {
   friend bool operator==(const MoCommand&, const MoCommand&) = default;
 };
 
-// mo-raw HEX DCS ESM [FROM TO]
+// The SAR TLVs of a part (smpp-notes §9): what a carrier that does not use a UDH sends.
+struct SarTlvs {
+  std::uint16_t reference = 0;
+  std::uint8_t total = 0;
+  std::uint8_t sequence = 0;
+  friend bool operator==(const SarTlvs&, const SarTlvs&) = default;
+};
+
+// mo-raw HEX DCS ESM [FROM TO] [sar REF TOTAL SEQ]
 struct MoRawCommand {
   std::vector<std::uint8_t> short_message;
   std::uint8_t data_coding = 0;
   std::uint8_t esm_class = 0;
   std::optional<std::string> from;
   std::optional<std::string> to;
+  std::optional<SarTlvs> sar;
   friend bool operator==(const MoRawCommand&, const MoRawCommand&) = default;
 };
 

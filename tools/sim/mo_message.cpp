@@ -55,13 +55,18 @@ tl::expected<std::vector<smpp::DeliverSm>, std::string> build_mo(std::string_vie
 
 smpp::DeliverSm build_raw_mo(std::string_view from, std::string_view to,
                              std::vector<std::uint8_t> short_message, std::uint8_t data_coding,
-                             std::uint8_t esm_class) {
+                             std::uint8_t esm_class, std::optional<SarTlvs> sar) {
   smpp::DeliverSm pdu;
   pdu.source = address_for(from);
   pdu.destination = address_for(to);
   pdu.esm_class = esm_class;
   pdu.data_coding = data_coding;
   pdu.short_message = std::move(short_message);
+  if (sar) {
+    pdu.tlvs.sar_msg_ref_num = sar->reference;
+    pdu.tlvs.sar_total_segments = sar->total;
+    pdu.tlvs.sar_segment_seqnum = sar->sequence;
+  }
   return pdu;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <tl/expected.hpp>
 
 #include "protocol/pdu.hpp"
+#include "tools/sim/control_command.hpp"
 
 namespace smppgw::sim {
 
@@ -26,9 +28,10 @@ tl::expected<std::vector<smpp::DeliverSm>, std::string> build_mo(std::string_vie
                                                                  std::string_view utf8_text,
                                                                  std::uint8_t reference);
 
-// One deliver_sm with the given short_message octets, data_coding and esm_class, as is.
+// One deliver_sm with the given short_message octets, data_coding and esm_class, as is, and
+// the SAR TLVs when given.
 smpp::DeliverSm build_raw_mo(std::string_view from, std::string_view to,
                              std::vector<std::uint8_t> short_message, std::uint8_t data_coding,
-                             std::uint8_t esm_class);
+                             std::uint8_t esm_class, std::optional<SarTlvs> sar = {});
 
 }  // namespace smppgw::sim

@@ -567,7 +567,7 @@ class SmscSimulator {
   void queue_raw_mo(MoRawCommand& cmd) {
     DeliveryItem item;
     item.body = build_raw_mo(cmd.from.value_or(o_.mo_from), cmd.to.value_or(o_.mo_to),
-                             std::move(cmd.short_message), cmd.data_coding, cmd.esm_class);
+                             std::move(cmd.short_message), cmd.data_coding, cmd.esm_class, cmd.sar);
     item.mo_id = ++mo_ids_;
     pending_.push_back(std::move(item));
     if (!has_receiver()) events_.emit({{"event", "mo_queued"}, {"mo_id", mo_ids_}});

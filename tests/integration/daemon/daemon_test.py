@@ -305,7 +305,9 @@ def test_crash_acknowledged_mo_survive_sigkill(c):
 TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
 
 
-def main():
+def main(tests=None):
+    """Runs one test of `tests` (this file's by default) named on the command line."""
+    tests = tests or TESTS
     p = argparse.ArgumentParser()
     p.add_argument("--daemon")
     p.add_argument("--sim")
@@ -313,12 +315,12 @@ def main():
     p.add_argument("test", nargs="?")
     a = p.parse_args()
     if a.list:
-        print("\n".join(TESTS))
+        print("\n".join(tests))
         return 0
     c = Case(a.daemon, a.sim)
     failed = True
     try:
-        TESTS[a.test](c)
+        tests[a.test](c)
         failed = False
         print(f"PASS {a.test}")
         return 0

@@ -126,7 +126,7 @@ class Daemon:
     """smppgwd with a generated configuration in its own temporary directory."""
 
     def __init__(self, binary, links, extra_campaigns="", workdir=None, admin_port=None,
-                 durability="fsync", log_level="info"):
+                 durability="fsync", log_level="info", reassembly_timeout=None):
         self.binary = binary
         self.dir = workdir or tempfile.mkdtemp(prefix="smppgwd-it-")
         self.admin_port = admin_port or free_port()
@@ -136,6 +136,7 @@ class Daemon:
         self.extra_campaigns = extra_campaigns
         self.durability = durability
         self.log_level = log_level
+        self.reassembly_timeout = reassembly_timeout
         self.proc = None
         self.log_path = None
         self.write_config()
@@ -152,6 +153,10 @@ class Daemon:
             "admin:",
             f"  listen: 127.0.0.1:{self.admin_port}",
             f"  token_file: {self.token_file}",
+        ]
+        if self.reassembly_timeout:
+            lines.append(f"messages: {{ reassembly_timeout: {self.reassembly_timeout} }}")
+        lines += [
             "smpp:",
             "  links:",
         ]

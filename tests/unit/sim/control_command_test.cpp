@@ -44,6 +44,17 @@ TEST(ControlCommand, MoRaw) {
   EXPECT_NE(err("mo-raw " + std::string(510, 'a') + " 0 0").find("254"), std::string::npos);
 }
 
+TEST(ControlCommand, MoRawWithSarTlvs) {
+  EXPECT_EQ(ok("mo-raw 414243 0 0 sar 513 3 2"),
+            ControlCommand(MoRawCommand{{'A', 'B', 'C'}, 0, 0, {}, {}, SarTlvs{513, 3, 2}}));
+  EXPECT_EQ(ok("mo-raw 41 0 0 +1415 12345 sar 7 2 1"),
+            ControlCommand(MoRawCommand{{'A'}, 0, 0, "+1415", "12345", SarTlvs{7, 2, 1}}));
+  EXPECT_NE(err("mo-raw 41 0 0 sar 65536 2 1").find("sar REF"), std::string::npos);
+  EXPECT_NE(err("mo-raw 41 0 0 sar 1 256 1").find("sar TOTAL"), std::string::npos);
+  EXPECT_NE(err("mo-raw 41 0 0 sar 1 2 x").find("sar SEQ"), std::string::npos);
+  EXPECT_NE(err("mo-raw 41 0 0 +1415 sar 1 2 1").find("usage"), std::string::npos);
+}
+
 TEST(ControlCommand, Receipt) {
   EXPECT_EQ(ok("receipt A0000001 UNDELIV"),
             ControlCommand(ReceiptCommand{"A0000001", "UNDELIV", std::nullopt}));
