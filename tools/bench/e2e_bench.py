@@ -10,6 +10,10 @@ admin port, one link with window 1000) and a `smppgw-sim smsc` as its carrier, a
                  only after its inbox row is durably committed. Measured by the sim, from
                  the first deliver_sm to the last deliver_sm_resp.
   mo_ack_p99_ms  p99 of deliver_sm -> deliver_sm_resp at half the mo_e2e rate.
+  mo_e2e_long_w1, mo_e2e_long_w1000
+                 3-part MO (8-bit UDH) per second, each part answered after its own
+                 commit, from a carrier that waits for each response (window 1) and from
+                 one with window 1000; the daemon's Inbox must then hold every message whole.
   mt_e2e         submit_sm per second from queued outbox records to a sim that acks at once:
                  subscribers join by MO, the carrier goes away, a broadcast is queued through
                  the admin API (suppression checked at enqueue and again at dispatch), the
@@ -40,6 +44,8 @@ SHORT_CODE = "12345"
 LINK_WINDOW = 1000
 SIM_MO_WINDOW = 1000
 BROADCAST_TEXT = "Bench: spring sale today."
+LONG_MO_TEXT = "Bench: a long question about my order, sent in three parts. " * 6  # 3 parts
+LONG_MO_PARTS = 3
 
 
 def log(msg):
@@ -201,8 +207,8 @@ class Run:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def mo_phase(run, rate, count, text, phones_from):
-    extra = ["--mo-rate", str(rate), "--mo-count", str(count), "--mo-window", str(SIM_MO_WINDOW),
+def mo_phase(run, rate, count, text, phones_from, window=SIM_MO_WINDOW):
+    extra = ["--mo-rate", str(rate), "--mo-count", str(count), "--mo-window", str(window),
              "--mo-to", SHORT_CODE, "--mo-text", text, "--mo-from", phones_from,
              "--exit-when-done"]
     return run.sim(extra, timeout=max(120, 10 * count / max(rate, 10000)))
@@ -217,6 +223,24 @@ def bench_mo(args):
             raise RuntimeError("only %s of %s MO acknowledged ESME_ROK" %
                                (report["mo_ok"], args.mo_count))
         return report["mo_per_s"]
+    finally:
+        run.close()
+
+
+def bench_mo_long(args, window, count):
+    """3-part MO per second through a carrier with `window`; checks every one was stored
+    whole (the newest Inbox id is the count: one id per message, reserved at its first part)."""
+    run = Run(args)
+    try:
+        run.start_daemon()
+        report = mo_phase(run, 0, count, LONG_MO_TEXT, "+14158000000", window)
+        if report["mo_ok"] != count * LONG_MO_PARTS:
+            raise RuntimeError("only %s of %s parts acknowledged ESME_ROK" %
+                               (report["mo_ok"], count * LONG_MO_PARTS))
+        newest = json.loads(run.get("/v1/inbox?limit=1"))["messages"][0]
+        if newest["id"] != count or newest["text"] != LONG_MO_TEXT:
+            raise RuntimeError("after %s long MO the newest Inbox row is %s" % (count, newest))
+        return report["mo_per_s"] / LONG_MO_PARTS
     finally:
         run.close()
 
@@ -291,6 +315,8 @@ def main():
     ap.add_argument("--mo-count", type=int, default=300000)
     ap.add_argument("--mt-count", type=int, default=200000)
     ap.add_argument("--p99-seconds", type=float, default=5.0)
+    ap.add_argument("--long-mo-count", type=int, default=30000,
+                    help="3-part MO per run at window 1000 (a tenth of it at window 1)")
     ap.add_argument("--only", choices=["mo", "mt"], help="run one family only")
     args = ap.parse_args()
     for exe in (args.daemon, args.sim):
@@ -312,6 +338,12 @@ def main():
             p99s.append(p99)
             log(f"mo_ack_p99_ms run {i + 1}: {p99} ms at {achieved:.0f} MO/s (asked {half})")
         emit("mo_ack_p99_ms", round(statistics.median(p99s), 3), "ms")
+        for window, count in ((1, max(1, args.long_mo_count // 10)), (1000, args.long_mo_count)):
+            rates = []
+            for i in range(args.runs):
+                rates.append(bench_mo_long(args, window, count))
+                log(f"mo_e2e_long_w{window} run {i + 1}: {rates[-1]:.0f} 3-part MO/s")
+            emit(f"mo_e2e_long_w{window}", round(statistics.median(rates)), "MO/s")
 
     if args.only in (None, "mt"):
         rates = []

@@ -172,8 +172,7 @@ class SmscSimulator {
       phones_ = *phones;
       auto pdus = build_mo(o_.mo_from, o_.mo_to, o_.mo_text, 0);
       if (!pdus) return fail("--mo-text: " + pdus.error());
-      if (pdus->size() != 1) return fail("--mo-text must fit one message in rate mode");
-      rate_template_ = std::move(pdus->front());
+      rate_parts_ = std::move(*pdus);
     }
     for (const auto& mo : o_.mo) {
       if (!queue_text_mo(mo.from, mo.to, mo.text, /*announce=*/false)) return false;
@@ -675,30 +674,48 @@ class SmscSimulator {
       if (!c) return;  // a deliver_sm_resp or a bind calls pump() again
       std::uint64_t n = std::min<std::uint64_t>(due, c->socket->session().window_free());
       n = std::min(n, kMaxBatch);
-      if (o_.mo_count != 0) n = std::min(n, o_.mo_count - rate_sent_);
+      if (o_.mo_count != 0) {
+        n = std::min(n, (o_.mo_count - rate_sent_) * rate_parts_.size() - rate_part_);
+      }
       touched.push_back(c);
       for (std::uint64_t i = 0; i < n; ++i) {
-        smpp::DeliverSm body = rate_template_;
-        phones_->at(rate_sent_, phone_);
-        body.source.addr.assign(phone_, phone_.starts_with('+') ? 1 : 0);
-        const std::uint64_t mo_id = ++mo_ids_;
-        if (!send_deliver(*c, std::move(body), InFlight{now, mo_id, true, rate_sent_, std::nullopt},
-                          now)) {
-          return;
-        }
-        ++rate_sent_;
+        if (!send_rate_part(*c, now)) return;
         pacer_->sent(1);
         mo_stats_.on_sent(now);
-        if (events_.enabled()) {
-          events_.emit({{"event", "mo"},
-                        {"mo_id", mo_id},
-                        {"conn", c->socket->id()},
-                        {"parts", 1},
-                        {"seq", json::array({last_seq_})},
-                        {"from", phone_}});
-        }
       }
     }
+  }
+
+  // The next deliver_sm of rate mode: part rate_part_ of MO rate_sent_. The parts of one MO
+  // go in order, so a window of 1 sends them stop-and-wait as such carriers do; each MO of a
+  // long text has its own concatenation reference (its phone's count, modulo 256).
+  bool send_rate_part(Connection& c, Clock::time_point now) {
+    smpp::DeliverSm body = rate_parts_[rate_part_];
+    phones_->at(rate_sent_, phone_);
+    body.source.addr.assign(phone_, phone_.starts_with('+') ? 1 : 0);
+    constexpr std::size_t kReferenceOctet = 3;  // 05 00 03 REF TOTAL SEQ (mo_message.hpp)
+    if (rate_parts_.size() > 1) {
+      body.short_message[kReferenceOctet] = static_cast<std::uint8_t>(rate_sent_);
+    }
+    if (rate_part_ == 0) rate_mo_id_ = ++mo_ids_;
+    if (!send_deliver(c, std::move(body), InFlight{now, rate_mo_id_, true, rate_sent_, std::nullopt},
+                      now)) {
+      return false;
+    }
+    rate_seqs_.push_back(last_seq_);
+    if (++rate_part_ < rate_parts_.size()) return true;
+    if (events_.enabled()) {
+      events_.emit({{"event", "mo"},
+                    {"mo_id", rate_mo_id_},
+                    {"conn", c.socket->id()},
+                    {"parts", rate_parts_.size()},
+                    {"seq", rate_seqs_},
+                    {"from", phone_}});
+    }
+    rate_seqs_.clear();
+    rate_part_ = 0;
+    ++rate_sent_;
+    return true;
   }
 
   void arm_pace_timer() {
@@ -721,7 +738,7 @@ class SmscSimulator {
   // holds. quit() unbinds first, so that the last answers reach the peer.
   void check_run_done() {
     if (!o_.exit_when_done && !o_.exit_after_submits) return;
-    if (o_.exit_when_done && rate_answered_ < o_.mo_count) return;
+    if (o_.exit_when_done && rate_answered_ < o_.mo_count * rate_parts_.size()) return;
     if (o_.exit_after_submits && submit_stats_.count < *o_.exit_after_submits) return;
     quit();
   }
@@ -938,7 +955,10 @@ class SmscSimulator {
   std::uint64_t mo_ids_ = 0;
   std::uint8_t concat_reference_ = 0;
   std::optional<PhoneSequence> phones_;
-  smpp::DeliverSm rate_template_;
+  std::vector<smpp::DeliverSm> rate_parts_;  // the deliver_sm of one rate-mode MO
+  std::size_t rate_part_ = 0;                // the next one to send of MO rate_sent_
+  std::uint64_t rate_mo_id_ = 0;
+  std::vector<std::uint32_t> rate_seqs_;
   std::string phone_;
   std::optional<RatePacer> pacer_;
   std::uint64_t rate_sent_ = 0;
