@@ -110,6 +110,22 @@ sub api {
     return ($response->{status}, $decoded // $response->{content});
 }
 
+# Runs $peer's loop (the carrier's side answered meanwhile) until GET /v1/messages/{id} says
+# $status. Returns the last record read, so that a failing check shows the status it saw.
+sub wait_message_status {
+    my ($self, $peer, $id, $status) = @_;
+    my $record = {};
+    eval {
+        $peer->wait_for("message $id to become $status", sub {
+            my ($code, $body) = $self->api('GET', "/v1/messages/$id");
+            $record = $body if $code == 200 && ref $body eq 'HASH';
+            return ($record->{status} // '') eq $status;
+        });
+        1;
+    } or $peer->note($@);
+    return $record;
+}
+
 sub signal {
     my ($self, $name) = @_;
     kill $name, $self->{pid} if $self->{pid} && !defined $self->{status};

@@ -156,20 +156,6 @@ campaigns:
 YAML
 }
 
-# Runs the loop until GET /v1/messages/{id} says $status; returns the last record read.
-sub wait_status {
-    my ($peer, $daemon, $id, $status) = @_;
-    my $record;
-    eval {
-        $peer->wait_for("message $id to become $status", sub {
-            (my $code, $record) = $daemon->api('GET', "/v1/messages/$id");
-            return $code == 200 && $record->{status} eq $status;
-        });
-        1;
-    };
-    return $record;
-}
-
 my @expected_binds = $mode eq 'transceiver'
     ? ('bind_transceiver')
     : ('bind_receiver', 'bind_transmitter');
@@ -223,7 +209,7 @@ my $ok = eval {
     my (undef, $thread) = $daemon->api('GET', "/v1/conversations/%2B$phone");
     my ($reply) = grep { $_->{direction} eq 'out' } @{ $thread->{messages} || [] };
     ok($reply, 'the join reply is in the conversation') or die "no outgoing message\n";
-    my $record = wait_status($peer, $daemon, $reply->{id}, 'delivered');
+    my $record = $daemon->wait_message_status($peer, $reply->{id}, 'delivered');
     is($record->{status}, 'delivered', 'our receipt made the join reply delivered');
 
     # Long MO, stop-and-wait: each part is sent only after the previous one was answered
@@ -254,7 +240,7 @@ my $ok = eval {
     is($mt->{pdu}{esm_class} & ESM_UDHI, 0, 'single MT has no UDH');
     is($mt->{pdu}{data_coding}, 0, 'MT data_coding 0 (GSM 03.38)');
     is($mt->{pdu}{source_addr}, SHORT_CODE, 'MT from the short code');
-    $record = wait_status($peer, $daemon, $created->{id}, 'delivered');
+    $record = $daemon->wait_message_status($peer, $created->{id}, 'delivered');
     is($record->{status}, 'delivered', 'GET /v1/messages/{id}: delivered after our receipt');
 
     # MT long: three parts, each with 05 00 03 ref 03 seq, one reference.
@@ -273,7 +259,7 @@ my $ok = eval {
     is(scalar(keys %{ { map { ($_ ? $_->{reference} : -1) => 1 } @udh } }), 1,
         'one reference for all parts');
     is(join('', map { $_ ? $_->{payload} : '' } @udh), LONG_MT, 'the parts make the text');
-    $record = wait_status($peer, $daemon, $created->{id}, 'delivered');
+    $record = $daemon->wait_message_status($peer, $created->{id}, 'delivered');
     is($record->{status}, 'delivered', 'long MT delivered once every part has its receipt');
 
     # Our unbind: answered, the connection closed, and the link binds again.
