@@ -1,13 +1,15 @@
 # The three ways a carrier marks the parts of a long MO (smpp-notes §9: UDH with an 8-bit or
 # a 16-bit reference, or SAR TLVs), built as Net::SMPP request arguments, and the reading of
-# the concatenation UDH at the start of an MT part.
+# the concatenation UDH at the start of an MT part, and the checks every long MT must pass.
 package SmsConcat;
 
 use strict;
 use warnings;
 
 use Exporter 'import';
-our @EXPORT_OK = qw(mo_part_args concat_udh);
+our @EXPORT_OK = qw(mo_part_args concat_udh check_long_mt_parts);
+
+use Test::More;
 
 use constant ESM_UDHI => 0x40;
 
@@ -61,6 +63,20 @@ sub concat_udh {
         $ies = substr($ies, 2 + $length);
     }
     return undef;
+}
+
+# The checks of a 3-part MT as it arrived (the short_message and esm_class of each part, in
+# arrival order): UDHI set on every part, `05 00 03 ref 03 seq` for parts 1..3, one reference
+# for all, and the payloads joined give $text.
+sub check_long_mt_parts {
+    my ($parts, $text) = @_;
+    my @udh = map { concat_udh($_->{short_message}) } @$parts;
+    ok(!grep({ !($_->{esm_class} & ESM_UDHI) } @$parts), 'every part has UDHI set');
+    is_deeply([map { $_ && [$_->{iei}, $_->{total}, $_->{seq}] } @udh],
+        [[0, 3, 1], [0, 3, 2], [0, 3, 3]], 'UDH 05 00 03 ref 03 seq for parts 1..3');
+    is(scalar(keys %{ { map { ($_ ? $_->{reference} : -1) => 1 } @udh } }), 1,
+        'one reference for all parts');
+    is(join('', map { $_ ? $_->{payload} : '' } @udh), $text, 'the parts make the text');
 }
 
 1;

@@ -18,7 +18,7 @@ use Test::More;
 
 use NetSmppPeer;
 use SmppgwdProcess;
-use SmsConcat qw(mo_part_args concat_udh);
+use SmsConcat qw(mo_part_args concat_udh check_long_mt_parts);
 
 my ($binary, $mode) = @ARGV;
 die "usage: perl netsmpp_smsc.pl <smppgwd> transceiver|transmitter+receiver\n"
@@ -252,13 +252,7 @@ my $ok = eval {
     my @parts = @{ $peer->wait_for('three MT parts',
         sub { my @p = submits_to($long_phone); @p >= 3 ? \@p : undef }) };
     is(scalar @parts, 3, 'long MT arrived as 3 submit_sm');
-    my @udh = map { concat_udh($_->{pdu}{short_message}) } @parts;
-    ok(!grep({ !($_->{pdu}{esm_class} & ESM_UDHI) } @parts), 'every part has UDHI set');
-    is_deeply([map { $_ && [$_->{iei}, $_->{total}, $_->{seq}] } @udh],
-        [[0, 3, 1], [0, 3, 2], [0, 3, 3]], 'UDH 05 00 03 ref 03 seq for parts 1..3');
-    is(scalar(keys %{ { map { ($_ ? $_->{reference} : -1) => 1 } @udh } }), 1,
-        'one reference for all parts');
-    is(join('', map { $_ ? $_->{payload} : '' } @udh), LONG_MT, 'the parts make the text');
+    check_long_mt_parts([map { $_->{pdu} } @parts], LONG_MT);
     $record = $daemon->wait_message_status($peer, $created->{id}, 'delivered');
     is($record->{status}, 'delivered', 'long MT delivered once every part has its receipt');
 
