@@ -15,17 +15,8 @@ namespace {
 using store::SubscriptionState;
 constexpr const char* kPhone = "+14155552671";
 
-class AdminRequestsTest : public ::testing::Test {
+class AdminRequestsTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    store::StoreOptions options;
-    options.state_dir = dir_.path();
-    options.map_size = 64ull << 20;
-    store_ = std::move(store::open_store(options).value());
-    writer_ = std::move(store::Writer::start(*store_).value());
-  }
-  void TearDown() override { writer_->shutdown(); }
-
   void mo(const std::string& to, const std::string& text) {
     std::promise<std::error_code> done;
     auto f = done.get_future();
@@ -61,9 +52,6 @@ class AdminRequestsTest : public ::testing::Test {
     return f.get();
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::Writer> writer_;
   std::shared_ptr<const KeywordEngine> engine_ = test::test_engine();
 };
 

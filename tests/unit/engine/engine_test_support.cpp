@@ -69,4 +69,22 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+void StoreTest::open() {
+  store::StoreOptions options;
+  options.state_dir = dir_.path();
+  options.map_size = 64ull << 20;
+  auto s = store::open_store(options);
+  ASSERT_TRUE(s) << s.error().message();
+  store_ = std::move(*s);
+  auto w = store::Writer::start(*store_);
+  ASSERT_TRUE(w) << w.error().message();
+  writer_ = std::move(*w);
+}
+
+void StoreTest::close() {
+  if (writer_) writer_->shutdown();
+  writer_.reset();
+  store_.reset();
+}
+
 }  // namespace smppgw::engine::test

@@ -30,27 +30,8 @@ std::string join_parts(std::string_view link, const std::vector<MoPart>& parts) 
   return link == "link-a" ? out : std::string(link) + ":" + out;
 }
 
-class MoPartRequestTest : public ::testing::Test {
+class MoPartRequestTest : public test::StoreTest {
  protected:
-  void SetUp() override { open(); }
-  void TearDown() override { close(); }
-  void open() {
-    store::StoreOptions options;
-    options.state_dir = dir_.path();
-    options.map_size = 64ull << 20;
-    auto s = store::open_store(options);
-    ASSERT_TRUE(s) << s.error().message();
-    store_ = std::move(*s);
-    auto w = store::Writer::start(*store_);
-    ASSERT_TRUE(w) << w.error().message();
-    writer_ = std::move(*w);
-  }
-  void close() {
-    if (writer_) writer_->shutdown();
-    writer_.reset();
-    store_.reset();
-  }
-
   MoPartResult part(std::uint8_t seq, const std::string& octets, std::int64_t at,
                     std::uint16_t reference = 7, std::uint8_t total = 3,
                     const std::string& to = "12345") {
@@ -82,9 +63,6 @@ class MoPartRequestTest : public ::testing::Test {
     return store_->inbox_page(store::InboxQuery{}).value().messages;
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::Writer> writer_;
   std::shared_ptr<const KeywordEngine> engine_ = test::test_engine();
   MoPartTiming timing_{std::chrono::seconds(60), std::chrono::seconds(300)};
 };

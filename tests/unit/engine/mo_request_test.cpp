@@ -18,23 +18,8 @@ using store::SubscriptionState;
 
 constexpr const char* kPhone = "+14155552671";
 
-class MoRequestTest : public ::testing::Test {
+class MoRequestTest : public test::StoreTest {
  protected:
-  void SetUp() override {
-    store::StoreOptions options;
-    options.state_dir = dir_.path();
-    options.map_size = 64ull << 20;
-    auto s = store::open_store(options);
-    ASSERT_TRUE(s) << s.error().message();
-    store_ = std::move(*s);
-    auto w = store::Writer::start(*store_);
-    ASSERT_TRUE(w) << w.error().message();
-    writer_ = std::move(*w);
-  }
-  void TearDown() override {
-    if (writer_) writer_->shutdown();
-  }
-
   // Sends one MO through the writer and waits for its durable completion.
   std::pair<std::error_code, MoResult> send(const std::string& to, const std::string& text,
                                             const std::string& from = kPhone) {
@@ -53,9 +38,6 @@ class MoRequestTest : public ::testing::Test {
     return store_->state(kPhone, campaign).value();
   }
 
-  test::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::Writer> writer_;
   std::shared_ptr<const KeywordEngine> engine_ = test::test_engine();
   std::int64_t clock_ = 0;
 };
