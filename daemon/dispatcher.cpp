@@ -347,7 +347,10 @@ Dispatcher::Fetched Dispatcher::prepare(
   }
   f.job.to = wire_address(record.to, link_.dest_ton);
   f.job.from = std::move(record.from);
-  if (f.job.checked_at) {
+  // What the check before sending needs if the record waits (fetch() sets checked_at after
+  // this returns, so it cannot be the test here: the re-check read an empty phone and failed,
+  // and every record that waited over kMaxCheckAge went back to the queue until the next poll).
+  if (!engine::exempt_from_suppression(record.kind)) {
     f.job.phone = std::move(record.to);
     f.job.campaign = std::move(record.campaign);
     f.job.kind = record.kind;
