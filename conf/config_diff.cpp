@@ -5,6 +5,15 @@
 
 namespace smppgw::conf {
 
+namespace {
+
+bool same_but_max_tps(LinkConfig a, const LinkConfig& b) {
+  a.max_tps = b.max_tps;
+  return a == b;
+}
+
+}  // namespace
+
 LinkChanges diff_links(const Config& before, const Config& after) {
   LinkChanges out;
   for (const auto& old_link : before.smpp.links) {
@@ -13,12 +22,14 @@ LinkChanges diff_links(const Config& before, const Config& after) {
       out.removed.push_back(old_link.name);
     else if (*now == old_link)
       out.unchanged.push_back(old_link.name);
+    else if (same_but_max_tps(*now, old_link))
+      out.retuned.push_back(old_link.name);
     else
       out.changed.push_back(old_link.name);
   }
   for (const auto& new_link : after.smpp.links)
     if (before.find_link(new_link.name) == nullptr) out.added.push_back(new_link.name);
-  for (auto* v : {&out.added, &out.removed, &out.changed, &out.unchanged})
+  for (auto* v : {&out.added, &out.removed, &out.changed, &out.unchanged, &out.retuned})
     std::sort(v->begin(), v->end());
   out.listener_changed = before.smpp.listen != after.smpp.listen;
   if (before.state_dir != after.state_dir) out.restart_required.emplace_back("state_dir");

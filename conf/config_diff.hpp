@@ -1,5 +1,7 @@
-// What a reload (SIGHUP) changes. Links whose settings are identical keep their binds; a link
-// that changed is rebound; a removed link is unbound; an added one is started (SPEC §2).
+// What a reload (SIGHUP) changes. Links whose settings are identical keep their binds, and so do
+// links whose only change is max_tps (a pacing change needs no new bind; the daemon applies it
+// at once); a link that changed otherwise is rebound; a removed link is unbound; an added one
+// is started (SPEC §2).
 #pragma once
 
 #include <string>
@@ -14,6 +16,7 @@ struct LinkChanges {
   std::vector<std::string> removed;    // in the old config only
   std::vector<std::string> changed;    // in both, any setting different (password included)
   std::vector<std::string> unchanged;  // in both, identical: keep the bind
+  std::vector<std::string> retuned;    // in both, only max_tps differs: keep the bind
   bool listener_changed = false;       // smpp.listen differs (address or any account)
   // Settings a reload cannot apply (state_dir, store, admin): they need a restart.
   std::vector<std::string> restart_required;

@@ -18,7 +18,8 @@ set(_smppgw_daemon_sources
   service_notifier.cpp
   settings.cpp
   smpp_connection.cpp
-  token_bucket.cpp
+  tps_limiter.cpp
+  tps_limiters.cpp
   writer_submit.cpp
 )
 list(TRANSFORM _smppgw_daemon_sources PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)

@@ -46,6 +46,7 @@ struct Daemon::Impl {
   admin::MetricsRegistry metrics;
   OutboxClaims claims;
   OutboxWakeup wakeup;
+  TpsLimiters tps;
   std::atomic<bool> stopping{false};
 
   std::unique_ptr<store::Store> store;
@@ -260,6 +261,12 @@ void Daemon::Impl::reload() {
   spdlog::set_level(parse_level(conf::to_string(loaded->log.level)));
   auto next = Settings::make(std::move(*loaded));
   settings.set(next);
+  // Before any link restarts: a rebound link goes on with its account's limiter, and the
+  // links kept (retuned ones included) are held to the new limits from now on.
+  tps.configure(next->config->smpp.links);
+  for (const auto& name : changes.retuned) {
+    spdlog::info("reload: link {} changed only max_tps; binds kept", name);
+  }
 
   auto take = [this](const std::string& name) {
     std::lock_guard lock(links_mutex);
@@ -302,9 +309,10 @@ void Daemon::Impl::reload() {
     reload_listener(*before->config, *next->config);
   }
   wakeup.notify_all();  // campaigns may have moved: dispatchers look at their queues again
-  spdlog::info("reload done: {} links unchanged, {} changed, {} added, {} removed",
-               changes.unchanged.size(), changes.changed.size(), changes.added.size(),
-               changes.removed.size());
+  spdlog::info("reload done: {} links unchanged, {} with a new max_tps, {} changed, {} added, "
+               "{} removed",
+               changes.unchanged.size(), changes.retuned.size(), changes.changed.size(),
+               changes.added.size(), changes.removed.size());
   notifier.ready();
 }
 
@@ -371,7 +379,9 @@ int Daemon::run() {
   if (!d.open_store()) return 1;
   d.mo_parts = std::make_unique<MoPartExpiry>(*d.writer, d.settings, d.wakeup, d.metrics);
   d.services = std::make_unique<Services>(Services{*d.store, *d.writer, d.settings, d.claims,
-                                                   d.wakeup, d.metrics, *d.mo_parts, d.stopping});
+                                                   d.wakeup, d.tps, d.metrics, *d.mo_parts,
+                                                   d.stopping});
+  d.tps.configure(settings->config->smpp.links);
 
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   d.io = std::make_unique<asio::io_context>(static_cast<int>(threads));

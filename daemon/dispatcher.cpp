@@ -47,7 +47,8 @@ Dispatcher::Dispatcher(Services& services, conf::LinkConfig link, Strand strand,
       strand_(strand),
       request_(command == MtCommand::deliver_sm ? smpp::CommandId::deliver_sm
                                                 : smpp::CommandId::submit_sm),
-      bucket_(link_.max_tps, SteadyClock::now()),
+      limiter_(command == MtCommand::submit_sm ? services.tps.of(link_)
+                                               : std::make_shared<TpsLimiter>(0)),
       retry_timer_(strand_),
       poll_timer_(strand_),
       window_gauge_(services.metrics.gauge(admin::metric::kWindowInUse,
@@ -154,8 +155,8 @@ void Dispatcher::send_ready(SteadyClock::time_point now) {
         !still_allowed(job, now)) {
       continue;  // suppressed or released: popped above
     }
-    if (!bucket_.try_take(now)) {
-      arm_retry(bucket_.ready_at(now));
+    if (!limiter_->try_take(now)) {
+      arm_retry(limiter_->ready_at(now));
       return;
     }
     const std::uint16_t part = job.to_send.front();
@@ -212,9 +213,10 @@ bool Dispatcher::still_allowed(Job& job, SteadyClock::time_point now) {
 // Starts reading the next records off the strand when the ones waiting run low. One fetch at
 // a time: it owns the text cache and the claims it takes until on_fetched(). A link with a
 // max_tps claims about a second's worth at a time, so other links serving the short code
-// are not kept from records it cannot send soon.
+// are not kept from records it cannot send soon. The limit is the account's in force (a
+// reload may have changed it without rebinding).
 void Dispatcher::maybe_fetch() {
-  const std::size_t tps = link_.max_tps;
+  const std::size_t tps = limiter_->rate();
   const std::size_t below = tps ? std::min(kPrefetchBelow, tps) : kPrefetchBelow;
   if (fetching_ || exhausted_ || stopped_ || ready_.size() >= below) return;
   fetching_ = true;
@@ -345,7 +347,10 @@ Dispatcher::Fetched Dispatcher::prepare(
   }
   f.job.to = wire_address(record.to, link_.dest_ton);
   f.job.from = std::move(record.from);
-  if (f.job.checked_at) {
+  // What the check before sending needs if the record waits (fetch() sets checked_at after
+  // this returns, so it cannot be the test here: the re-check read an empty phone and failed,
+  // and every record that waited over kMaxCheckAge went back to the queue until the next poll).
+  if (!engine::exempt_from_suppression(record.kind)) {
     f.job.phone = std::move(record.to);
     f.job.campaign = std::move(record.campaign);
     f.job.kind = record.kind;

@@ -29,7 +29,7 @@
 #include "daemon/asio.hpp"
 #include "daemon/services.hpp"
 #include "daemon/smpp_connection.hpp"
-#include "daemon/token_bucket.hpp"
+#include "daemon/tps_limiter.hpp"
 #include "protocol/segmenter.hpp"
 #include "store/types.hpp"
 
@@ -195,7 +195,9 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
   conf::LinkConfig link_;
   Strand strand_;
   smpp::CommandId request_;  // submit_sm or deliver_sm
-  TokenBucket bucket_;
+  // The max_tps limit of the link's carrier account, shared with its other links
+  // (tps_limiters.hpp); unlimited for deliver_sm (listener accounts have no max_tps).
+  std::shared_ptr<TpsLimiter> limiter_;
   std::shared_ptr<SmppConnection> connection_;
   std::unordered_map<std::uint64_t, Job> jobs_;
   std::deque<std::uint64_t> ready_;              // jobs with parts to send, in dispatch order

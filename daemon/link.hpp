@@ -43,6 +43,8 @@ class Link : public std::enable_shared_from_this<Link> {
   // `done` runs (on the link's strand) once every connection is closed.
   void stop(std::chrono::milliseconds grace, std::function<void()> done);
 
+  // The settings it started with; a reload that changed only max_tps keeps the link (the
+  // limit in force is its account's TpsLimiter's, services.tps).
   [[nodiscard]] const conf::LinkConfig& config() const { return config_; }
   // Worst state of its binds (a pair is bound when both are). Any thread.
   [[nodiscard]] LinkState state() const { return state_.load(std::memory_order_relaxed); }

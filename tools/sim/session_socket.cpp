@@ -92,7 +92,8 @@ asio::awaitable<void> SessionSocket::read_loop() {
     const std::size_t n = co_await socket_.async_read_some(
         asio::buffer(area.data(), area.size()), asio::redirect_error(asio::use_awaitable, ec));
     if (ec || aborted_) break;
-    session_.commit(n, std::chrono::steady_clock::now());
+    read_at_ = std::chrono::steady_clock::now();
+    session_.commit(n, read_at_);
     input();
   }
   // The peer closed, the read failed, or we closed the socket: the session learns it here

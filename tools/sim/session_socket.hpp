@@ -40,6 +40,9 @@ class SessionSocket : public std::enable_shared_from_this<SessionSocket> {
   // Close the socket now, without writing pending output (the sim's "drop").
   void abort();
   [[nodiscard]] bool closing() const { return closing_; }
+  // When the read that carried the input being handled returned: the arrival time a
+  // carrier would log for the PDUs in it (tests check the daemon's pacing against it).
+  [[nodiscard]] std::chrono::steady_clock::time_point read_at() const { return read_at_; }
 
   // The longest the timer loop sleeps: session deadlines are checked at least this often,
   // so a deadline that moves earlier is never missed by more than this.
@@ -60,6 +63,7 @@ class SessionSocket : public std::enable_shared_from_this<SessionSocket> {
   std::string peer_;
   InputHandler on_input_;
   GoneHandler on_gone_;
+  std::chrono::steady_clock::time_point read_at_{};
   bool closing_ = false;
   bool aborted_ = false;
   int loops_running_ = 0;

@@ -446,7 +446,10 @@ class SmscSimulator {
              {"text", m.text},
              {"udh", udh},
              {"status", status},
-             {"message_id", status == smpp::status::ok ? json(message_id) : json(nullptr)}});
+             {"message_id", status == smpp::status::ok ? json(message_id) : json(nullptr)},
+             {"received_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                                 conn.socket->read_at().time_since_epoch())
+                                 .count()}});
       }
       if (status == smpp::status::ok) {
         SubmitRecord record{conn.system_id, src, dst, std::chrono::system_clock::now(), m.text};

@@ -46,6 +46,23 @@ TEST(ConfigDiff, CampaignEditsKeepEveryBind) {
   EXPECT_TRUE(d.changed.empty() && d.added.empty() && d.removed.empty());
 }
 
+TEST(ConfigDiff, MaxTpsAloneKeepsTheBind) {
+  std::string a5 = kA;
+  a5.replace(a5.find(" }"), 2, ", max_tps: 5 }");
+  std::string b5 = kB;
+  b5.replace(b5.find(" }"), 2, ", max_tps: 5 }");
+  const Config before = load(a5 + b5);
+  std::string a20 = kA;
+  a20.replace(a20.find(" }"), 2, ", max_tps: 20 }");
+  std::string b20 = kB;  // max_tps and the window: a rebind
+  b20.replace(b20.find(" }"), 2, ", max_tps: 20, window: 8 }");
+  const Config after = load(a20 + b20);
+  const LinkChanges d = diff_links(before, after);
+  EXPECT_EQ(d.retuned, std::vector<std::string>{"a"});
+  EXPECT_EQ(d.changed, std::vector<std::string>{"b"});
+  EXPECT_TRUE(d.unchanged.empty() && d.added.empty() && d.removed.empty());
+}
+
 TEST(ConfigDiff, ListenerAndRestartOnlySettings) {
   const Config before = load(kA);
   const Config after =
