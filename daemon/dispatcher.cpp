@@ -434,12 +434,16 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     op.part = part;
     op.at = now_ts();
     if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
-      op.text = smpp::canonical_message_id(resp->message_id);
+      // Operators quote the id to the carrier as it wrote it; receipts, which may write it
+      // in the other base, are matched by its canonical form.
+      op.key = smpp::canonical_message_id(resp->message_id);
+      if (!op.key.empty()) op.text = resp->message_id;
     }  // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3)
-    if (op.text.empty()) {
+    if (op.key.empty()) {
       // An SMSC that acknowledges without an id cannot send a matching receipt; the part
       // is still submitted. Keep it distinct per part so the record can complete.
       op.text = "none:" + std::to_string(id) + ":" + std::to_string(part);
+      op.key = op.text;
     }
     if (submitted_counter_ == nullptr) {
       count("submitted");
@@ -534,7 +538,7 @@ void Dispatcher::flush_writes() {
       // backend failure fails the batch (and the writer rolls it back).
       switch (op.kind) {
         case StoreOp::Kind::part_submitted: {
-          auto r = txn.record_part_submitted(op.id, op.part, link, op.text, op.at);
+          auto r = txn.record_part_submitted(op.id, op.part, link, op.text, op.key, op.at);
           if (!r && r.error() != store::StoreErrc::invalid_argument &&
               r.error() != store::StoreErrc::not_found) {
             return r.error();

@@ -160,6 +160,31 @@ def test_receipt_updates_status(c):
                5, what="failed status")
 
 
+def test_carrier_id_as_written(c):
+    """GET /v1/messages/{id} shows the carrier message id exactly as submit_sm_resp wrote it
+    (case and zero padding kept), and a receipt writing that id in the other base (decimal
+    for a hex id, hex for a decimal one) still marks the MT delivered."""
+    sim = c.sim("--receipt-delay", "100ms")
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    for resp_id, receipt_id, phone in (("0A1b2C", "662316", "+14155550131"),
+                                       ("00012345", "3039", "+14155550132")):
+        mark = sim.mark()
+        sim.send(f"set next-id {resp_id} {receipt_id}")
+        sim.send("stats")  # answered after the set: the next submit gets resp_id
+        sim.wait_for(lambda e: e["event"] == "stats", start=mark)
+        status, created = d.http("POST", "/v1/messages",
+                                 {"to": phone, "from": "12345", "text": "Your code is 1234"})
+        assert status == 202, (status, created)
+        sub = sim.wait_for(submits_to(phone))
+        assert sub["message_id"] == resp_id, sub
+        sim.wait_for(lambda e: e["event"] == "receipt" and e["message_id"] == receipt_id)
+        msg = wait_until(lambda: (lambda r: r[1] if r[1].get("status") == "delivered" else None)(
+            d.http("GET", f"/v1/messages/{created['id']}")), 5,
+            what=f"delivered status for {resp_id}")
+        assert msg["carrier_message_id"] == resp_id, msg
+
+
 def test_long_mt_udh_parts(c):
     """A reply longer than one SMS arrives as correctly numbered UDH parts with one
     reference, and the parts reassemble to the text."""
