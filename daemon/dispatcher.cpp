@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/engine/suppression.hpp"
+#include "daemon/log_limited.hpp"
 #include "daemon/writer_submit.hpp"
 #include "protocol/delivery_receipt.hpp"
 #include "protocol/text_analysis.hpp"
@@ -458,8 +459,9 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     job.to_send.insert(job.to_send.begin(), part);
     if (ready_.empty() || ready_.front() != id) ready_.push_front(id);
     paused_until_ = SteadyClock::now() + throttle_pause_;
-    spdlog::warn("link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name,
-                 status, throttle_pause_.count());
+    log_limited(LogCondition::submit_refused, link_.name,
+                "link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name, status,
+                throttle_pause_.count());
     throttle_pause_ = std::min(throttle_pause_ * 2, kMaxThrottlePause);
     count("throttled");
     StoreOp op;
@@ -468,8 +470,8 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     op.at = now_ts();
     queue_write(job, std::move(op));
   } else if (!job.finished) {
-    spdlog::warn("link {}: outbox {} part {} refused: {}", link_.name, id, part + 1,
-                 status_text(request_, status));
+    log_limited(LogCondition::submit_refused, link_.name, "link {}: outbox {} part {} refused: {}",
+                link_.name, id, part + 1, status_text(request_, status));
     finish(job, store::OutboxStatus::failed, status_text(request_, status));
   }
   settle(id);
@@ -574,8 +576,9 @@ void Dispatcher::submit_request(store::WriteRequest request) {
 void Dispatcher::on_written(const std::vector<StoreOp>& ops, std::error_code ec) {
   writes_ -= std::min(writes_, ops.size());
   if (ec) {
-    spdlog::error("link {}: store write for {} outbox records failed: {}", link_.name, ops.size(),
-                  ec.message());
+    log_limited(LogCondition::store_write, link_.name,
+                "link {}: store write for {} outbox records failed: {}", link_.name, ops.size(),
+                ec.message());
   }
   bool recorded = false;
   for (const auto& op : ops) {
