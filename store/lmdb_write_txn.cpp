@@ -504,8 +504,7 @@ Result<std::optional<OutboxMessage>> LmdbWriteTxn::outbox(std::uint64_t id) {
 Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::uint16_t part,
                                                          std::string_view link,
                                                          std::string_view carrier_message_id,
-                                                         std::string_view key,
-                                                         Timestamp at) {
+                                                         std::string_view key, Timestamp at) {
   if (!valid(link) || !valid(carrier_message_id) || !valid(key)) return fail(invalid());
   if (poison_) return fail(poison_);
   auto rec = get_outbox(txn_, t_, id);
@@ -515,8 +514,7 @@ Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::
   if (m.status != OutboxStatus::queued) return fail(invalid());
   auto& p = m.parts[part];
   if (!p.carrier_message_id.empty() && (p.link != link || receipt_key(p) != key)) {
-    if (auto ec = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p))))
-      return fail(ec);
+    if (auto ec = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p)))) return fail(ec);
   }
   if (p.status == PartStatus::pending) p.status = PartStatus::submitted;
   p.link = link;
@@ -565,9 +563,11 @@ std::error_code LmdbWriteTxn::count_attempt(std::uint64_t id, Timestamp at) {
   return put_outbox(**rec);
 }
 
-Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
-    std::string_view link, std::string_view key, PartStatus part_status,
-    std::string_view error, Timestamp at) {
+Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(std::string_view link,
+                                                                  std::string_view key,
+                                                                  PartStatus part_status,
+                                                                  std::string_view error,
+                                                                  Timestamp at) {
   if (!valid(link) || !valid(key) || !valid_text(error) ||
       (part_status != PartStatus::delivered && part_status != PartStatus::failed &&
        part_status != PartStatus::expired)) {
@@ -619,8 +619,7 @@ Result<std::uint64_t> LmdbWriteTxn::requeue_unacknowledged(Timestamp at) {
       if (p.status == PartStatus::pending) continue;
       partial = true;
       if (!p.carrier_message_id.empty()) {
-        if (auto e2 = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p))))
-          return fail(e2);
+        if (auto e2 = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p)))) return fail(e2);
       }
       p = OutboxPart{};
     }

@@ -85,10 +85,9 @@ struct SetNextId {
   friend bool operator==(const SetNextId&, const SetNextId&) = default;
 };
 
-using ControlCommand =
-    std::variant<MoCommand, MoRawCommand, ReceiptCommand, DropCommand, UnbindCommand, StatsCommand,
-                 QuitCommand, SetSubmitStatus, SetReceiptStat, SetReceiptDelay, SetReceipts,
-                 SetNextId>;
+using ControlCommand = std::variant<MoCommand, MoRawCommand, ReceiptCommand, DropCommand,
+                                    UnbindCommand, StatsCommand, QuitCommand, SetSubmitStatus,
+                                    SetReceiptStat, SetReceiptDelay, SetReceipts, SetNextId>;
 
 // True for a line with nothing but spaces, tabs and a line end: the loop skips it.
 bool is_blank_line(std::string_view line);

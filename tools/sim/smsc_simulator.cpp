@@ -926,7 +926,7 @@ class SmscSimulator {
   std::uint32_t submit_every_ = 1;
   std::uint64_t submit_counter_ = 0;
   std::uint64_t next_id_ = 0;
-  std::optional<SetNextId> next_id_as_written_;       // set next-id: the next answer's id
+  std::optional<SetNextId> next_id_as_written_;     // set next-id: the next answer's id
   std::map<std::string, std::string> receipt_ids_;  // set next-id RECEIPT_ID, by resp id
   std::unordered_map<std::string, SubmitRecord> submits_;
   std::deque<std::string> submit_order_;

@@ -420,7 +420,8 @@ TEST_F(WriteTxnTest, FinishSuppressedAndFailedLeaveThePendingQueue) {
     EXPECT_EQ(w.finish_outbox(c, OutboxStatus::delivered, "", t(11)).error(),
               StoreErrc::invalid_argument);
     EXPECT_EQ(w.finish_outbox(99, OutboxStatus::failed, "", t(11)).error(), StoreErrc::not_found);
-    EXPECT_EQ(w.record_part_submitted(a, 0, "l", "id", "id", t(11)).error(), StoreErrc::invalid_argument);
+    EXPECT_EQ(w.record_part_submitted(a, 0, "l", "id", "id", t(11)).error(),
+              StoreErrc::invalid_argument);
     EXPECT_EQ(w.record_part_submitted(c, 1, "l", "id", "id", t(11)).error(), StoreErrc::not_found);
     return std::error_code{};
   }));
