@@ -7,6 +7,8 @@ set(_smppgw_daemon_sources
   daemon.cpp
   dispatcher.cpp
   link.cpp
+  log_limited.cpp
+  log_limiter.cpp
   logging.cpp
   mo_part_expiry.cpp
   mo_pipeline.cpp

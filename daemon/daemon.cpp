@@ -18,6 +18,7 @@
 #include "daemon/asio.hpp"
 #include "daemon/link.hpp"
 #include "daemon/listener.hpp"
+#include "daemon/log_limited.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/services.hpp"
@@ -63,6 +64,7 @@ struct Daemon::Impl {
 
   std::unique_ptr<asio::signal_set> signals;
   std::unique_ptr<asio::steady_timer> watchdog;
+  std::unique_ptr<asio::steady_timer> log_flush;
   std::unique_ptr<asio::steady_timer> hard_stop;
   std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
 
@@ -76,6 +78,7 @@ struct Daemon::Impl {
   void reload();
   void stop();
   void arm_watchdog(std::chrono::microseconds interval);
+  void arm_log_flush();
 };
 
 bool Daemon::Impl::open_store() {
@@ -368,14 +371,27 @@ void Daemon::Impl::arm_watchdog(std::chrono::microseconds interval) {
   });
 }
 
+void Daemon::Impl::arm_log_flush() {
+  // Aggregated log conditions that went quiet get their final count within a second.
+  log_flush->expires_after(std::chrono::seconds(1));
+  log_flush->async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    flush_log_limits();
+    arm_log_flush();
+  });
+}
+
 Daemon::Daemon(std::string config_path, conf::Config config)
     : impl_(std::make_unique<Impl>(std::move(config_path), std::move(config))) {}
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+  attach_log_metrics(nullptr);
+}
 
 int Daemon::run() {
   Impl& d = *impl_;
   const auto settings = d.settings.get();
+  attach_log_metrics(&d.metrics);  // detached by ~Daemon, before the registry goes
   if (!d.open_store()) return 1;
   d.mo_parts = std::make_unique<MoPartExpiry>(*d.writer, d.settings, d.wakeup, d.metrics);
   d.services = std::make_unique<Services>(Services{*d.store, *d.writer, d.settings, d.claims,
@@ -391,6 +407,8 @@ int Daemon::run() {
   d.signals = std::make_unique<asio::signal_set>(*d.io, SIGHUP, SIGTERM, SIGINT);
   d.watchdog = std::make_unique<asio::steady_timer>(*d.io);
   d.hard_stop = std::make_unique<asio::steady_timer>(*d.io);
+  d.log_flush = std::make_unique<asio::steady_timer>(*d.io);
+  d.arm_log_flush();
 
   if (!d.start_admin()) {
     d.writer->shutdown();
@@ -425,12 +443,14 @@ int Daemon::run() {
   d.signals.reset();
   d.watchdog.reset();
   d.hard_stop.reset();
+  d.log_flush.reset();
   d.work.reset();
   d.mo_parts.reset();
   d.io.reset();
   d.writer.reset();
   d.services.reset();
   d.store.reset();
+  flush_log_limits(true);
   spdlog::info("smppgwd stopped");
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/engine/suppression.hpp"
+#include "daemon/log_limited.hpp"
 #include "daemon/writer_submit.hpp"
 #include "protocol/delivery_receipt.hpp"
 #include "protocol/text_analysis.hpp"
@@ -439,12 +440,16 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     op.part = part;
     op.at = now_ts();
     if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
-      op.text = smpp::canonical_message_id(resp->message_id);
+      // Operators quote the id to the carrier as it wrote it; receipts, which may write it
+      // in the other base, are matched by its canonical form.
+      op.key = smpp::canonical_message_id(resp->message_id);
+      if (!op.key.empty()) op.text = resp->message_id;
     }  // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3)
-    if (op.text.empty()) {
+    if (op.key.empty()) {
       // An SMSC that acknowledges without an id cannot send a matching receipt; the part
       // is still submitted. Keep it distinct per part so the record can complete.
       op.text = "none:" + std::to_string(id) + ":" + std::to_string(part);
+      op.key = op.text;
     }
     if (submitted_counter_ == nullptr) {
       count("submitted");
@@ -459,8 +464,9 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     job.to_send.insert(job.to_send.begin(), part);
     if (ready_.empty() || ready_.front() != id) ready_.push_front(id);
     paused_until_ = SteadyClock::now() + throttle_pause_;
-    spdlog::warn("link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name,
-                 status, throttle_pause_.count());
+    log_limited(LogCondition::submit_refused, link_.name,
+                "link {}: carrier answered 0x{:08X} (throttled); pausing {} ms", link_.name, status,
+                throttle_pause_.count());
     throttle_pause_ = std::min(throttle_pause_ * 2, kMaxThrottlePause);
     count("throttled");
     StoreOp op;
@@ -469,8 +475,8 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     op.at = now_ts();
     queue_write(job, std::move(op));
   } else if (!job.finished) {
-    spdlog::warn("link {}: outbox {} part {} refused: {}", link_.name, id, part + 1,
-                 status_text(request_, status));
+    log_limited(LogCondition::submit_refused, link_.name, "link {}: outbox {} part {} refused: {}",
+                link_.name, id, part + 1, status_text(request_, status));
     finish(job, store::OutboxStatus::failed, status_text(request_, status));
   }
   settle(id);
@@ -539,7 +545,7 @@ void Dispatcher::flush_writes() {
       // backend failure fails the batch (and the writer rolls it back).
       switch (op.kind) {
         case StoreOp::Kind::part_submitted: {
-          auto r = txn.record_part_submitted(op.id, op.part, link, op.text, op.at);
+          auto r = txn.record_part_submitted(op.id, op.part, link, op.text, op.key, op.at);
           if (!r && r.error() != store::StoreErrc::invalid_argument &&
               r.error() != store::StoreErrc::not_found) {
             return r.error();
@@ -575,8 +581,9 @@ void Dispatcher::submit_request(store::WriteRequest request) {
 void Dispatcher::on_written(const std::vector<StoreOp>& ops, std::error_code ec) {
   writes_ -= std::min(writes_, ops.size());
   if (ec) {
-    spdlog::error("link {}: store write for {} outbox records failed: {}", link_.name, ops.size(),
-                  ec.message());
+    log_limited(LogCondition::store_write, link_.name,
+                "link {}: store write for {} outbox records failed: {}", link_.name, ops.size(),
+                ec.message());
   }
   bool recorded = false;
   for (const auto& op : ops) {

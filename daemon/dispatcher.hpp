@@ -142,7 +142,8 @@ class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
     std::uint64_t id = 0;
     std::uint16_t part = 0;
     store::OutboxStatus status = store::OutboxStatus::failed;  // finish
-    std::string text;  // part_submitted: the carrier id; finish: the reason
+    std::string text;  // part_submitted: the carrier id as written; finish: the reason
+    std::string key;   // part_submitted: its canonical form, which receipts are matched by
     store::Timestamp at{};
   };
 

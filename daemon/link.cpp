@@ -6,6 +6,7 @@
 #include <boost/asio/connect.hpp>
 
 #include "daemon/dispatcher.hpp"
+#include "daemon/log_limited.hpp"
 #include "daemon/mo_pipeline.hpp"
 #include "daemon/receipt_matcher.hpp"
 
@@ -159,7 +160,8 @@ asio::awaitable<bool> Link::connect(Slot& slot, tcp::socket& socket) {
   auto endpoints = co_await resolver.async_resolve(config_.host, std::to_string(config_.port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    spdlog::warn("link {}: cannot resolve {}: {}", config_.name, config_.host, ec.message());
+    log_limited(LogCondition::link_down, config_.name, "link {}: cannot resolve {}: {}",
+                config_.name, config_.host, ec.message());
     co_return false;
   }
   if (stopping_) co_return false;
@@ -177,8 +179,8 @@ asio::awaitable<bool> Link::connect(Slot& slot, tcp::socket& socket) {
   timeout.cancel();
   if (ec || stopping_) {
     if (ec) {
-      spdlog::warn("link {}: cannot connect to {}:{}: {}", config_.name, config_.host, config_.port,
-                   ec.message());
+      log_limited(LogCondition::link_down, config_.name, "link {}: cannot connect to {}:{}: {}",
+                  config_.name, config_.host, config_.port, ec.message());
     }
     co_return false;
   }
@@ -203,8 +205,8 @@ void Link::on_event(Slot& slot, SmppConnection& connection, smpp::Event& event) 
           update_state();
           if (transmits(slot.type)) dispatcher_->attach(connection.shared_from_this());
         } else if constexpr (std::is_same_v<E, smpp::BindFailed>) {
-          spdlog::warn("link {}: bind refused with command_status 0x{:08X}", config_.name,
-                       e.status);
+          log_limited(LogCondition::link_down, config_.name,
+                      "link {}: bind refused with command_status 0x{:08X}", config_.name, e.status);
         } else if constexpr (std::is_same_v<E, smpp::RequestReceived>) {
           const auto command = smpp::command_id_of(e.pdu.body);
           if (command == smpp::CommandId::deliver_sm || command == smpp::CommandId::data_sm) {
@@ -227,15 +229,17 @@ void Link::on_event(Slot& slot, SmppConnection& connection, smpp::Event& event) 
           spdlog::info("link {}: unbound ({})", config_.name, e.by_peer ? "by the SMSC" : "by us");
         } else if constexpr (std::is_same_v<E, smpp::Closed>) {
           if (!stopping_ || e.reason != smpp::CloseReason::unbound) {
-            spdlog::warn("link {}: connection closed: {}{}{}", config_.name,
-                         smpp::to_string(e.reason), e.detail.empty() ? "" : ": ", e.detail);
+            log_limited(LogCondition::link_down, config_.name, "link {}: connection closed: {}{}{}",
+                        config_.name, smpp::to_string(e.reason), e.detail.empty() ? "" : ": ",
+                        e.detail);
           }
           if (transmits(slot.type)) dispatcher_->detach(e.outstanding);
           slot.state = LinkState::down;
           update_state();
         } else if constexpr (std::is_same_v<E, smpp::ProtocolError>) {
-          spdlog::warn("link {}: protocol error from the SMSC (command 0x{:08X}, seq {}): {}",
-                       config_.name, e.command_id, e.sequence_number, e.detail);
+          log_limited(LogCondition::protocol_error, config_.name,
+                      "link {}: protocol error from the SMSC (command 0x{:08X}, seq {}): {}",
+                      config_.name, e.command_id, e.sequence_number, e.detail);
         } else {
           // BindRequested / OutbindReceived belong to the SMSC role; the session does not
           // emit them on a connection we opened.

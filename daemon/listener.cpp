@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/dispatcher.hpp"
+#include "daemon/log_limited.hpp"
 #include "daemon/mo_pipeline.hpp"
 #include "daemon/receipt_matcher.hpp"
 #include "daemon/receipt_queue.hpp"
@@ -92,6 +93,9 @@ struct Listener::Peer {
   Strand strand;
   PeerAddress address;
   std::string remote;  // "address:port", for logs
+  // The address without the port: what repeated log lines from one peer are counted by
+  // (each reconnection has another port).
+  std::string_view host() const { return std::string_view(remote).substr(0, remote.rfind(':')); }
   std::shared_ptr<SmppConnection> connection;
 
   // A bind whose answer waits out the slow-down delay.
@@ -270,8 +274,9 @@ void Listener::on_event(const std::shared_ptr<Peer>& shared, SmppConnection& con
         } else if constexpr (std::is_same_v<E, smpp::Closed>) {
           on_closed(peer, e);
         } else if constexpr (std::is_same_v<E, smpp::ProtocolError>) {
-          spdlog::warn("listener {}: protocol error (command 0x{:08X}, seq {}): {}", peer.remote,
-                       e.command_id, e.sequence_number, e.detail);
+          log_limited(LogCondition::protocol_error, peer.host(),
+                      "listener {}: protocol error (command 0x{:08X}, seq {}): {}", peer.remote,
+                      e.command_id, e.sequence_number, e.detail);
         } else {
           // BindFailed and OutbindReceived belong to the ESME role: a session in the SMSC
           // role does not emit them.
@@ -315,8 +320,9 @@ void Listener::answer_bind(Peer& peer, SmppConnection& connection) {
   peer.pending.reset();
   decision.wait.release();
   if (!decision.accepted()) {
-    spdlog::warn("listener {}: bind as '{}' refused: {} (answered 0x{:08X})", peer.remote,
-                 peer.pending_system_id, to_string(*decision.refusal), decision.status);
+    log_limited(LogCondition::bind_refused, peer.host(),
+                "listener {}: bind as '{}' refused: {} (answered 0x{:08X})", peer.remote,
+                peer.pending_system_id, to_string(*decision.refusal), decision.status);
     (void)connection.session().reject_bind(peer.pending_sequence, decision.status);
     return;
   }

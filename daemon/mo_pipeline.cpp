@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/log_limited.hpp"
 #include "daemon/mo_part_expiry.hpp"
 #include "daemon/mo_text.hpp"
 #include "protocol/delivery_receipt.hpp"
@@ -161,8 +162,9 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
 std::optional<std::string> MoPipeline::sender_of(const smpp::IncomingPart& part, const Ack& ack) {
   auto from = services_.settings.get()->phones->normalize(sender_text(part.source, ack.source_ton));
   if (!from) {
-    spdlog::warn("link {}: MO from an invalid number '{}' refused: {}", link_.name, part.source,
-                 from.error().reason);
+    log_limited(LogCondition::mo_invalid_sender, link_.name,
+                "link {}: MO from an invalid number '{}' refused: {}", link_.name, part.source,
+                from.error().reason);
     answer(ack, smpp::status::inv_src_adr);
     return std::nullopt;
   }
@@ -192,8 +194,9 @@ void MoPipeline::commit(const smpp::IncomingPart& message, Ack ack,
         asio::post(self->strand_, [self, ec, kind, inbox_id, ack = std::move(ack),
                                    excerpt = std::move(excerpt)] {
           if (ec) {
-            spdlog::error("link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
-                          ec.message());
+            log_limited(LogCondition::mo_not_stored, self->link_.name,
+                        "link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
+                        ec.message());
             answer(ack, smpp::status::x_t_appn);
             return;
           }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/log_limited.hpp"
 #include "daemon/writer_submit.hpp"
 #include "protocol/delivery_receipt.hpp"
 
@@ -123,8 +124,9 @@ void ReceiptMatcher::apply(ReceiptInfo receipt, Answer answer) {
 
 void ReceiptMatcher::hold(ReceiptInfo receipt) {
   if (held_.size() >= kMaxHeld) {
-    spdlog::warn("link {}: too many unmatched receipts; dropping the one for {}", link_,
-                 held_.front().receipt.carrier_message_id);
+    log_limited(LogCondition::receipt_unmatched, link_,
+                "link {}: too many unmatched receipts; dropping the one for {}", link_,
+                held_.front().receipt.carrier_message_id);
     held_.pop_front();
   }
   held_.push_back({std::move(receipt), std::chrono::steady_clock::now() + kHoldTime});
@@ -143,8 +145,9 @@ void ReceiptMatcher::retry_held() {
   auto remaining = std::make_shared<std::size_t>(batch.size());
   for (auto& h : batch) {
     if (h.until < now) {
-      spdlog::warn("link {}: receipt for carrier id {} matched no message", link_,
-                   h.receipt.carrier_message_id);
+      log_limited(LogCondition::receipt_unmatched, link_,
+                  "link {}: receipt for carrier id {} matched no message", link_,
+                  h.receipt.carrier_message_id);
       if (--*remaining == 0) retry_running_ = false;
       continue;
     }

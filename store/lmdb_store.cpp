@@ -9,8 +9,9 @@
 // Map growth: MDB_MAP_FULL makes the writer abort its group, call grow() (double the map,
 // up to StoreOptions::max_map_size, refusing when the file system is nearly full) and re-run
 // the group. Without MDB_WRITEMAP the data file only grows by pages actually written, so a
-// larger map costs address space, not disk; a full disk shows up as ENOSPC at commit and is
-// reported as disk_full to every request of that group.
+// larger map costs address space, not disk; a full disk shows up at commit as ENOSPC, or as
+// EIO from a short write (LMDB's code for it), and is reported as disk_full to every
+// request of that group (commit_error); the next group succeeds once space returns.
 //
 // Environment flags, and why:
 // - MDB_NOTLS: reads happen on any event-loop thread; a reader slot is held per query only.
@@ -63,6 +64,8 @@ namespace {
 // Below this much free space the map is not grown: the commit that needs it would fail
 // with ENOSPC anyway, and the operator must be told before the disk is completely full.
 constexpr std::uint64_t kMinFreeDiskBytes = 16ull << 20;
+// A commit that failed with EIO while less than this is free failed for want of space.
+constexpr std::uint64_t kFullDiskBytes = 1ull << 20;
 // Chunked reads (subscribed phones, opted-out export) return at most this many rows.
 constexpr std::size_t kMaxChunkRows = 100000;
 
@@ -497,7 +500,7 @@ class LmdbStore::Group final : public detail::WriteGroup {
       mdb_.abort();
       return ec;
     }
-    if (int rc = mdb_.commit()) return lmdb_error(rc);
+    if (int rc = mdb_.commit()) return store_.commit_error(rc);
     store_.ids_ = txn_.counters();
     return {};
   }
@@ -521,6 +524,20 @@ Result<std::unique_ptr<detail::WriteGroup>> LmdbStore::begin_group() {
   if (int rc = Txn::begin(env_.get(), 0, txn)) return fail(lmdb_error(rc));
   txn.cache_cursors(true);
   return std::unique_ptr<detail::WriteGroup>(std::make_unique<Group>(*this, std::move(txn)));
+}
+
+std::error_code LmdbStore::commit_error(int rc) const {
+  // LMDB reports a short write as EIO: on a file system that fills mid-write (tmpfs, and
+  // ext4 past its reserve) that is how a full disk first shows. Report it as disk_full when
+  // the file system has (next to) no space left, so the operator is told what to fix.
+  auto ec = lmdb_error(rc);
+  if (ec != StoreErrc::io_error) return ec;
+  struct statvfs fs {};
+  if (statvfs(env_.path().c_str(), &fs) == 0 &&
+      std::uint64_t(fs.f_bavail) * fs.f_frsize < kFullDiskBytes) {
+    return make_error_code(StoreErrc::disk_full);
+  }
+  return ec;
 }
 
 std::error_code LmdbStore::grow() {

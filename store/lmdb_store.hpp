@@ -66,6 +66,9 @@ class LmdbStore final : public Store, private detail::WriteBackend {
   void release_writer() override;
   Result<std::unique_ptr<detail::WriteGroup>> begin_group() override;
   std::error_code grow() override;
+  // The error of a failed commit: lmdb_error, with EIO on a (next to) full file system
+  // reported as disk_full.
+  std::error_code commit_error(int rc) const;
 
   class Group;
 

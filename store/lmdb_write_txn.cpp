@@ -504,8 +504,8 @@ Result<std::optional<OutboxMessage>> LmdbWriteTxn::outbox(std::uint64_t id) {
 Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::uint16_t part,
                                                          std::string_view link,
                                                          std::string_view carrier_message_id,
-                                                         Timestamp at) {
-  if (!valid(link) || !valid(carrier_message_id)) return fail(invalid());
+                                                         std::string_view key, Timestamp at) {
+  if (!valid(link) || !valid(carrier_message_id) || !valid(key)) return fail(invalid());
   if (poison_) return fail(poison_);
   auto rec = get_outbox(txn_, t_, id);
   if (!rec) return fail(rec.error());
@@ -513,17 +513,16 @@ Result<OutboxStatus> LmdbWriteTxn::record_part_submitted(std::uint64_t id, std::
   OutboxMessage& m = **rec;
   if (m.status != OutboxStatus::queued) return fail(invalid());
   auto& p = m.parts[part];
-  if (!p.carrier_message_id.empty() &&
-      (p.link != link || p.carrier_message_id != carrier_message_id)) {
-    if (auto ec = del(t_.carrier_ids, keys::pair_buf(p.link, p.carrier_message_id)))
-      return fail(ec);
+  if (!p.carrier_message_id.empty() && (p.link != link || receipt_key(p) != key)) {
+    if (auto ec = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p)))) return fail(ec);
   }
   if (p.status == PartStatus::pending) p.status = PartStatus::submitted;
   p.link = link;
   p.carrier_message_id = carrier_message_id;
+  // Kept only when it differs, so that ids already canonical keep the older record bytes.
+  p.receipt_key = key == carrier_message_id ? std::string() : std::string(key);
   records::encode_part_ref(buf_, id, part);
-  if (auto ec = put(t_.carrier_ids, keys::pair_buf(link, carrier_message_id), buf_))
-    return fail(ec);
+  if (auto ec = put(t_.carrier_ids, keys::pair_buf(link, key), buf_)) return fail(ec);
   m.status = aggregate(m);
   m.updated_at = at;
   if (m.status != OutboxStatus::queued) {
@@ -564,17 +563,19 @@ std::error_code LmdbWriteTxn::count_attempt(std::uint64_t id, Timestamp at) {
   return put_outbox(**rec);
 }
 
-Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(
-    std::string_view link, std::string_view carrier_message_id, PartStatus part_status,
-    std::string_view error, Timestamp at) {
-  if (!valid(link) || !valid(carrier_message_id) || !valid_text(error) ||
+Result<std::optional<ReceiptOutcome>> LmdbWriteTxn::apply_receipt(std::string_view link,
+                                                                  std::string_view key,
+                                                                  PartStatus part_status,
+                                                                  std::string_view error,
+                                                                  Timestamp at) {
+  if (!valid(link) || !valid(key) || !valid_text(error) ||
       (part_status != PartStatus::delivered && part_status != PartStatus::failed &&
        part_status != PartStatus::expired)) {
     return fail(invalid());
   }
   if (poison_) return fail(poison_);
   std::string_view v;
-  int rc = check(txn_.get(t_.carrier_ids, keys::pair_buf(link, carrier_message_id), v));
+  int rc = check(txn_.get(t_.carrier_ids, keys::pair_buf(link, key), v));
   if (rc == MDB_NOTFOUND) return std::optional<ReceiptOutcome>{};
   if (rc != 0) return fail(lmdb_error(rc));
   std::uint64_t id = 0;
@@ -618,8 +619,7 @@ Result<std::uint64_t> LmdbWriteTxn::requeue_unacknowledged(Timestamp at) {
       if (p.status == PartStatus::pending) continue;
       partial = true;
       if (!p.carrier_message_id.empty()) {
-        if (auto e2 = del(t_.carrier_ids, keys::pair_buf(p.link, p.carrier_message_id)))
-          return fail(e2);
+        if (auto e2 = del(t_.carrier_ids, keys::pair_buf(p.link, receipt_key(p)))) return fail(e2);
       }
       p = OutboxPart{};
     }

@@ -70,7 +70,7 @@ class LmdbWriteTxn final : public WriteTxn {
   Result<OutboxStatus> record_part_submitted(std::uint64_t id, std::uint16_t part,
                                              std::string_view link,
                                              std::string_view carrier_message_id,
-                                             Timestamp at) override;
+                                             std::string_view receipt_key, Timestamp at) override;
   Result<bool> finish_outbox(std::uint64_t id, OutboxStatus status, std::string_view error,
                              Timestamp at) override;
   std::error_code count_attempt(std::uint64_t id, Timestamp at) override;

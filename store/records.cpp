@@ -3,6 +3,8 @@
 // as corrupted instead of being shown as a wrong record.
 #include "store/records.hpp"
 
+#include <algorithm>
+
 namespace smppgw::store::records {
 namespace {
 
@@ -203,6 +205,14 @@ void encode(std::string& out, const OutboxMessage& m) {
   e.u8(m.broadcast_id ? 1 : 0);
   e.u64(m.broadcast_id.value_or(0));
   e.u32(m.attempts);
+  // The receipt keys follow as a trailer only when a part has one (see records.hpp): a
+  // record whose ids are written in their canonical form keeps the older bytes.
+  const bool keys = std::any_of(m.parts.begin(), m.parts.end(),
+                                [](const OutboxPart& p) { return !p.receipt_key.empty(); });
+  if (keys) {
+    e.u8(kOutboxReceiptKeys);
+    for (const auto& p : m.parts) e.str(p.receipt_key);
+  }
 }
 
 void encode_new(std::string& out, const NewOutboxMessage& m) {
@@ -259,6 +269,10 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
   auto has_b = d.u8();
   auto b = d.u64();
   m.attempts = d.u32();
+  if (d.ok() && d.remaining() > 0) {  // the receipt-key trailer
+    if (d.u8() != kOutboxReceiptKeys) return std::nullopt;
+    for (auto& p : m.parts) p.receipt_key = d.str();
+  }
   if (!d.done() || !in_range(kind, OutboxKind::reply, OutboxKind::help) ||
       !in_range(status, OutboxStatus::queued, OutboxStatus::suppressed) ||
       !in_range(enc, TextEncoding::gsm7, TextEncoding::ucs2)) {

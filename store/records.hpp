@@ -131,7 +131,14 @@ void encode(std::string& out, const InboxMessage& m);
 void encode_new(std::string& out, const NewInboxMessage& m);
 std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v);
 
-// outbox: be64(id) → the record
+// outbox: be64(id) → the record. The parts' receipt keys (OutboxPart::receipt_key) came
+// after the first layout without a schema version: they are an optional trailer after
+// `attempts` — the tag kOutboxReceiptKeys, then one string per part — written only when a
+// part's key differs from its carrier id as written. A record without the trailer (every
+// record written before it, whose carrier ids are their canonical forms) decodes with empty
+// keys, i.e. the key is the id as stored. A binary older than the trailer reads a record
+// that has one as corrupted.
+inline constexpr std::uint8_t kOutboxReceiptKeys = 1;
 void encode(std::string& out, const OutboxMessage& m);
 // The bytes encode(OutboxMessage) gives the queued record a new MT becomes.
 void encode_new(std::string& out, const NewOutboxMessage& m);
@@ -149,7 +156,7 @@ void encode_subscription(std::string& out, SubscriptionState state, Timestamp si
                          ChangeSource source, std::string_view changed_by);
 std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v);
 
-// carrier_ids: link\0carrier_message_id → outbox id, part
+// carrier_ids: link\0receipt key (the carrier id's canonical form) → outbox id, part
 void encode_part_ref(std::string& out, std::uint64_t outbox_id, std::uint16_t part);
 bool decode_part_ref(std::string_view v, std::uint64_t& outbox_id, std::uint16_t& part);
 

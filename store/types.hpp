@@ -268,10 +268,19 @@ inline constexpr std::size_t kMaxPageLimit = 1000;
 struct OutboxPart {
   PartStatus status = PartStatus::pending;
   std::string link;                // the link that submitted it (receipts are per link)
-  std::string carrier_message_id;  // from submit_sm_resp; empty while pending
+  std::string carrier_message_id;  // from submit_sm_resp as the carrier wrote it (older
+                                   // records: its canonical form); empty while pending
   std::string error;               // carrier error/status text when failed or expired
+  std::string receipt_key;         // the carrier_ids key receipts find it by (the id's
+                                   // canonical form); empty when it is carrier_message_id
   friend bool operator==(const OutboxPart&, const OutboxPart&) = default;
 };
+
+// The carrier_ids key of a part (link\0key): its receipt key, or the id itself.
+inline std::string_view receipt_key(const OutboxPart& p) {
+  return p.receipt_key.empty() ? std::string_view(p.carrier_message_id)
+                               : std::string_view(p.receipt_key);
+}
 
 // One MT record.
 struct OutboxMessage {

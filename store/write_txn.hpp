@@ -140,13 +140,16 @@ class WriteTxn {
   // The record, if any (reads this transaction's writes). Cost: 1 lookup.
   virtual Result<std::optional<OutboxMessage>> outbox(std::uint64_t id) = 0;
 
-  // submit_sm_resp OK for one part: stores the carrier message id (and the receipt map entry
-  // (link, carrier_message_id) → (id, part)). When every part has one, the record becomes
-  // submitted and leaves the pending queue. not_found if no such record or part;
-  // invalid_argument if the record is not queued. Cost: ~3 operations.
+  // submit_sm_resp OK for one part: stores the carrier message id as the carrier wrote it
+  // (shown to operators) and the receipt map entry (link, receipt_key) → (id, part), where
+  // receipt_key is the form receipts are looked up by (the daemon's canonical form of the
+  // id). When every part has one, the record becomes submitted and leaves the pending queue.
+  // not_found if no such record or part; invalid_argument if the record is not queued.
+  // Cost: ~3 operations.
   virtual Result<OutboxStatus> record_part_submitted(std::uint64_t id, std::uint16_t part,
                                                      std::string_view link,
                                                      std::string_view carrier_message_id,
+                                                     std::string_view receipt_key,
                                                      Timestamp at) = 0;
 
   // Ends a queued record without delivery: status failed (a submit error other than
@@ -159,7 +162,7 @@ class WriteTxn {
   // Counts one more dispatch attempt (throttled, window timeout) without changing status.
   virtual std::error_code count_attempt(std::uint64_t id, Timestamp at) = 0;
 
-  // A delivery receipt for (link, carrier message id). Sets the part's status; the record
+  // A delivery receipt for (link, receipt key). Sets the part's status; the record
   // becomes delivered when every part is delivered, failed as soon as one part fails, expired
   // when a part expired and none failed. `part_status` must be delivered, failed or expired.
   // Returns empty if no record has that carrier message id (the daemon holds such receipts

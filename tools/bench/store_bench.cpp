@@ -271,7 +271,7 @@ MtResult run_mt_submitted(std::uint64_t total, std::size_t outstanding_max) {
       std::snprintf(carrier_id, sizeof carrier_id, "%016llx",
                     static_cast<unsigned long long>(0x5F2A000000ull + id));
       req.apply = [id, cid = std::string(carrier_id)](WriteTxn& txn) -> std::error_code {
-        auto r = txn.record_part_submitted(id, 0, "carrier-a", cid,
+        auto r = txn.record_part_submitted(id, 0, "carrier-a", cid, cid,
                                            timestamp_from_unix_ms(1'700'000'001'000));
         return r ? std::error_code{} : r.error();
       };

@@ -130,7 +130,7 @@ tl::expected<ControlCommand, std::string> parse_receipt(const std::vector<std::s
 tl::expected<ControlCommand, std::string> parse_set(const std::vector<std::string_view>& w) {
   const std::string usage =
       "usage: set submit-status S [K] | set receipt-stat STAT [K] | set receipt-delay DUR | "
-      "set receipts on|off";
+      "set receipts on|off | set next-id ID [RECEIPT_ID]";
   if (w.size() < 3) return tl::unexpected(usage);
   const auto what = w[1];
   if (what == "submit-status" && w.size() <= 4) {
@@ -154,6 +154,16 @@ tl::expected<ControlCommand, std::string> parse_set(const std::vector<std::strin
   }
   if (what == "receipts" && w.size() == 3 && (w[2] == "on" || w[2] == "off")) {
     return SetReceipts{w[2] == "on"};
+  }
+  if (what == "next-id" && w.size() <= 4) {
+    constexpr std::size_t kMaxMessageId = 64;  // message_id C(65), smpp-notes §3
+    for (std::size_t i = 2; i < w.size(); ++i) {
+      if (w[i].size() > kMaxMessageId)
+        return tl::unexpected(std::string("set next-id: ids have at most 64 characters"));
+    }
+    SetNextId cmd{std::string(w[2]), std::nullopt};
+    if (w.size() == 4) cmd.receipt_id = std::string(w[3]);
+    return cmd;
   }
   return tl::unexpected(usage);
 }

@@ -86,9 +86,17 @@ struct SetReceipts {
   friend bool operator==(const SetReceipts&, const SetReceipts&) = default;
 };
 
-using ControlCommand =
-    std::variant<MoCommand, MoRawCommand, ReceiptCommand, DropCommand, UnbindCommand, StatsCommand,
-                 QuitCommand, SetSubmitStatus, SetReceiptStat, SetReceiptDelay, SetReceipts>;
+// set next-id ID [RECEIPT_ID] — the next accepted submit is answered with ID verbatim (ids
+// as carriers write them: "0A1b2C", "00012345"); its receipts write RECEIPT_ID (default ID).
+struct SetNextId {
+  std::string id;
+  std::optional<std::string> receipt_id;
+  friend bool operator==(const SetNextId&, const SetNextId&) = default;
+};
+
+using ControlCommand = std::variant<MoCommand, MoRawCommand, ReceiptCommand, DropCommand,
+                                    UnbindCommand, StatsCommand, QuitCommand, SetSubmitStatus,
+                                    SetReceiptStat, SetReceiptDelay, SetReceipts, SetNextId>;
 
 // True for a line with nothing but spaces, tabs and a line end: the loop skips it.
 bool is_blank_line(std::string_view line);

@@ -406,8 +406,14 @@ class SmscSimulator {
     std::string message_id;
     auto& session = conn.socket->session();
     if (status == smpp::status::ok) {
-      const std::uint64_t id = next_id_++;
-      message_id = format_message_id(id, o_.id_format);
+      if (next_id_as_written_) {
+        message_id = std::move(next_id_as_written_->id);
+        if (next_id_as_written_->receipt_id)
+          receipt_ids_[message_id] = std::move(*next_id_as_written_->receipt_id);
+        next_id_as_written_.reset();
+      } else {
+        message_id = format_message_id(next_id_++, o_.id_format);
+      }
       if (data) {
         (void)session.respond(seq, command, status, smpp::DataSmResp{message_id, {}});
       } else {
@@ -474,6 +480,7 @@ class SmscSimulator {
   // ---- receipts ---------------------------------------------------------------------
 
   std::string receipt_id(const std::string& resp_id) const {
+    if (auto it = receipt_ids_.find(resp_id); it != receipt_ids_.end()) return it->second;
     if (o_.receipt_id_format == ReceiptIdFormat::same) return resp_id;
     // The sim's own ids are numbers written in --id-format; re-write them.
     const int base = o_.id_format == IdFormat::hex ? 16 : 10;
@@ -841,6 +848,7 @@ class SmscSimulator {
     receipts_on_ = true;
   }
   void on_command(SetReceipts& c) { receipts_on_ = c.on; }
+  void on_command(SetNextId& c) { next_id_as_written_ = std::move(c); }
 
   void drop(Connection& conn) {
     conn.socket->abort();
@@ -938,6 +946,8 @@ class SmscSimulator {
   std::uint32_t submit_every_ = 1;
   std::uint64_t submit_counter_ = 0;
   std::uint64_t next_id_ = 0;
+  std::optional<SetNextId> next_id_as_written_;     // set next-id: the next answer's id
+  std::map<std::string, std::string> receipt_ids_;  // set next-id RECEIPT_ID, by resp id
   std::unordered_map<std::string, SubmitRecord> submits_;
   std::deque<std::string> submit_order_;
 

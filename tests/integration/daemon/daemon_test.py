@@ -9,6 +9,7 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +35,7 @@ class Case:
         self.dir = tempfile.mkdtemp(prefix="smppgwd-it-")
         self.sims = []
         self.daemons = []
+        self.mounts = []  # file systems mounted for the test, unmounted after the daemons stop
 
     def sim(self, *args, port=0):
         s = Sim(self.sim_bin, *args, port=port, log_dir=self.dir)
@@ -53,8 +55,14 @@ class Case:
                 print(f"--- smppgwd log ({d.log_path}) ---\n{d.log()[-6000:]}", file=sys.stderr)
         for s in self.sims:
             s.close()
+        for m in self.mounts:
+            subprocess.run(["umount", m], check=False)
         if not failed:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Skip(Exception):
+    """The machine cannot run the test (ctest reports it skipped: SKIP_RETURN_CODE 77)."""
 
 
 # ---- tests --------------------------------------------------------------------------------
@@ -158,6 +166,105 @@ def test_receipt_updates_status(c):
     assert status == 202
     wait_until(lambda: d.http("GET", f"/v1/messages/{created2['id']}")[1].get("status") == "failed",
                5, what="failed status")
+
+
+def test_carrier_id_as_written(c):
+    """GET /v1/messages/{id} shows the carrier message id exactly as submit_sm_resp wrote it
+    (case and zero padding kept), and a receipt writing that id in the other base (decimal
+    for a hex id, hex for a decimal one) still marks the MT delivered."""
+    sim = c.sim("--receipt-delay", "100ms")
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    for resp_id, receipt_id, phone in (("0A1b2C", "662316", "+14155550131"),
+                                       ("00012345", "3039", "+14155550132")):
+        mark = sim.mark()
+        sim.send(f"set next-id {resp_id} {receipt_id}")
+        sim.send("stats")  # answered after the set: the next submit gets resp_id
+        sim.wait_for(lambda e: e["event"] == "stats", start=mark)
+        status, created = d.http("POST", "/v1/messages",
+                                 {"to": phone, "from": "12345", "text": "Your code is 1234"})
+        assert status == 202, (status, created)
+        sub = sim.wait_for(submits_to(phone))
+        assert sub["message_id"] == resp_id, sub
+        # The sim's receipt event names the id as submit_sm_resp wrote it; the receipt
+        # itself (id: text and receipted_message_id) carries receipt_id.
+        sim.wait_for(lambda e: e["event"] == "deliver_sm_resp" and
+                     e.get("receipt_for") == resp_id and e["status"] == 0)
+        msg = wait_until(lambda: (lambda r: r[1] if r[1].get("status") == "delivered" else None)(
+            d.http("GET", f"/v1/messages/{created['id']}")), 5,
+            what=f"delivered status for {resp_id}")
+        assert msg["carrier_message_id"] == resp_id, msg
+
+
+def test_disk_full_mo_refused_then_recovers(c):
+    """state_dir on a small tmpfs that a filler file nearly fills; a carrier injects MO as
+    fast as the window allows until the store is full. The MO the store cannot take are
+    answered ESME_RX_T_APPN (0x64); once the filler is deleted the daemon stores MO again
+    by itself (no restart); every MO answered ESME_ROK is in the Inbox; and the refusals
+    gave fewer than 100 log lines a minute (aggregated, counted in /metrics)."""
+    workdir = tempfile.mkdtemp(dir=c.dir)
+    state = os.path.join(workdir, "state")
+    os.makedirs(state)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", state],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        raise Skip(f"cannot mount a tmpfs as state_dir: {mounted.stderr.strip() or mounted.returncode}")
+    c.mounts.append(state)
+    filler = os.path.join(state, "filler")
+    fs = os.statvfs(state)
+    with open(filler, "wb") as f:  # leave ~3 MiB for the store
+        f.write(b"\0" * (fs.f_bavail * fs.f_frsize - (3 << 20)))
+    sim = c.sim("--mo-rate", "5000", "--mo-window", "100", "--mo-from", "+14155600000",
+                "--mo-text", "hello")
+    d = c.daemon([{"name": "carrier", "port": sim.port}], workdir=workdir).start()
+    sim.wait_for(lambda e: e["event"] == "bound", 10)
+    t0 = time.monotonic()
+    refused = lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0x64
+    sim.wait_for(refused, 120)
+    time.sleep(3)  # refusals at line rate meanwhile
+    refusals = len(sim.find(refused))
+    mark = sim.mark()
+    os.remove(filler)  # space returns; the daemon is not restarted
+    ok_after = lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0
+    sim.wait_for(ok_after, 30, start=mark)
+    time.sleep(0.5)
+    sim.send("quit")
+    sim.proc.wait(10)
+
+    acked = {e["from"] for e in sim.find(ok_after)}
+    assert len(acked) > 100, f"too little load: {len(acked)} MO acknowledged"
+    stored = set()
+    before = None
+    while True:
+        q = "/v1/inbox?limit=1000" + (f"&before={before}" if before else "")
+        status, page = d.http("GET", q)
+        assert status == 200, page
+        stored.update(m["from"] for m in page["messages"])
+        before = page["next_before"]
+        if not before:
+            break
+    missing = acked - stored
+    assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
+
+    # The refusals ended: their count follows as one summary line within the interval.
+    summary = wait_until(lambda: [l for l in d.log().splitlines() if "[mo_not_stored]" in l],
+                         15, what="the summary line of the refusals")
+    assert " more in the last " in summary[0], summary
+    lines = [l for l in d.log().splitlines() if "MO not stored" in l or "[mo_not_stored]" in l]
+    # A full disk is named as such (LMDB's EIO for a short write included), not as an I/O error.
+    assert "free disk space under state_dir" in lines[0], lines[0]
+    elapsed_min = (time.monotonic() - t0) / 60
+    assert len(lines) < 100 * max(elapsed_min, 1), (len(lines), lines[:5])
+    all_lines = len(d.log().splitlines())
+    assert all_lines < 100 * max(elapsed_min, 1), f"{all_lines} daemon log lines"
+    status, metrics = d.http("GET", "/metrics")
+    assert status == 200, metrics
+    events = [l for l in metrics.splitlines()
+              if l.startswith('smppgw_log_events_total{condition="mo_not_stored"}')]
+    assert events and int(float(events[0].split()[-1])) >= refusals, (events, refusals)
+    print(f"disk full: {refusals} MO refused (0x64), {len(acked)} acknowledged, all stored; "
+          f"{len(lines)} log lines about it, {all_lines} in all, in {elapsed_min * 60:.0f} s; "
+          f"{summary[0]}")
 
 
 def test_long_mt_udh_parts(c):
@@ -324,6 +431,10 @@ def main(tests=None):
         failed = False
         print(f"PASS {a.test}")
         return 0
+    except Skip as e:
+        failed = False
+        print(f"SKIP {a.test}: {e}")
+        return 77
     except Exception:
         traceback.print_exc()
         print(f"FAIL {a.test}")

@@ -1,8 +1,11 @@
 #include "daemon/receipt_matcher.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "protocol/delivery_receipt.hpp"
 
 using namespace smppgw;
 using daemon::is_receipt;
@@ -64,4 +67,28 @@ TEST(ReceiptInfo, IntermediateStateIsNotFinal) {
 TEST(ReceiptInfo, NoIdNoReceipt) {
   EXPECT_FALSE(read_receipt({}, bytes("stat:DELIVRD")));
   EXPECT_FALSE(read_receipt({}, {}));
+}
+
+// The dispatcher keys a submitted part by canonical_message_id of the id as the carrier
+// wrote it in submit_sm_resp; the matcher looks a receipt up by message_id_candidates of its
+// id. A receipt writing the id in the other base (or without the padding) must hit the key.
+TEST(ReceiptKey, ReceiptWritingTheIdTheOtherWayFindsTheKey) {
+  const std::string hex_resp = "0A1b2C";  // 0x0A1B2C = 662316
+  auto receipt = read_receipt({}, bytes("id:662316 sub:001 dlvrd:001 stat:DELIVRD err:000"));
+  ASSERT_TRUE(receipt);
+  auto c = smpp::message_id_candidates(receipt->carrier_message_id);
+  EXPECT_NE(std::find(c.begin(), c.end(), smpp::canonical_message_id(hex_resp)), c.end());
+
+  const std::string padded_resp = "00012345";  // decimal, zero padded
+  smpp::Tlvs tlvs;
+  tlvs.receipted_message_id = "3039";  // 12345 written in hex
+  tlvs.message_state = 2;
+  receipt = read_receipt(tlvs, {});
+  ASSERT_TRUE(receipt);
+  c = smpp::message_id_candidates(receipt->carrier_message_id);
+  EXPECT_NE(std::find(c.begin(), c.end(), smpp::canonical_message_id(padded_resp)), c.end());
+
+  // And an unrelated id does not.
+  c = smpp::message_id_candidates("662317");
+  EXPECT_EQ(std::find(c.begin(), c.end(), smpp::canonical_message_id(hex_resp)), c.end());
 }

@@ -252,8 +252,9 @@ class FailingOutbox : public store::WriteTxn {
   }
   store::Result<store::OutboxStatus> record_part_submitted(std::uint64_t id, std::uint16_t part,
                                                            std::string_view l, std::string_view c,
+                                                           std::string_view k,
                                                            store::Timestamp at) override {
-    return in_.record_part_submitted(id, part, l, c, at);
+    return in_.record_part_submitted(id, part, l, c, k, at);
   }
   store::Result<bool> finish_outbox(std::uint64_t id, store::OutboxStatus s, std::string_view e,
                                     store::Timestamp at) override {

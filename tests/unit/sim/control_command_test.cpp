@@ -80,6 +80,10 @@ TEST(ControlCommand, Set) {
             ControlCommand(SetReceiptDelay{std::chrono::milliseconds(2000)}));
   EXPECT_EQ(ok("set receipts off"), ControlCommand(SetReceipts{false}));
   EXPECT_EQ(ok("set receipts on"), ControlCommand(SetReceipts{true}));
+  EXPECT_EQ(ok("set next-id 0A1b2C"), ControlCommand(SetNextId{"0A1b2C", std::nullopt}));
+  EXPECT_EQ(ok("set next-id 00012345 3039"), ControlCommand(SetNextId{"00012345", "3039"}));
+  EXPECT_NE(err("set next-id " + std::string(65, '1')).find("64"), std::string::npos);
+  EXPECT_NE(err("set next-id a b c").find("usage"), std::string::npos);
   EXPECT_NE(err("set submit-status 0x58 0").find("K"), std::string::npos);
   EXPECT_NE(err("set receipts maybe").find("usage"), std::string::npos);
   EXPECT_NE(err("set receipt-delay soon").find("duration"), std::string::npos);

@@ -296,7 +296,7 @@ TEST_F(WriteTxnTest, SinglePartLifeCycleQueuedSubmittedDelivered) {
   EXPECT_EQ(*store->pending_count("12345"), 1u);
 
   ASSERT_FALSE(write([&](WriteTxn& w) {
-    auto s = w.record_part_submitted(id, 0, "carrier-a", "ABC123", t(11));
+    auto s = w.record_part_submitted(id, 0, "carrier-a", "ABC123", "ABC123", t(11));
     EXPECT_TRUE(s && *s == OutboxStatus::submitted);
     return std::error_code{};
   }));
@@ -321,17 +321,61 @@ TEST_F(WriteTxnTest, SinglePartLifeCycleQueuedSubmittedDelivered) {
   EXPECT_EQ((*m)->parts[0].carrier_message_id, "ABC123");
 }
 
+TEST_F(WriteTxnTest, CarrierIdIsKeptAsWrittenAndReceiptsFindItByItsKey) {
+  std::uint64_t id = 0;
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    id = *w.enqueue_outbox(mt("+14155550019"));
+    EXPECT_EQ(*w.record_part_submitted(id, 0, "carrier-a", "0A1b2C", "662316", t(11)),
+              OutboxStatus::submitted);
+    return std::error_code{};
+  }));
+  auto m = *store->outbox_message(id);
+  EXPECT_EQ(m->parts[0].carrier_message_id, "0A1b2C");
+  EXPECT_EQ(m->parts[0].receipt_key, "662316");
+  EXPECT_TRUE(store->find_by_carrier_id("carrier-a", "662316")->has_value());
+  EXPECT_FALSE(store->find_by_carrier_id("carrier-a", "0A1b2C")->has_value());
+
+  // A second acknowledgement with another id (a resend) moves the key; the first is gone.
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto again = w.enqueue_outbox(mt("+14155550020", 2));
+    EXPECT_EQ(*w.record_part_submitted(*again, 0, "carrier-a", "00012345", "12345", t(11)),
+              OutboxStatus::queued);
+    EXPECT_EQ(*w.record_part_submitted(*again, 0, "carrier-a", "00012346", "12346", t(12)),
+              OutboxStatus::queued);
+    return std::error_code{};
+  }));
+  EXPECT_FALSE(store->find_by_carrier_id("carrier-a", "12345")->has_value());
+  EXPECT_TRUE(store->find_by_carrier_id("carrier-a", "12346")->has_value());
+
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto r = w.apply_receipt("carrier-a", "662316", PartStatus::delivered, "", t(13));
+    EXPECT_TRUE(r && *r && (*r)->status == OutboxStatus::delivered);
+    return std::error_code{};
+  }));
+  m = *store->outbox_message(id);
+  EXPECT_EQ(m->status, OutboxStatus::delivered);
+  EXPECT_EQ(m->parts[0].carrier_message_id, "0A1b2C");  // still as written
+
+  // Restart recovery clears the partly acknowledged record's key, not just its id.
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto r = w.requeue_unacknowledged(t(20));
+    EXPECT_TRUE(r && *r == 1u);
+    return std::error_code{};
+  }));
+  EXPECT_FALSE(store->find_by_carrier_id("carrier-a", "12346")->has_value());
+}
+
 TEST_F(WriteTxnTest, LongMessageDeliveredOnlyWhenEveryPartIs) {
   std::uint64_t id = 0;
   ASSERT_FALSE(write([&](WriteTxn& w) {
     id = *w.enqueue_outbox(mt("+14155550011", 3));
-    EXPECT_EQ(*w.record_part_submitted(id, 0, "l", "m1", t(11)), OutboxStatus::queued);
-    EXPECT_EQ(*w.record_part_submitted(id, 1, "l", "m2", t(11)), OutboxStatus::queued);
+    EXPECT_EQ(*w.record_part_submitted(id, 0, "l", "m1", "m1", t(11)), OutboxStatus::queued);
+    EXPECT_EQ(*w.record_part_submitted(id, 1, "l", "m2", "m2", t(11)), OutboxStatus::queued);
     return std::error_code{};
   }));
   EXPECT_EQ(store->pending_outbox("12345", 0, 10)->size(), 1u);  // part 3 not acknowledged
   ASSERT_FALSE(write([&](WriteTxn& w) {
-    EXPECT_EQ(*w.record_part_submitted(id, 2, "l", "m3", t(11)), OutboxStatus::submitted);
+    EXPECT_EQ(*w.record_part_submitted(id, 2, "l", "m3", "m3", t(11)), OutboxStatus::submitted);
     EXPECT_EQ((*w.apply_receipt("l", "m1", PartStatus::delivered, "", t(12)))->status,
               OutboxStatus::submitted);
     EXPECT_EQ((*w.apply_receipt("l", "m3", PartStatus::delivered, "", t(12)))->status,
@@ -349,8 +393,8 @@ TEST_F(WriteTxnTest, LongMessageFailsAsSoonAsOnePartFails) {
   std::uint64_t id = 0;
   ASSERT_FALSE(write([&](WriteTxn& w) {
     id = *w.enqueue_outbox(mt("+14155550012", 2));
-    (void)w.record_part_submitted(id, 0, "l", "x1", t(11));
-    (void)w.record_part_submitted(id, 1, "l", "x2", t(11));
+    (void)w.record_part_submitted(id, 0, "l", "x1", "x1", t(11));
+    (void)w.record_part_submitted(id, 1, "l", "x2", "x2", t(11));
     auto f = w.apply_receipt("l", "x1", PartStatus::failed, "UNDELIV err:005", t(12));
     EXPECT_EQ((*f)->status, OutboxStatus::failed);
     auto d = w.apply_receipt("l", "x2", PartStatus::delivered, "", t(13));
@@ -376,8 +420,9 @@ TEST_F(WriteTxnTest, FinishSuppressedAndFailedLeaveThePendingQueue) {
     EXPECT_EQ(w.finish_outbox(c, OutboxStatus::delivered, "", t(11)).error(),
               StoreErrc::invalid_argument);
     EXPECT_EQ(w.finish_outbox(99, OutboxStatus::failed, "", t(11)).error(), StoreErrc::not_found);
-    EXPECT_EQ(w.record_part_submitted(a, 0, "l", "id", t(11)).error(), StoreErrc::invalid_argument);
-    EXPECT_EQ(w.record_part_submitted(c, 1, "l", "id", t(11)).error(), StoreErrc::not_found);
+    EXPECT_EQ(w.record_part_submitted(a, 0, "l", "id", "id", t(11)).error(),
+              StoreErrc::invalid_argument);
+    EXPECT_EQ(w.record_part_submitted(c, 1, "l", "id", "id", t(11)).error(), StoreErrc::not_found);
     return std::error_code{};
   }));
   auto pending = store->pending_outbox("12345", 0, 10);
@@ -393,7 +438,7 @@ TEST_F(WriteTxnTest, RequeueUnacknowledgedResetsPartlySubmittedMessages) {
   ASSERT_FALSE(write([&](WriteTxn& w) {
     auto a = *w.enqueue_outbox(mt("+14155550016", 2));
     (void)w.enqueue_outbox(mt("+14155550017", 2));  // nothing acknowledged: untouched
-    (void)w.record_part_submitted(a, 0, "l", "p1", t(11));
+    (void)w.record_part_submitted(a, 0, "l", "p1", "p1", t(11));
     return std::error_code{};
   }));
   std::uint64_t reset = 0;

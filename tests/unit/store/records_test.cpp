@@ -98,6 +98,72 @@ TEST(Records, InboxOutboxAuditRoundTrip) {
   EXPECT_EQ(records::decode_audit(3, v), a);
 }
 
+// The outbox layout before the receipt-key trailer, byte for byte as that encoder wrote it:
+// a submitted record whose carrier id is its canonical form ("6236673").
+std::string old_layout_outbox() {
+  std::string v;
+  records::Encoder e(v);
+  e.time(at(1));
+  e.time(at(2));
+  e.str("+14155550001");
+  e.str("12345");
+  e.str("spring");
+  e.str("hello");
+  e.u8(static_cast<std::uint8_t>(OutboxKind::reply));
+  e.u8(static_cast<std::uint8_t>(OutboxStatus::submitted));
+  e.u8(static_cast<std::uint8_t>(TextEncoding::gsm7));
+  e.u16(1);
+  e.u16(1);
+  e.u8(static_cast<std::uint8_t>(PartStatus::submitted));
+  e.str("carrier-a");
+  e.str("6236673");
+  e.str("");
+  e.str("");
+  e.u8(0);
+  e.u64(0);
+  e.u32(2);
+  return v;
+}
+
+TEST(Records, OutboxWithoutReceiptKeysDecodesAsBefore) {
+  const std::string v = old_layout_outbox();
+  auto m = records::decode_outbox(4, v);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->id, 4u);
+  EXPECT_EQ(m->text, "hello");
+  EXPECT_EQ(m->status, OutboxStatus::submitted);
+  EXPECT_EQ(m->attempts, 2u);
+  ASSERT_EQ(m->parts.size(), 1u);
+  EXPECT_EQ(m->parts[0].carrier_message_id, "6236673");
+  EXPECT_EQ(m->parts[0].receipt_key, "");
+  EXPECT_EQ(receipt_key(m->parts[0]), "6236673");  // the key it was stored under
+  // Encoding it again gives the same bytes: records without keys keep the older layout.
+  std::string again;
+  records::encode(again, *m);
+  EXPECT_EQ(again, v);
+}
+
+TEST(Records, OutboxReceiptKeysRoundTripAsATrailer) {
+  auto m = *records::decode_outbox(4, old_layout_outbox());
+  m.parts[0].carrier_message_id = "5F2A01";
+  m.parts[0].receipt_key = "6236673";
+  std::string v;
+  records::encode(v, m);
+  EXPECT_EQ(records::decode_outbox(4, v), m);
+  EXPECT_EQ(receipt_key(m.parts[0]), "6236673");
+  // The trailer: the tag, then the key as a string field (length 7, the 7 digits).
+  ASSERT_GT(v.size(), 9u);
+  EXPECT_EQ(static_cast<std::uint8_t>(v[v.size() - 9]), records::kOutboxReceiptKeys);
+  EXPECT_EQ(v.substr(v.size() - 8), std::string("\x07") + "6236673");
+  // An unknown trailer tag or a cut trailer is damage, not an old record.
+  std::string bad = v;
+  bad[v.size() - 9] = 7;
+  EXPECT_FALSE(records::decode_outbox(4, bad));
+  EXPECT_FALSE(records::decode_outbox(4, v.substr(0, v.size() - 1)));
+  std::string extra = v + "x";
+  EXPECT_FALSE(records::decode_outbox(4, extra));
+}
+
 TEST(Records, AuditBulkRowRoundTripAndDamage) {
   const ChangeContext ctx{at(5), ChangeSource::csv, "req-9", "csv upload"};
   records::AuditBulkBuilder b;

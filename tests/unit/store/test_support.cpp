@@ -237,7 +237,7 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
       if (m->parts[p].carrier_message_id.empty()) continue;
       std::string ref;
       records::encode_part_ref(ref, id, static_cast<std::uint16_t>(p));
-      want_carrier.insert(keys::pair(m->parts[p].link, m->parts[p].carrier_message_id) + "=" + ref);
+      want_carrier.insert(keys::pair(m->parts[p].link, receipt_key(m->parts[p])) + "=" + ref);
     }
     if (m->segments != m->parts.size()) bad.push_back("segments != parts");
   });
