@@ -306,7 +306,8 @@ void Listener::on_bind(const std::shared_ptr<Peer>& shared, SmppConnection& conn
     answer_bind(peer, connection);
     return;
   }
-  log_limited(LogCondition::bind_refused, peer.host(),
+  // Counted apart from the refusals themselves, so that their first line (the reason) shows.
+  log_limited(LogCondition::bind_refused, std::string(peer.host()) + " slowed",
               "listener {}: bind as '{}' answered in {} ms (recent failures from this address)",
               peer.remote, peer.pending_system_id, peer.pending->delay.count());
   peer.bind_timer.expires_after(peer.pending->delay);
@@ -561,7 +562,7 @@ void Listener::answer_query(Peer& peer, SmppConnection& connection, std::uint32_
 void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
   if (!peer.account) {
     // Never bound: a carrier retrying wrong credentials, or a probe, at any rate.
-    log_limited(LogCondition::bind_refused, peer.host(),
+    log_limited(LogCondition::bind_refused, std::string(peer.host()) + " closed",
                 "listener {}: connection closed without a bind accepted: {}{}{}", peer.remote,
                 smpp::to_string(closed.reason), closed.detail.empty() ? "" : ": ", closed.detail);
   } else if (closed.reason != smpp::CloseReason::unbound || !stopping_) {
