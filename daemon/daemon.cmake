@@ -4,6 +4,7 @@
 set(_smppgw_daemon_sources
   admin_bridge.cpp
   backoff.cpp
+  carrier_message_id.cpp
   daemon.cpp
   dispatcher.cpp
   link.cpp

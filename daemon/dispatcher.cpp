@@ -4,10 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/carrier_message_id.hpp"
 #include "daemon/engine/suppression.hpp"
 #include "daemon/log_limited.hpp"
 #include "daemon/writer_submit.hpp"
-#include "protocol/delivery_receipt.hpp"
 #include "protocol/text_analysis.hpp"
 
 namespace smppgw::daemon {
@@ -439,18 +439,12 @@ bool Dispatcher::on_response(const smpp::ResponseReceived& response) {
     op.id = id;
     op.part = part;
     op.at = now_ts();
-    if (const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body)) {
-      // Operators quote the id to the carrier as it wrote it; receipts, which may write it
-      // in the other base, are matched by its canonical form.
-      op.key = smpp::canonical_message_id(resp->message_id);
-      if (!op.key.empty()) op.text = resp->message_id;
-    }  // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3)
-    if (op.key.empty()) {
-      // An SMSC that acknowledges without an id cannot send a matching receipt; the part
-      // is still submitted. Keep it distinct per part so the record can complete.
-      op.text = "none:" + std::to_string(id) + ":" + std::to_string(part);
-      op.key = op.text;
-    }
+    // deliver_sm_resp carries no message id in 3.4 (smpp-notes §11.3).
+    const auto* resp = std::get_if<smpp::SubmitSmResp>(&response.pdu.body);
+    auto carrier_id = carrier_message_id(
+        resp ? std::string_view(resp->message_id) : std::string_view(), id, part);
+    op.text = std::move(carrier_id.as_written);
+    op.key = std::move(carrier_id.receipt_key);
     if (submitted_counter_ == nullptr) {
       count("submitted");
       submitted_counter_ = counters_.find(std::string_view("submitted"))->second;

@@ -221,10 +221,10 @@ void Link::on_event(Slot& slot, SmppConnection& connection, smpp::Event& event) 
                           static_cast<std::uint32_t>(e.request));
           }
         } else if constexpr (std::is_same_v<E, smpp::RequestTimedOut>) {
-          spdlog::warn(
-              "link {}: no response to request {} within {} ms; the connection is "
-              "considered dead",
-              config_.name, e.sequence_number, config_.response_timeout.count());
+          log_limited(LogCondition::link_down, config_.name,
+                      "link {}: no response to request {} within {} ms; the connection is "
+                      "considered dead",
+                      config_.name, e.sequence_number, config_.response_timeout.count());
         } else if constexpr (std::is_same_v<E, smpp::Unbound>) {
           spdlog::info("link {}: unbound ({})", config_.name, e.by_peer ? "by the SMSC" : "by us");
         } else if constexpr (std::is_same_v<E, smpp::Closed>) {

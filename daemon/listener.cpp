@@ -173,7 +173,8 @@ asio::awaitable<void> Listener::accept_loop() {
     co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_ || ec == asio::error::operation_aborted) break;
     if (ec) {
-      spdlog::warn("listener: accept failed: {}; retrying", ec.message());
+      log_limited(LogCondition::connection_refused, "accept",
+                  "listener: accept failed: {}; retrying", ec.message());
       pause.expires_after(kAcceptRetry);
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
@@ -191,8 +192,9 @@ asio::awaitable<void> Listener::accept_loop() {
     }
     const std::string remote_text = address.to_string() + ":" + std::to_string(remote.port());
     if (connections() >= kMaxConnections) {
-      spdlog::warn("listener: {} open connections; closing the one from {}", kMaxConnections,
-                   remote_text);
+      log_limited(LogCondition::connection_refused, address.to_string(),
+                  "listener: {} open connections; closing the one from {}", kMaxConnections,
+                  remote_text);
       socket.close(ec);
       continue;
     }
@@ -254,8 +256,9 @@ void Listener::on_event(const std::shared_ptr<Peer>& shared, SmppConnection& con
           if (e.user_tag == ReceiptQueue::kTag) {
             peer.receipts_out.answered(e.pdu.sequence_number);
             if (e.pdu.command_status != smpp::status::ok) {
-              spdlog::warn("listener {}: the carrier refused a delivery receipt: 0x{:08X}",
-                           peer.remote, e.pdu.command_status);
+              log_limited(LogCondition::submit_refused, peer.host(),
+                          "listener {}: the carrier refused a delivery receipt: 0x{:08X}",
+                          peer.remote, e.pdu.command_status);
             }
           } else if (!peer.dispatcher || !peer.dispatcher->on_response(e)) {
             spdlog::debug("listener {}: response to {} ignored", peer.remote,
@@ -303,8 +306,10 @@ void Listener::on_bind(const std::shared_ptr<Peer>& shared, SmppConnection& conn
     answer_bind(peer, connection);
     return;
   }
-  spdlog::info("listener {}: bind as '{}' answered in {} ms (recent failures from this address)",
-               peer.remote, peer.pending_system_id, peer.pending->delay.count());
+  // Counted apart from the refusals themselves, so that their first line (the reason) shows.
+  log_limited(LogCondition::bind_refused, std::string(peer.host()) + " slowed",
+              "listener {}: bind as '{}' answered in {} ms (recent failures from this address)",
+              peer.remote, peer.pending_system_id, peer.pending->delay.count());
   peer.bind_timer.expires_after(peer.pending->delay);
   // The timer is cancelled when the connection closes (on_closed).
   peer.bind_timer.async_wait([self = shared_from_this(), p = shared,
@@ -495,11 +500,11 @@ void Listener::on_request(Peer& peer, SmppConnection& connection,
     const auto& codes = peer.account->short_codes;
     if (!destination || std::find(codes.begin(), codes.end(), *destination) == codes.end()) {
       // MO must be addressed to one of the account's short codes (SPEC §5).
-      spdlog::warn(
-          "listener {}: '{}' sent an MO to '{}', not one of its short codes; answered "
-          "ESME_RINVDSTADR",
-          peer.remote, peer.account->system_id,
-          destination ? printable(*destination) : std::string());
+      log_limited(LogCondition::mo_refused, peer.host(),
+                  "listener {}: '{}' sent an MO to '{}', not one of its short codes; answered "
+                  "ESME_RINVDSTADR",
+                  peer.remote, peer.account->system_id,
+                  destination ? printable(*destination) : std::string());
       (void)connection.session().respond(sequence, command, smpp::status::inv_dst_adr);
       return;
     }
@@ -555,7 +560,12 @@ void Listener::answer_query(Peer& peer, SmppConnection& connection, std::uint32_
 }
 
 void Listener::on_closed(Peer& peer, const smpp::Closed& closed) {
-  if (closed.reason != smpp::CloseReason::unbound || !stopping_) {
+  if (!peer.account) {
+    // Never bound: a carrier retrying wrong credentials, or a probe, at any rate.
+    log_limited(LogCondition::bind_refused, std::string(peer.host()) + " closed",
+                "listener {}: connection closed without a bind accepted: {}{}{}", peer.remote,
+                smpp::to_string(closed.reason), closed.detail.empty() ? "" : ": ", closed.detail);
+  } else if (closed.reason != smpp::CloseReason::unbound || !stopping_) {
     spdlog::info("listener {}: connection closed: {}{}{}", peer.remote,
                  smpp::to_string(closed.reason), closed.detail.empty() ? "" : ": ", closed.detail);
   }

@@ -29,8 +29,8 @@ Aggregator& aggregator() {
 }
 
 constexpr std::array<std::string_view, kLogConditions> kNames = {
-    "mo_not_stored", "mo_invalid_sender", "protocol_error", "link_down",
-    "bind_refused",  "receipt_unmatched", "submit_refused", "store_write"};
+    "mo_not_stored",      "mo_refused",        "protocol_error", "link_down",  "bind_refused",
+    "connection_refused", "receipt_unmatched", "submit_refused", "store_write"};
 
 // The condition is the key's text before the first space.
 LogCondition condition_of(std::string_view key) {

@@ -21,16 +21,23 @@ namespace smppgw::daemon {
 
 // A condition that can repeat at line rate; its level is fixed (log_level()).
 enum class LogCondition : std::uint8_t {
-  mo_not_stored,      // the store refused an MO (disk full, writer queue full): error
-  mo_invalid_sender,  // an MO whose source is not a phone number: warn
-  protocol_error,     // a malformed PDU or protocol violation from a peer: warn
-  link_down,          // a link's resolve, connect or bind failed, or its connection closed: warn
-  bind_refused,       // the listener refused a bind (wrong credentials and the like): warn
-  receipt_unmatched,  // a receipt for a carrier id no message has: warn
-  submit_refused,     // the carrier refused a submit_sm, or throttled it: warn
-  store_write,        // a dispatcher store write failed: error
+  mo_not_stored,       // the store refused an MO or a part of one (disk full, writer queue
+                       // full): error
+  mo_refused,          // an MO refused for its addresses (source not a phone number,
+                       // destination not one of the listener account's short codes): warn
+  protocol_error,      // a malformed PDU or protocol violation from a peer: warn
+  link_down,           // a link's resolve, connect or bind failed, its connection closed or
+                       // went dead: warn
+  bind_refused,        // the listener refused a bind (wrong credentials and the like), slowed
+                       // one down, or a peer left without a bind accepted: warn
+  connection_refused,  // the listener could not take a connection (accept failed, too many
+                       // open): warn
+  receipt_unmatched,   // a receipt for a carrier id no message has, or with no id: warn
+  submit_refused,      // the carrier refused a submit_sm or throttled it; a listener peer
+                       // refused a delivery receipt: warn
+  store_write,         // a dispatcher or receipt store write failed: error
 };
-inline constexpr std::size_t kLogConditions = 8;
+inline constexpr std::size_t kLogConditions = 9;
 
 std::string_view to_string(LogCondition c);
 spdlog::level::level_enum log_level(LogCondition c);

@@ -128,7 +128,8 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
     auto receipt = read_receipt(*fields->tlvs, fields->user_data);
     if (!receipt) {
       // smpp-notes §11.3: a receipt we cannot match is logged and acknowledged.
-      spdlog::warn("link {}: receipt without a message id ignored", link_.name);
+      log_limited(LogCondition::receipt_unmatched, link_.name,
+                  "link {}: receipt without a message id ignored", link_.name);
       answer(ack, smpp::status::ok);
       return;
     }
@@ -162,7 +163,7 @@ void MoPipeline::on_request(const std::shared_ptr<SmppConnection>& connection,
 std::optional<std::string> MoPipeline::sender_of(const smpp::IncomingPart& part, const Ack& ack) {
   auto from = services_.settings.get()->phones->normalize(sender_text(part.source, ack.source_ton));
   if (!from) {
-    log_limited(LogCondition::mo_invalid_sender, link_.name,
+    log_limited(LogCondition::mo_refused, link_.name,
                 "link {}: MO from an invalid number '{}' refused: {}", link_.name, part.source,
                 from.error().reason);
     answer(ack, smpp::status::inv_src_adr);
@@ -249,8 +250,9 @@ void MoPipeline::commit_part(const smpp::IncomingPart& part, Ack ack,
 void MoPipeline::on_part_committed(std::error_code ec, const engine::MoPartResult& result,
                                    const Ack& ack, std::uint8_t seq, const std::string& excerpt) {
   if (ec) {
-    spdlog::error("link {}: MO part not stored ({}); answered ESME_RX_T_APPN", link_.name,
-                  ec.message());
+    log_limited(LogCondition::mo_not_stored, link_.name,
+                "link {}: MO part not stored ({}); answered ESME_RX_T_APPN", link_.name,
+                ec.message());
     answer(ack, smpp::status::x_t_appn);
     return;
   }

@@ -92,6 +92,10 @@ void ReceiptMatcher::on_receipt(const std::shared_ptr<SmppConnection>& connectio
         [self = shared_from_this(), answer, copy](std::error_code ec, bool matched) {
           if (ec) {
             // The store could not take it: a temporary error, the carrier retries (SPEC §5).
+            log_limited(LogCondition::store_write, self->link_,
+                        "link {}: receipt for carrier id {} not stored ({}); answered "
+                        "ESME_RX_T_APPN",
+                        self->link_, copy.carrier_message_id, ec.message());
             answer(smpp::status::x_t_appn);
             return;
           }
