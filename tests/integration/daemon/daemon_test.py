@@ -61,6 +61,20 @@ class Case:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def inbox_senders(d):
+    """The senders of every Inbox row, read page by page."""
+    senders = set()
+    before = None
+    while True:
+        q = "/v1/inbox?limit=1000" + (f"&before={before}" if before else "")
+        status, page = d.http("GET", q)
+        assert status == 200, page
+        senders.update(m["from"] for m in page["messages"])
+        before = page["next_before"]
+        if not before:
+            return senders
+
+
 class Skip(Exception):
     """The machine cannot run the test (ctest reports it skipped: SKIP_RETURN_CODE 77)."""
 
@@ -233,16 +247,7 @@ def test_disk_full_mo_refused_then_recovers(c):
 
     acked = {e["from"] for e in sim.find(ok_after)}
     assert len(acked) > 100, f"too little load: {len(acked)} MO acknowledged"
-    stored = set()
-    before = None
-    while True:
-        q = "/v1/inbox?limit=1000" + (f"&before={before}" if before else "")
-        status, page = d.http("GET", q)
-        assert status == 200, page
-        stored.update(m["from"] for m in page["messages"])
-        before = page["next_before"]
-        if not before:
-            break
+    stored = inbox_senders(d)
     missing = acked - stored
     assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
 
@@ -393,16 +398,7 @@ def test_crash_acknowledged_mo_survive_sigkill(c):
         lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0)
         if e["mo_id"] in phones}
     assert len(acked) > 1000, f"too little load: {len(acked)} MO acknowledged"
-    stored = set()
-    before = None
-    while True:
-        q = "/v1/inbox?limit=1000" + (f"&before={before}" if before else "")
-        status, page = d.http("GET", q)
-        assert status == 200, page
-        stored.update(m["from"] for m in page["messages"])
-        before = page["next_before"]
-        if not before:
-            break
+    stored = inbox_senders(d)
     missing = acked - stored
     assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
     print(f"crash test: {cycles} SIGKILL cycles, {len(acked)} MO acknowledged, all stored "

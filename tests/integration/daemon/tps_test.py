@@ -6,16 +6,14 @@ max_tps, and across the links of one carrier account. Messages come through the 
 
 Usage: tps_test.py --daemon PATH --sim PATH TEST_NAME   (or --list)"""
 
-import argparse
 import concurrent.futures
 import os
 import signal
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_test import Case  # noqa: E402
+import daemon_test  # noqa: E402
 from harness import wait_until  # noqa: E402
 
 SECOND_US = 1_000_000
@@ -214,30 +212,5 @@ def test_tps_links_of_one_account_share_the_limit(c):
 TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--daemon")
-    p.add_argument("--sim")
-    p.add_argument("--list", action="store_true")
-    p.add_argument("test", nargs="?")
-    a = p.parse_args()
-    if a.list:
-        print("\n".join(TESTS))
-        return 0
-    c = Case(a.daemon, a.sim)
-    failed = True
-    try:
-        TESTS[a.test](c)
-        failed = False
-        print(f"PASS {a.test}")
-        return 0
-    except Exception:
-        traceback.print_exc()
-        print(f"FAIL {a.test}")
-        return 1
-    finally:
-        c.cleanup(failed)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(daemon_test.main(TESTS))
