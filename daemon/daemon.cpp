@@ -312,10 +312,11 @@ void Daemon::Impl::reload() {
     reload_listener(*before->config, *next->config);
   }
   wakeup.notify_all();  // campaigns may have moved: dispatchers look at their queues again
-  spdlog::info("reload done: {} links unchanged, {} with a new max_tps, {} changed, {} added, "
-               "{} removed",
-               changes.unchanged.size(), changes.retuned.size(), changes.changed.size(),
-               changes.added.size(), changes.removed.size());
+  spdlog::info(
+      "reload done: {} links unchanged, {} with a new max_tps, {} changed, {} added, "
+      "{} removed",
+      changes.unchanged.size(), changes.retuned.size(), changes.changed.size(),
+      changes.added.size(), changes.removed.size());
   notifier.ready();
 }
 
@@ -394,9 +395,9 @@ int Daemon::run() {
   attach_log_metrics(&d.metrics);  // detached by ~Daemon, before the registry goes
   if (!d.open_store()) return 1;
   d.mo_parts = std::make_unique<MoPartExpiry>(*d.writer, d.settings, d.wakeup, d.metrics);
-  d.services = std::make_unique<Services>(Services{*d.store, *d.writer, d.settings, d.claims,
-                                                   d.wakeup, d.tps, d.metrics, *d.mo_parts,
-                                                   d.stopping});
+  d.services =
+      std::make_unique<Services>(Services{*d.store, *d.writer, d.settings, d.claims, d.wakeup,
+                                          d.tps, d.metrics, *d.mo_parts, d.stopping});
   d.tps.configure(settings->config->smpp.links);
 
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());

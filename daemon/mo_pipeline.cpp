@@ -182,7 +182,8 @@ void MoPipeline::commit(const smpp::IncomingPart& message, Ack ack,
   mo.to = message.destination;
   mo.link = link_.name;
   mo.received_at = store::to_timestamp(std::chrono::system_clock::now());
-  mo.text = mo_text(message.data_coding, std::span(&message.payload, 1), dcs0_of(link_.dcs0_charset));
+  mo.text =
+      mo_text(message.data_coding, std::span(&message.payload, 1), dcs0_of(link_.dcs0_charset));
   const std::string short_code = mo.to;
   std::string excerpt = ack.receipt ? receipt_excerpt(mo.text) : std::string();
   auto request = engine::make_mo_request(
@@ -192,20 +193,20 @@ void MoPipeline::commit(const smpp::IncomingPart& message, Ack ack,
         if (!ec && !result.outbox_ids.empty()) self->services_.wakeup.notify(short_code);
         const auto kind = result.decision.kind;
         const auto inbox_id = result.inbox_id;
-        asio::post(self->strand_, [self, ec, kind, inbox_id, ack = std::move(ack),
-                                   excerpt = std::move(excerpt)] {
-          if (ec) {
-            log_limited(LogCondition::mo_not_stored, self->link_.name,
-                        "link {}: MO not stored ({}); answered ESME_RX_T_APPN", self->link_.name,
-                        ec.message());
-            answer(ack, smpp::status::x_t_appn);
-            return;
-          }
-          self->count(kind);
-          const std::string id = std::to_string(inbox_id);
-          answer(ack, smpp::status::ok, id);
-          self->send_receipt_for(ack, id, excerpt);
-        });
+        asio::post(self->strand_,
+                   [self, ec, kind, inbox_id, ack = std::move(ack), excerpt = std::move(excerpt)] {
+                     if (ec) {
+                       log_limited(LogCondition::mo_not_stored, self->link_.name,
+                                   "link {}: MO not stored ({}); answered ESME_RX_T_APPN",
+                                   self->link_.name, ec.message());
+                       answer(ack, smpp::status::x_t_appn);
+                       return;
+                     }
+                     self->count(kind);
+                     const std::string id = std::to_string(inbox_id);
+                     answer(ack, smpp::status::ok, id);
+                     self->send_receipt_for(ack, id, excerpt);
+                   });
       });
   submit(std::move(request), connection);
 }
@@ -239,10 +240,10 @@ void MoPipeline::commit_part(const smpp::IncomingPart& part, Ack ack,
         if (!ec && result.message && !result.message->outbox_ids.empty()) {
           self->services_.wakeup.notify(short_code);
         }
-        asio::post(self->strand_, [self, ec, result, ack = std::move(ack), seq,
-                                   excerpt = std::move(excerpt)] {
-          self->on_part_committed(ec, result, ack, seq, excerpt);
-        });
+        asio::post(self->strand_,
+                   [self, ec, result, ack = std::move(ack), seq, excerpt = std::move(excerpt)] {
+                     self->on_part_committed(ec, result, ack, seq, excerpt);
+                   });
       });
   submit(std::move(request), connection);
 }
@@ -258,7 +259,8 @@ void MoPipeline::on_part_committed(std::error_code ec, const engine::MoPartResul
   }
   const std::string id = part_message_id(result.inbox_id, seq);
   answer(ack, smpp::status::ok, id);
-  if (result.displaced) report_incomplete_mo(*result.displaced, services_.metrics, services_.wakeup);
+  if (result.displaced)
+    report_incomplete_mo(*result.displaced, services_.metrics, services_.wakeup);
   switch (result.outcome) {
     case engine::MoPartResult::Outcome::duplicate:
       return;  // answered again; its receipt went with the first answer

@@ -25,7 +25,7 @@ struct Services {
   OutboxWakeup& wakeup;
   TpsLimiters& tps;  // the max_tps limit of each carrier account, shared by its links
   admin::MetricsRegistry& metrics;
-  MoPartExpiry& mo_parts;  // the reassembly timer of every MO pipeline
+  MoPartExpiry& mo_parts;       // the reassembly timer of every MO pipeline
   std::atomic<bool>& stopping;  // SIGTERM received: no new work
 };
 

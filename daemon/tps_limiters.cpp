@@ -37,7 +37,8 @@ void TpsLimiters::configure(const std::vector<conf::LinkConfig>& links) {
   for (const auto& [account, w] : wanted) {
     if (w.disagree) {
       spdlog::warn("links of carrier account {} set different max_tps; the account is held to {}",
-                   account.to_string(), w.rate == 0 ? std::string("no limit") : std::to_string(w.rate));
+                   account.to_string(),
+                   w.rate == 0 ? std::string("no limit") : std::to_string(w.rate));
     }
     auto it = limiters_.find(account);
     if (it == limiters_.end()) {

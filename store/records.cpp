@@ -352,8 +352,7 @@ bool decode_mo_part_set(std::string_view v, MoPartSet& set) {
   set.since = d.time();
   set.inbox_id = d.u64();
   set.link = d.str();
-  if (!d.done() || phase > static_cast<std::uint8_t>(MoPartPhase::completed) ||
-      set.inbox_id == 0) {
+  if (!d.done() || phase > static_cast<std::uint8_t>(MoPartPhase::completed) || set.inbox_id == 0) {
     return false;
   }
   set.phase = static_cast<MoPartPhase>(phase);

@@ -61,7 +61,8 @@ PgResult<Connection> Connection::open(const ConnectOptions& options) {
     std::ifstream in(options.password_file);
     if (!in) {
       return pg_fail(StoreErrc::open_failed, "cannot read the PostgreSQL password file " +
-                                                 options.password_file + ": " + std::strerror(errno));
+                                                 options.password_file + ": " +
+                                                 std::strerror(errno));
     }
     std::getline(in, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -75,18 +76,22 @@ PgResult<Connection> Connection::open(const ConnectOptions& options) {
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &parse_error);
   if (parsed == nullptr) {
-    std::string cause = parse_error != nullptr ? clean(parse_error, url_password(options.url)) : "out of memory";
+    std::string cause =
+        parse_error != nullptr ? clean(parse_error, url_password(options.url)) : "out of memory";
     PQfreemem(parse_error);
-    return pg_fail(StoreErrc::open_failed,
-                   "the PostgreSQL URL is neither a postgresql:// URI nor a key=value string: " + cause);
+    return pg_fail(
+        StoreErrc::open_failed,
+        "the PostgreSQL URL is neither a postgresql:// URI nor a key=value string: " + cause);
   }
   PQconninfoFree(parsed);
 
   // expand_dbname: the URL is expanded where `dbname` stands, and `password` after it wins.
   const char* keywords[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
-  const char* values[] = {options.url.c_str(), password.empty() ? nullptr : password.c_str(), nullptr};
+  const char* values[] = {options.url.c_str(), password.empty() ? nullptr : password.c_str(),
+                          nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, 1);
-  if (conn == nullptr) return pg_fail(StoreErrc::open_failed, "cannot connect to PostgreSQL: out of memory");
+  if (conn == nullptr)
+    return pg_fail(StoreErrc::open_failed, "cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = "cannot connect to PostgreSQL at " + describe(conn) + ": " +
                           clean(PQerrorMessage(conn), secret);
@@ -96,7 +101,8 @@ PgResult<Connection> Connection::open(const ConnectOptions& options) {
   std::string server = describe(conn);
   // libpq prints NOTICEs (e.g. "drop cascades to ...") on stderr by default; they are not
   // errors and the daemon's log is not stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   if (PQsetnonblocking(conn, 1) != 0) {
     std::string message = "cannot make the connection to PostgreSQL at " + server +
                           " non-blocking: " + clean(PQerrorMessage(conn), secret);
@@ -128,9 +134,13 @@ Connection::~Connection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
-int Connection::socket() const { return PQsocket(conn_); }
+int Connection::socket() const {
+  return PQsocket(conn_);
+}
 
-bool Connection::nonblocking() const { return PQisnonblocking(conn_) == 1; }
+bool Connection::nonblocking() const {
+  return PQisnonblocking(conn_) == 1;
+}
 
 Error Connection::connection_error(const std::string& what) const {
   return Error{make_error_code(StoreErrc::io_error),
@@ -170,7 +180,8 @@ PgResult<void> Connection::wait_readable() {
 }
 
 PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> statements) {
-  if (PQenterPipelineMode(conn_) != 1) return tl::unexpected(connection_error("cannot enter pipeline mode on"));
+  if (PQenterPipelineMode(conn_) != 1)
+    return tl::unexpected(connection_error("cannot enter pipeline mode on"));
   for (const Statement& s : statements) {
     std::vector<const char*> values;
     values.reserve(s.params.size());
@@ -180,7 +191,8 @@ PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> stat
       return tl::unexpected(connection_error("cannot send a statement to"));
     }
   }
-  if (PQpipelineSync(conn_) != 1) return tl::unexpected(connection_error("cannot sync the pipeline on"));
+  if (PQpipelineSync(conn_) != 1)
+    return tl::unexpected(connection_error("cannot sync the pipeline on"));
   if (auto sent = flush(); !sent) return tl::unexpected(sent.error());
 
   // Every statement yields its result (or PIPELINE_ABORTED after a failure) and a null; then
@@ -196,7 +208,8 @@ PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> stat
     ExecStatusType status = PQresultStatus(result);
     if (i == statements.size()) {
       PQclear(result);
-      if (status != PGRES_PIPELINE_SYNC) return tl::unexpected(connection_error("no pipeline sync from"));
+      if (status != PGRES_PIPELINE_SYNC)
+        return tl::unexpected(connection_error("no pipeline sync from"));
       break;
     }
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
@@ -212,7 +225,8 @@ PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> stat
           if (PQgetisnull(result, r, c) == 1) {
             row.emplace_back(std::nullopt);
           } else {
-            row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<std::size_t>(PQgetlength(result, r, c))));
+            row.emplace_back(std::string(PQgetvalue(result, r, c),
+                                         static_cast<std::size_t>(PQgetlength(result, r, c))));
           }
         }
       }
@@ -222,9 +236,9 @@ PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> stat
     } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
       const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
       failure = Error{make_error_code(StoreErrc::backend_error),
-                      "statement " + std::to_string(i + 1) + " of " + std::to_string(statements.size()) +
-                          " failed on PostgreSQL at " + server_ + ": " +
-                          clean(PQresultErrorMessage(result), secret_),
+                      "statement " + std::to_string(i + 1) + " of " +
+                          std::to_string(statements.size()) + " failed on PostgreSQL at " +
+                          server_ + ": " + clean(PQresultErrorMessage(result), secret_),
                       state != nullptr ? state : "", i};
     }
     PQclear(result);
@@ -234,7 +248,8 @@ PgResult<std::vector<Rows>> Connection::pipeline(std::span<const Statement> stat
       return tl::unexpected(connection_error("more than one result per statement from"));
     }
   }
-  if (PQexitPipelineMode(conn_) != 1) return tl::unexpected(connection_error("cannot leave pipeline mode on"));
+  if (PQexitPipelineMode(conn_) != 1)
+    return tl::unexpected(connection_error("cannot leave pipeline mode on"));
   if (failure) return tl::unexpected(std::move(*failure));
   return out;
 }

@@ -20,9 +20,13 @@ constexpr std::array<Migration, 1> kMigrations = {{
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
 
-int schema_version() { return kMigrations.back().version; }
+int schema_version() {
+  return kMigrations.back().version;
+}
 
 PgResult<SchemaState> ensure_schema(Connection& conn) {
   // Everything up to the read of the version in one round trip; the lock waits for a node that
@@ -73,9 +77,10 @@ PgResult<SchemaState> ensure_schema(Connection& conn) {
                      {"migrated_to." + std::to_string(m.version)}});
   }
   if (!steps.empty()) {
-    steps.push_back({"INSERT INTO smppgw_meta (key, value) VALUES ('schema_version', $1) "
-                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                     {std::to_string(schema_version())}});
+    steps.push_back(
+        {"INSERT INTO smppgw_meta (key, value) VALUES ('schema_version', $1) "
+         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+         {std::to_string(schema_version())}});
   }
   steps.push_back({"COMMIT", {}});
   auto applied = conn.pipeline(steps);

@@ -438,24 +438,23 @@ class SmscSimulator {
                  {"total", m.concat->total},
                  {"seq", m.concat->sequence}};
         }
-        events_.emit(
-            {{"event", data ? "data_sm" : "submit_sm"},
-             {"conn", conn.socket->id()},
-             {"seq", seq},
-             {"from", m.from},
-             {"to", m.to},
-             {"from_ton", src.ton},
-             {"to_ton", dst.ton},
-             {"data_coding", data ? data->data_coding : submit.data_coding},
-             {"esm_class", data ? data->esm_class : submit.esm_class},
-             {"registered_delivery", registered},
-             {"text", m.text},
-             {"udh", udh},
-             {"status", status},
-             {"message_id", status == smpp::status::ok ? json(message_id) : json(nullptr)},
-             {"received_us", std::chrono::duration_cast<std::chrono::microseconds>(
-                                 conn.socket->read_at().time_since_epoch())
-                                 .count()}});
+        events_.emit({{"event", data ? "data_sm" : "submit_sm"},
+                      {"conn", conn.socket->id()},
+                      {"seq", seq},
+                      {"from", m.from},
+                      {"to", m.to},
+                      {"from_ton", src.ton},
+                      {"to_ton", dst.ton},
+                      {"data_coding", data ? data->data_coding : submit.data_coding},
+                      {"esm_class", data ? data->esm_class : submit.esm_class},
+                      {"registered_delivery", registered},
+                      {"text", m.text},
+                      {"udh", udh},
+                      {"status", status},
+                      {"message_id", status == smpp::status::ok ? json(message_id) : json(nullptr)},
+                      {"received_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                                          conn.socket->read_at().time_since_epoch())
+                                          .count()}});
       }
       if (status == smpp::status::ok) {
         SubmitRecord record{conn.system_id, src, dst, std::chrono::system_clock::now(), m.text};
@@ -708,8 +707,8 @@ class SmscSimulator {
       body.short_message[kReferenceOctet] = static_cast<std::uint8_t>(rate_sent_);
     }
     if (rate_part_ == 0) rate_mo_id_ = ++mo_ids_;
-    if (!send_deliver(c, std::move(body), InFlight{now, rate_mo_id_, true, rate_sent_, std::nullopt},
-                      now)) {
+    if (!send_deliver(c, std::move(body),
+                      InFlight{now, rate_mo_id_, true, rate_sent_, std::nullopt}, now)) {
       return false;
     }
     rate_seqs_.push_back(last_seq_);

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
+using smppgw::conf::LinkConfig;
 using smppgw::daemon::CarrierAccount;
 using smppgw::daemon::kTpsWindow;
 using smppgw::daemon::TpsLimiters;
-using smppgw::conf::LinkConfig;
 using namespace std::chrono_literals;
 
 namespace {

@@ -40,7 +40,9 @@ class MoPartRequestTest : public test::StoreTest {
     const MoPartSetKey key{kPhone, to, reference, total};
     auto ec = writer_->submit(make_mo_part_request(
         engine_, join_parts, timing_, key, MoPart{seq, 0, 6, octets, test::t(at)}, "link-a",
-        [&done](std::error_code e, const MoPartResult& r) { done.set_value({e, r}); }));
+        [&done](std::error_code e, const MoPartResult& r) {
+          done.set_value({e, r});
+        }));
     EXPECT_FALSE(ec) << ec.message();
     auto [e, r] = future.get();
     EXPECT_FALSE(e) << e.message();
@@ -52,7 +54,9 @@ class MoPartRequestTest : public test::StoreTest {
     auto future = done.get_future();
     auto ec = writer_->submit(make_mo_part_expiry_request(
         engine_, join_parts, timing_, [at] { return test::t(at); },
-        [&done](std::error_code e, const MoPartExpiryResult& r) { done.set_value({e, r}); }));
+        [&done](std::error_code e, const MoPartExpiryResult& r) {
+          done.set_value({e, r});
+        }));
     EXPECT_FALSE(ec) << ec.message();
     auto [e, r] = future.get();
     EXPECT_FALSE(e) << e.message();
@@ -71,7 +75,7 @@ TEST_F(MoPartRequestTest, EachPartIsStoredAndTheLastRunsTheEngineOnTheWholeText)
   auto first = part(1, "Sto", 1);
   EXPECT_EQ(first.outcome, Outcome::stored);
   EXPECT_EQ(first.expires_at, test::t(61));
-  EXPECT_TRUE(inbox().empty());  // nothing for the engine yet
+  EXPECT_TRUE(inbox().empty());    // nothing for the engine yet
   auto third = part(3, "ase", 2);  // out of order
   EXPECT_EQ(third.outcome, Outcome::stored);
   EXPECT_EQ(third.inbox_id, first.inbox_id);

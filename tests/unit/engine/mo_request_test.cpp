@@ -228,8 +228,7 @@ class FailingOutbox : public store::WriteTxn {
   std::error_code add_mo_part(const store::MoPartSetKey& k, const store::MoPart& p) override {
     return in_.add_mo_part(k, p);
   }
-  std::error_code complete_mo_part_set(const store::MoPartSetKey& k,
-                                       store::Timestamp at) override {
+  std::error_code complete_mo_part_set(const store::MoPartSetKey& k, store::Timestamp at) override {
     return in_.complete_mo_part_set(k, at);
   }
   std::error_code drop_mo_part_set(const store::MoPartSetKey& k) override {
@@ -240,8 +239,7 @@ class FailingOutbox : public store::WriteTxn {
                                                                    std::size_t limit) override {
     return in_.mo_part_sets_due(p, until, limit);
   }
-  store::Result<std::optional<store::Timestamp>> oldest_mo_part_set(
-      store::MoPartPhase p) override {
+  store::Result<std::optional<store::Timestamp>> oldest_mo_part_set(store::MoPartPhase p) override {
     return in_.oldest_mo_part_set(p);
   }
   store::Result<std::uint64_t> enqueue_outbox(const store::NewOutboxMessage&) override {

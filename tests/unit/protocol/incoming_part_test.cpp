@@ -40,7 +40,8 @@ TEST(IncomingPart, Reads16BitReferencesAndTheParts) {
   EXPECT_EQ(a->concat->reference, 0x1234);
   EXPECT_EQ(b->concat->sequence, 2);
   EXPECT_EQ(a->payload.udh_octets, 7u);
-  EXPECT_EQ(decode_message_parts(0x00, std::vector<MessagePayload>{a->payload, b->payload}).text, "Hi");
+  EXPECT_EQ(decode_message_parts(0x00, std::vector<MessagePayload>{a->payload, b->payload}).text,
+            "Hi");
 }
 
 TEST(IncomingPart, AcceptsSarTlvValues) {
@@ -51,7 +52,8 @@ TEST(IncomingPart, AcceptsSarTlvValues) {
   ASSERT_TRUE(a->concat);
   EXPECT_EQ(a->concat->reference, 0x0102);
   EXPECT_EQ(a->payload.udh_octets, 0u);
-  EXPECT_EQ(decode_message_parts(0x08, std::vector<MessagePayload>{a->payload, b->payload}).text, "A\xD0\x9F");
+  EXPECT_EQ(decode_message_parts(0x08, std::vector<MessagePayload>{a->payload, b->payload}).text,
+            "A\xD0\x9F");
 }
 
 TEST(IncomingPart, UnusableConcatenationInfoMeansASingleMessage) {

@@ -24,7 +24,9 @@ std::string socket_dir(const std::string& url) {
   return url.substr(at + 5, end - at - 5);
 }
 
-std::string first_value(const Rows& rows) { return rows.rows.at(0).at(0).value(); }
+std::string first_value(const Rows& rows) {
+  return rows.rows.at(0).at(0).value();
+}
 
 TEST_F(PostgresConnection, ConnectsWithAUri) {
   auto conn = Connection::open(server_);
@@ -32,11 +34,13 @@ TEST_F(PostgresConnection, ConnectsWithAUri) {
   auto one = conn->exec({"SELECT 1 + $1::int", {"41"}});
   ASSERT_TRUE(one) << one.error().message;
   EXPECT_EQ(first_value(*one), "42");
-  EXPECT_NE(conn->server().find("socket " + socket_dir(server_.url)), std::string::npos) << conn->server();
+  EXPECT_NE(conn->server().find("socket " + socket_dir(server_.url)), std::string::npos)
+      << conn->server();
 }
 
 TEST_F(PostgresConnection, ConnectsWithAKeyValueString) {
-  ConnectOptions options{"host=" + socket_dir(server_.url) + " port=5432 user=smppgw dbname=smppgw_test sslmode=disable",
+  ConnectOptions options{"host=" + socket_dir(server_.url) +
+                             " port=5432 user=smppgw dbname=smppgw_test sslmode=disable",
                          server_.password_file};
   auto conn = Connection::open(options);
   ASSERT_TRUE(conn) << conn.error().message;
@@ -60,15 +64,18 @@ TEST_F(PostgresConnection, AWrongPasswordIsAnErrorThatDoesNotContainIt) {
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().code, StoreErrc::open_failed);
   EXPECT_EQ(conn.error().message.find(wrong), std::string::npos) << conn.error().message;
-  EXPECT_NE(conn.error().message.find("password authentication failed"), std::string::npos) << conn.error().message;
-  EXPECT_NE(conn.error().message.find(socket_dir(server_.url)), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("password authentication failed"), std::string::npos)
+      << conn.error().message;
+  EXPECT_NE(conn.error().message.find(socket_dir(server_.url)), std::string::npos)
+      << conn.error().message;
 }
 
 TEST_F(PostgresConnection, APasswordInTheUrlIsNotInTheError) {
   const std::string wrong = "in-url-secret-8d0b";
-  auto conn = Connection::open({"host=" + socket_dir(server_.url) + " port=5432 user=smppgw password=" + wrong +
-                                    " dbname=smppgw_test",
-                                ""});
+  auto conn =
+      Connection::open({"host=" + socket_dir(server_.url) +
+                            " port=5432 user=smppgw password=" + wrong + " dbname=smppgw_test",
+                        ""});
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().message.find(wrong), std::string::npos) << conn.error().message;
 }
@@ -76,16 +83,20 @@ TEST_F(PostgresConnection, APasswordInTheUrlIsNotInTheError) {
 TEST_F(PostgresConnection, AMissingPasswordFileIsNamed) {
   auto conn = Connection::open({server_.url, "/nonexistent/smppgw-password"});
   ASSERT_FALSE(conn);
-  EXPECT_NE(conn.error().message.find("/nonexistent/smppgw-password"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("/nonexistent/smppgw-password"), std::string::npos)
+      << conn.error().message;
 }
 
 TEST(PostgresConnectionOffline, AnUnreachableSocketIsNamedInTheError) {
-  auto conn = Connection::open({"host=/nonexistent/pg-socket-dir port=5439 dbname=smppgw user=smppgw", ""});
+  auto conn =
+      Connection::open({"host=/nonexistent/pg-socket-dir port=5439 dbname=smppgw user=smppgw", ""});
   ASSERT_FALSE(conn);
   EXPECT_EQ(conn.error().code, StoreErrc::open_failed);
-  EXPECT_NE(conn.error().message.find("/nonexistent/pg-socket-dir"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("/nonexistent/pg-socket-dir"), std::string::npos)
+      << conn.error().message;
   EXPECT_NE(conn.error().message.find("5439"), std::string::npos) << conn.error().message;
-  EXPECT_NE(conn.error().message.find("database smppgw"), std::string::npos) << conn.error().message;
+  EXPECT_NE(conn.error().message.find("database smppgw"), std::string::npos)
+      << conn.error().message;
 }
 
 TEST(PostgresConnectionOffline, AMalformedUrlIsAnError) {
@@ -127,8 +138,10 @@ TEST_F(PostgresConnection, AFailingStatementIsNamedAndNothingOfThePipelineIsComm
   ASSERT_FALSE(results);
   EXPECT_EQ(results.error().statement, std::optional<std::size_t>(2));
   EXPECT_EQ(results.error().sqlstate, "23505");
-  EXPECT_NE(results.error().message.find("statement 3 of 4"), std::string::npos) << results.error().message;
-  EXPECT_NE(results.error().message.find("duplicate key"), std::string::npos) << results.error().message;
+  EXPECT_NE(results.error().message.find("statement 3 of 4"), std::string::npos)
+      << results.error().message;
+  EXPECT_NE(results.error().message.find("duplicate key"), std::string::npos)
+      << results.error().message;
 
   // Read from another connection: only what was committed is visible there.
   Connection other = connect();
@@ -159,7 +172,8 @@ TEST_F(PostgresConnection, ALargePipelineDoesNotDeadlock) {
   std::vector<Statement> statements;
   const std::string pad(2000, 'x');
   for (int i = 0; i < 2000; ++i) {
-    statements.push_back({"INSERT INTO t VALUES ($1, $2) RETURNING id, pad", {std::to_string(i), pad}});
+    statements.push_back(
+        {"INSERT INTO t VALUES ($1, $2) RETURNING id, pad", {std::to_string(i), pad}});
   }
   auto results = conn_->pipeline(statements);
   ASSERT_TRUE(results) << results.error().message;

@@ -9,7 +9,8 @@ namespace smppgw::store::postgres::test {
 std::optional<ConnectOptions> test_server() {
   const char* url = std::getenv("SMPPGW_TEST_PG_URL");
   const char* password = std::getenv("SMPPGW_TEST_PG_PASSWORD_FILE");
-  if (url == nullptr || *url == '\0' || password == nullptr || *password == '\0') return std::nullopt;
+  if (url == nullptr || *url == '\0' || password == nullptr || *password == '\0')
+    return std::nullopt;
   return ConnectOptions{url, password};
 }
 

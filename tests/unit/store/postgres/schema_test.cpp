@@ -15,7 +15,8 @@ namespace {
 class PostgresSchema : public test::PgTest {};
 
 std::vector<std::vector<std::optional<std::string>>> meta(Connection& conn) {
-  auto rows = conn.exec({"SELECT key, value FROM smppgw_meta WHERE key NOT LIKE 'migrated_to.%' ORDER BY key", {}});
+  auto rows = conn.exec(
+      {"SELECT key, value FROM smppgw_meta WHERE key NOT LIKE 'migrated_to.%' ORDER BY key", {}});
   EXPECT_TRUE(rows) << rows.error().message;
   return rows ? rows->rows : decltype(rows->rows){};
 }
@@ -66,8 +67,10 @@ TEST_F(PostgresSchema, ANewerVersionIsRefusedAndLeftAlone) {
   auto state = ensure_schema(*conn_);
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, StoreErrc::schema_too_new);
-  EXPECT_NE(state.error().message.find("schema version 2"), std::string::npos) << state.error().message;
-  EXPECT_NE(state.error().message.find("upgrade smppgwd"), std::string::npos) << state.error().message;
+  EXPECT_NE(state.error().message.find("schema version 2"), std::string::npos)
+      << state.error().message;
+  EXPECT_NE(state.error().message.find("upgrade smppgwd"), std::string::npos)
+      << state.error().message;
   auto rows = meta(*conn_);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][1], std::optional<std::string>("2"));
@@ -76,7 +79,8 @@ TEST_F(PostgresSchema, ANewerVersionIsRefusedAndLeftAlone) {
 }
 
 TEST_F(PostgresSchema, AMetaTableWithoutAVersionIsRefused) {
-  ASSERT_TRUE(conn_->exec({"CREATE TABLE smppgw_meta (key text PRIMARY KEY, value text NOT NULL)", {}}));
+  ASSERT_TRUE(
+      conn_->exec({"CREATE TABLE smppgw_meta (key text PRIMARY KEY, value text NOT NULL)", {}}));
   auto state = ensure_schema(*conn_);
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, StoreErrc::corrupted);
