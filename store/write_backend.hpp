@@ -1,6 +1,6 @@
 // What the writer needs from a store backend (private to store/): open one write transaction
 // per group, tell whether it is still usable, commit it durably, and grow the space when a
-// group did not fit. The LMDB backend implements it in lmdb_store.cpp.
+// group did not fit. The LMDB backend implements it in lmdb/store.cpp.
 #pragma once
 
 #include <memory>

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "store/audit_bulk.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/audit_bulk.hpp"
+#include "store/lmdb/records.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 namespace {

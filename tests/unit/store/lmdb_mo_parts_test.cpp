@@ -1,4 +1,4 @@
-// The parts of concatenated MO in store/lmdb_mo_parts.cpp on a real LMDB environment: a set's
+// The parts of concatenated MO in store/lmdb/mo_parts.cpp on a real LMDB environment: a set's
 // life (open, parts, complete, drop), the time index expiry reads, the reserved Inbox id
 // surviving a restart, and bad input refused. Every test ends with the invariant check.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// The read queries of store/lmdb_store.cpp on a real LMDB environment: Inbox and audit
+// The read queries of store/lmdb/store.cpp on a real LMDB environment: Inbox and audit
 // pagination at every edge, conversations, chunked exports, reopening and the schema check.
 #include <gtest/gtest.h>
 
@@ -8,10 +8,10 @@
 #include <tuple>
 
 #include "store/bulk.hpp"
-#include "store/keys.hpp"
-#include "store/lmdb_env.hpp"
-#include "store/records.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/records.hpp"
+#include "store/lmdb/schema.hpp"
 #include "tests/unit/store/test_support.hpp"
 
 namespace smppgw::store::test {

@@ -1,4 +1,4 @@
-// The domain writes of store/lmdb_write_txn.cpp on a real LMDB environment: subscription
+// The domain writes of store/lmdb/write_txn.cpp on a real LMDB environment: subscription
 // rules (company-wide opt-out, OOPS data), audit events, counts, outbox life cycle and
 // receipts, bulk opt-out and broadcast chunks. Every test ends with the invariant check.
 #include <gtest/gtest.h>
@@ -518,7 +518,7 @@ TEST_F(WriteTxnTest, OptOutBatchCompanyWideAndDuplicatesInsideTheChunk) {
 }
 
 // A chunk skips the point reads of keys past the last key of `subscriptions` and `company`
-// (store/lmdb_write_txn.hpp, bulk_ends_). Phones P1..P10 lie before, between and after
+// (store/lmdb/write_txn.hpp, bulk_ends_). Phones P1..P10 lie before, between and after
 // the records below, so every phone of a chunk meets a different case.
 std::string p(int i) {
   return "+141555509" + std::to_string(10 + i);

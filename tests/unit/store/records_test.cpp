@@ -2,10 +2,10 @@
 // read, every record survives a round trip, and a damaged value is detected, not misread.
 #include <gtest/gtest.h>
 
-#include "store/audit_bulk.hpp"
+#include "store/lmdb/audit_bulk.hpp"
 #include "store/error.hpp"
-#include "store/keys.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store {
 namespace {

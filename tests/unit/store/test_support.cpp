@@ -6,12 +6,12 @@
 #include <set>
 #include <tuple>
 
-#include "store/audit_bulk.hpp"
-#include "store/keys.hpp"
-#include "store/lmdb_env.hpp"
-#include "store/lmdb_queries.hpp"
-#include "store/records.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/audit_bulk.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/queries.hpp"
+#include "store/lmdb/records.hpp"
+#include "store/lmdb/schema.hpp"
 
 namespace smppgw::store::test {
 

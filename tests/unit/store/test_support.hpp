@@ -46,7 +46,7 @@ std::error_code ec_of(const Result<T>& r) {
 Timestamp t(std::int64_t seconds);
 
 // Opens the environment of `dir` read-only (the store must be closed) and checks every
-// invariant listed in store/lmdb_write_txn.cpp. Returns the violations (empty: consistent).
+// invariant listed in store/lmdb/write_txn.cpp. Returns the violations (empty: consistent).
 std::vector<std::string> check_invariants(const std::filesystem::path& state_dir);
 
 // A store and its writer in a fresh directory; at the end the invariants are checked.

@@ -1,7 +1,7 @@
 // A thin RAII layer over the LMDB C API (private to store/): environment, transaction,
 // cursor. Return codes stay plain MDB ints inside the layer (they are cheap and the callers
 // branch on MDB_NOTFOUND / MDB_KEYEXIST); lmdb_error() maps them to StoreErrc at the edge.
-// Nothing outside store/lmdb_* includes <lmdb.h>.
+// Nothing outside store/lmdb/ includes <lmdb.h>.
 #pragma once
 
 #include <lmdb.h>

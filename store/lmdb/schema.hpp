@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <system_error>
 
-#include "store/lmdb_env.hpp"
+#include "store/lmdb/env.hpp"
 
 namespace smppgw::store::lmdb {
 

@@ -1,6 +1,6 @@
 // The LMDB RAII layer: opening the environment (directory, map size, reader table, stale
 // reader cleanup) and the translation of MDB return codes into the store's errors.
-#include "store/lmdb_env.hpp"
+#include "store/lmdb/env.hpp"
 
 #include <cerrno>
 

@@ -1,9 +1,9 @@
 // Encoding of the bulk audit row; the layout and its reasons are in audit_bulk.hpp.
-#include "store/audit_bulk.hpp"
+#include "store/lmdb/audit_bulk.hpp"
 
 #include <algorithm>
 
-#include "store/records.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store::records {
 namespace {

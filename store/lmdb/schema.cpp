@@ -3,7 +3,7 @@
 // Migrations run inside the same write transaction that opens the tables, so an upgrade is
 // all-or-nothing: a crash halfway leaves the old version on disk and the next start runs it
 // again. Step i of kMigrations turns version i+1 into version i+2.
-#include "store/schema.hpp"
+#include "store/lmdb/schema.hpp"
 
 #include <array>
 #include <functional>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "store/keys.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store::lmdb {
 namespace {

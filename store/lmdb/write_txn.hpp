@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
-#include "store/audit_bulk.hpp"
-#include "store/lmdb_env.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/audit_bulk.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/schema.hpp"
 #include "store/write_txn.hpp"
 
 namespace smppgw::store::lmdb {
@@ -99,7 +99,7 @@ class LmdbWriteTxn final : public WriteTxn {
                                std::optional<SubscriptionState> from, SubscriptionState to,
                                const ChangeContext& ctx);
   std::error_code put_outbox(const OutboxMessage& m);
-  // The entry (seq 0) of a set, if any (lmdb_mo_parts.cpp).
+  // The entry (seq 0) of a set, if any (mo_parts.cpp).
   Result<std::optional<MoPartSet>> mo_part_set_entry(std::string_view set_key);
   // opt_out() once its arguments are checked (apply_opt_out_batch checks a chunk's once).
   Result<SubscriptionChange> opt_out_checked(std::string_view phone, std::string_view campaign,

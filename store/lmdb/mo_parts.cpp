@@ -5,10 +5,10 @@
 // Invariants (the unit tests check them): every set has exactly one mo_parts_due entry, for
 // its phase and since; parts exist only under a set entry; a set's reserved inbox id is at
 // most meta inbox_reserved, and has an Inbox row once the set is completed.
-#include "store/keys.hpp"
-#include "store/lmdb_queries.hpp"
-#include "store/lmdb_write_txn.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/queries.hpp"
+#include "store/lmdb/write_txn.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store::lmdb {
 namespace {

@@ -12,15 +12,15 @@
 // Effective state of (phone, campaign): the record's state if there is one, else opted_out if
 // the phone has a company-wide opt-out, else none. The company-wide opt-out therefore covers
 // campaigns added later, and a later keyword join (a record) lifts it for one campaign.
-#include "store/lmdb_write_txn.hpp"
+#include "store/lmdb/write_txn.hpp"
 
 #include <algorithm>
 #include <cstring>
 
-#include "store/audit_bulk.hpp"
-#include "store/keys.hpp"
-#include "store/lmdb_queries.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/audit_bulk.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/queries.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store::lmdb {
 namespace {

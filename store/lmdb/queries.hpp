@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "store/error.hpp"
-#include "store/keys.hpp"
-#include "store/lmdb_env.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/schema.hpp"
 #include "store/types.hpp"
 
 namespace smppgw::store::lmdb {

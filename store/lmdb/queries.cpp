@@ -1,11 +1,11 @@
-// Point reads shared by the read and the write side; see lmdb_queries.hpp.
-#include "store/lmdb_queries.hpp"
+// Point reads shared by the read and the write side; see queries.hpp.
+#include "store/lmdb/queries.hpp"
 
 #include <algorithm>
 
-#include "store/audit_bulk.hpp"
-#include "store/keys.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/audit_bulk.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store::lmdb {
 

@@ -1,7 +1,7 @@
 // Record layouts of the LMDB tables; see records.hpp. Every decoder checks that the value
 // is consumed exactly and that enumerations are in range, so a damaged value is reported
 // as corrupted instead of being shown as a wrong record.
-#include "store/records.hpp"
+#include "store/lmdb/records.hpp"
 
 #include <algorithm>
 

@@ -6,9 +6,9 @@
 #include <memory>
 #include <shared_mutex>
 
-#include "store/lmdb_env.hpp"
-#include "store/lmdb_write_txn.hpp"
-#include "store/schema.hpp"
+#include "store/lmdb/env.hpp"
+#include "store/lmdb/write_txn.hpp"
+#include "store/lmdb/schema.hpp"
 #include "store/store.hpp"
 #include "store/write_backend.hpp"
 

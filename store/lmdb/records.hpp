@@ -1,6 +1,6 @@
 // Value encodings of the LMDB tables (private to store/): a compact little-endian binary
 // layout per record (fixed-width integers, strings as varint length + bytes). Layout
-// changes bump the schema version (store/schema.cpp) and come with a forward migration.
+// changes bump the schema version (store/lmdb/schema.cpp) and come with a forward migration.
 // Decoding is bounds-checked: a short or malformed value decodes to nullopt (corrupted).
 #pragma once
 

@@ -29,7 +29,7 @@
 // - Groups instead: one transaction and one fsync pair per group of up to max_group requests;
 //   the per-phone indexes are written sorted at the end of the group, and every table is
 //   accessed through one cursor per transaction (see Txn::cache_cursors).
-#include "store/lmdb_store.hpp"
+#include "store/lmdb/store.hpp"
 
 #include <sys/statvfs.h>
 
@@ -37,9 +37,9 @@
 #include <chrono>
 #include <mutex>
 
-#include "store/keys.hpp"
-#include "store/lmdb_queries.hpp"
-#include "store/records.hpp"
+#include "store/lmdb/keys.hpp"
+#include "store/lmdb/queries.hpp"
+#include "store/lmdb/records.hpp"
 
 namespace smppgw::store {
 
