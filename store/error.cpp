@@ -42,6 +42,14 @@ class StoreCategory final : public std::error_category {
         return "too many concurrent store reads: retry shortly";
       case StoreErrc::backend_error:
         return "the store backend reported an unexpected error";
+      case StoreErrc::unavailable:
+        return "the store's database server cannot be reached: nothing was committed; retry "
+               "later (smppgwd reconnects by itself)";
+      case StoreErrc::conflict:
+        return "the store's transaction conflicted with another node's (deadlock or "
+               "serialization failure); it is re-run";
+      case StoreErrc::data_needed:
+        return "the write transaction needs rows it has not loaded yet (internal to the writer)";
     }
     return "unknown store error";
   }

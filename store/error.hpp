@@ -27,6 +27,13 @@ enum class StoreErrc {
   request_threw = 12,    // a write request threw an exception; it was rolled back alone
   readers_full = 13,     // too many concurrent read transactions (max_readers)
   backend_error = 14,    // any other backend failure; the message carries the backend's text
+  unavailable = 15,      // the database server cannot be reached (PostgreSQL): retry later;
+                         // nothing of the request was committed
+  conflict = 16,         // a deadlock or serialization failure with another node (PostgreSQL):
+                         // the writer re-runs the group
+  data_needed = 17,      // inside the writer only: a write transaction needs rows it has not
+                         // loaded yet; the writer loads them and re-runs the group (never seen
+                         // by a completion)
 };
 
 const std::error_category& store_category() noexcept;

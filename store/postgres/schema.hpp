@@ -20,6 +20,7 @@ struct Migration {
 
 // Every step in order, version 1 first; adding version N is adding its entry at the end.
 //   1: smppgw_meta (key → value): schema_version, and migrated_to.N with the time of each step
+//   2: the store's tables and indexes (listed with their queries in schema.cpp)
 std::span<const Migration> migrations();
 
 // The version this binary writes: the last migration's.

@@ -40,12 +40,37 @@ TEST_F(PostgresSchema, AFreshDatabaseGetsTheLatestVersion) {
   auto state = ensure_schema(*conn_);
   ASSERT_TRUE(state) << state.error().message;
   EXPECT_EQ(state->found, 0);
-  EXPECT_EQ(state->version, 1);
+  EXPECT_EQ(state->version, schema_version());
   auto rows = meta(*conn_);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][0], std::optional<std::string>("schema_version"));
-  EXPECT_EQ(rows[0][1], std::optional<std::string>("1"));
-  EXPECT_EQ(count_migrations(*conn_), "1");
+  EXPECT_EQ(rows[0][1], std::optional<std::string>(std::to_string(schema_version())));
+  EXPECT_EQ(count_migrations(*conn_), std::to_string(schema_version()));
+  // Every table of the store exists, empty but for the counters.
+  for (const char* table : {"subscriptions", "company_opt_outs", "campaign_counts", "last_stops",
+                            "recent_joins", "inbox", "outbox", "pending_counts", "carrier_ids",
+                            "audit", "mo_part_sets", "mo_parts"}) {
+    auto n = conn_->exec({std::string("SELECT count(*) FROM ") + table, {}});
+    ASSERT_TRUE(n) << table << ": " << n.error().message;
+    EXPECT_EQ(n->rows.at(0).at(0), std::optional<std::string>("0")) << table;
+  }
+}
+
+TEST_F(PostgresSchema, AVersionOneDatabaseMigratesForward) {
+  // What a binary of version 1 left: only the meta table.
+  ASSERT_TRUE(
+      conn_->exec({"CREATE TABLE smppgw_meta (key text PRIMARY KEY, value text NOT NULL)", {}}));
+  ASSERT_TRUE(conn_->exec({"INSERT INTO smppgw_meta VALUES ('schema_version', '1'), "
+                           "('migrated_to.1', now()::text)",
+                           {}}));
+  auto state = ensure_schema(*conn_);
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(state->found, 1);
+  EXPECT_EQ(state->version, schema_version());
+  EXPECT_EQ(count_migrations(*conn_), std::to_string(schema_version()));
+  auto ids = conn_->exec({"SELECT name, value FROM counters ORDER BY name", {}});
+  ASSERT_TRUE(ids) << ids.error().message;
+  EXPECT_EQ(ids->rows.size(), 5u);
 }
 
 TEST_F(PostgresSchema, OpeningTwiceChangesNothing) {
@@ -54,8 +79,8 @@ TEST_F(PostgresSchema, OpeningTwiceChangesNothing) {
   ASSERT_TRUE(before);
   auto state = ensure_schema(*conn_);
   ASSERT_TRUE(state) << state.error().message;
-  EXPECT_EQ(state->found, 1);
-  EXPECT_EQ(state->version, 1);
+  EXPECT_EQ(state->found, schema_version());
+  EXPECT_EQ(state->version, schema_version());
   auto after = conn_->exec({"SELECT key, value FROM smppgw_meta ORDER BY key", {}});
   ASSERT_TRUE(after);
   EXPECT_EQ(before->rows, after->rows);
@@ -63,17 +88,17 @@ TEST_F(PostgresSchema, OpeningTwiceChangesNothing) {
 
 TEST_F(PostgresSchema, ANewerVersionIsRefusedAndLeftAlone) {
   ASSERT_TRUE(ensure_schema(*conn_));
-  ASSERT_TRUE(conn_->exec({"UPDATE smppgw_meta SET value = '2' WHERE key = 'schema_version'", {}}));
+  ASSERT_TRUE(conn_->exec({"UPDATE smppgw_meta SET value = '99' WHERE key = 'schema_version'", {}}));
   auto state = ensure_schema(*conn_);
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, StoreErrc::schema_too_new);
-  EXPECT_NE(state.error().message.find("schema version 2"), std::string::npos)
+  EXPECT_NE(state.error().message.find("schema version 99"), std::string::npos)
       << state.error().message;
   EXPECT_NE(state.error().message.find("upgrade smppgwd"), std::string::npos)
       << state.error().message;
   auto rows = meta(*conn_);
   ASSERT_EQ(rows.size(), 1u);
-  EXPECT_EQ(rows[0][1], std::optional<std::string>("2"));
+  EXPECT_EQ(rows[0][1], std::optional<std::string>("99"));
   // The refusal rolled its transaction back: the connection is usable.
   EXPECT_TRUE(conn_->exec({"SELECT 1", {}}));
 }
@@ -104,11 +129,11 @@ TEST_F(PostgresSchema, NodesOpeningAtOnceMigrateOnce) {
   int created = 0;
   for (const auto& s : states) {
     ASSERT_TRUE(s) << s.error().message;
-    EXPECT_EQ(s->version, 1);
+    EXPECT_EQ(s->version, schema_version());
     if (s->found == 0) ++created;
   }
   EXPECT_EQ(created, 1);
-  EXPECT_EQ(count_migrations(*conn_), "1");
+  EXPECT_EQ(count_migrations(*conn_), std::to_string(schema_version()));
 }
 
 }  // namespace
