@@ -407,8 +407,13 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
                              "default-src 'self'; style-src 'self'; img-src 'self' data:");
     co_return co_await answer_now(std::move(res));
   }
-  if (path.size() == 1 && path[0] == "healthz" && get) co_return co_await answer_now(api.healthz());
-  if (path.size() == 1 && path[0] == "metrics" && get) co_return co_await answer_now(api.metrics());
+  // Both read the store's info(), a query on a server backend: on the workers, never the loop.
+  if (path.size() == 1 && path[0] == "healthz" && get) {
+    co_return co_await answer_now(co_await on_worker(workers, [this] { return api.healthz(); }));
+  }
+  if (path.size() == 1 && path[0] == "metrics" && get) {
+    co_return co_await answer_now(co_await on_worker(workers, [this] { return api.metrics(); }));
+  }
   if (path.empty() || path[0] != "v1") {
     co_return co_await answer_now(error_response(404, "not_found", "There is no such page."));
   }
