@@ -1,6 +1,11 @@
 // What the writer needs from a store backend (private to store/): open one write transaction
 // per group, tell whether it is still usable, commit it durably, and grow the space when a
-// group did not fit. The LMDB backend implements it in lmdb/store.cpp.
+// group did not fit. LMDB implements it in lmdb/store.cpp, PostgreSQL in postgres/write_backend.
+//
+// Load passes (a server backend): a request may fail with StoreErrc::data_needed when its
+// transaction has not loaded the rows it reads yet. The writer then runs the rest of the group
+// anyway (to learn everything the group needs in one pass), calls load() and re-runs the
+// group in the same transaction. LMDB reads synchronously and never asks.
 #pragma once
 
 #include <memory>
@@ -23,6 +28,16 @@ class WriteGroup {
   virtual std::error_code commit() = 0;
   // Drops every write of the group.
   virtual void abort() noexcept = 0;
+
+  // Whether a request of this attempt returned data_needed: load() before re-running.
+  virtual bool wants_data() const { return false; }
+  // Loads every row the attempt asked for (one round trip) and starts a new attempt in the
+  // same transaction: the writes of the attempt are discarded, what was loaded is kept.
+  // An error (unavailable, conflict, ...) is the group's: the writer handles it as commit's.
+  virtual std::error_code load() { return {}; }
+  // A new attempt in the same transaction without loading (after a request failed alone).
+  // Returns false when the backend cannot, and the writer aborts and begins a new group.
+  virtual bool restart() { return false; }
 };
 
 class WriteBackend {

@@ -25,6 +25,13 @@
 // A request that overflows the transaction by itself (txn_full) fails alone; a group that
 // overflows only together is split and committed in two parts.
 //
+// A server backend (PostgreSQL) cannot read synchronously at B-tree cost: a request that
+// reads rows its transaction has not loaded returns data_needed. The writer runs the rest of
+// the group anyway, so one pass learns what the whole group needs, has the backend load it in
+// one round trip (WriteGroup::load) and re-runs the group in the same transaction; typically
+// 2-3 passes (MO → phone state; receipt → carrier id → outbox record). A deadlock or
+// serialization failure (conflict) re-runs the group in a new transaction, at most 16 times.
+//
 // Back-pressure: the queue is bounded. try_submit fails when it is full (an SMPP session then
 // stops reading, so TCP pushes back to the carrier), notify_when_space tells the caller when
 // the queue drained to half, and submit blocks for callers that may block.
@@ -136,6 +143,20 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
       if (!skip[i - begin]) results[i] = ec;
     }
   };
+  auto count_rerun = [&] {
+    std::lock_guard lk(m);
+    ++stats.reruns;
+  };
+  // Conflicts (deadlock, serialization failure with another node) re-run the group in a new
+  // transaction; bounded, so that two nodes fighting forever still answer their requests.
+  constexpr int kMaxConflicts = 16;
+  int conflicts = 0;
+  auto on_conflict = [&](std::error_code ec) {
+    if (ec != StoreErrc::conflict) return false;
+    if (++conflicts > kMaxConflicts) return false;
+    count_rerun();
+    return true;
+  };
   for (;;) {
     bool any = false;
     for (char s : skip) any |= !s;
@@ -145,54 +166,82 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
     if (!group) return fail_rest(group.error());
     detail::WriteGroup& g = **group;
 
-    enum class Next { commit, rerun, done } next = Next::commit;
-    for (std::size_t i = begin; i < end && next == Next::commit; ++i) {
-      if (skip[i - begin]) continue;
-      std::error_code ec;
-      try {
-        ec = batch[i].apply(g.txn());
-      } catch (...) {
-        ec = err(StoreErrc::request_threw);
-      }
-      if (auto p = g.poisoned()) {
-        g.abort();
-        if (p == StoreErrc::map_full) {
-          if (auto ge = backend.grow()) {
-            fail_rest(ge);
-            next = Next::done;
+    // One transaction, one or more attempts: a server backend re-runs the group in the same
+    // transaction after loading what a pass asked for (data_needed), or after a request
+    // failed alone (restart); LMDB always begins a new transaction.
+    enum class Next { commit, rerun, again, done } next;
+    do {
+      next = Next::commit;
+      for (std::size_t i = begin; i < end && next == Next::commit; ++i) {
+        if (skip[i - begin]) continue;
+        std::error_code ec;
+        try {
+          ec = batch[i].apply(g.txn());
+        } catch (...) {
+          ec = err(StoreErrc::request_threw);
+        }
+        if (auto p = g.poisoned()) {
+          g.abort();
+          if (p == StoreErrc::map_full) {
+            if (auto ge = backend.grow()) {
+              fail_rest(ge);
+              next = Next::done;
+            } else {
+              std::lock_guard lk(m);
+              ++stats.map_growths;
+              ++stats.reruns;
+              next = Next::rerun;
+            }
+          } else if (p == StoreErrc::txn_full) {
+            bool first = true;
+            for (std::size_t j = begin; j < i; ++j) first &= bool(skip[j - begin]);
+            if (first) {
+              // Too big on its own: only this request fails.
+              results[i] = p;
+              skip[i - begin] = 1;
+              next = Next::rerun;
+            } else {
+              // Too big together: commit the part before it, then the rest as its own group.
+              process(batch, results, begin, i);
+              process(batch, results, i, end);
+              return;
+            }
+          } else if (on_conflict(p)) {
+            next = Next::rerun;
           } else {
-            std::lock_guard lk(m);
-            ++stats.map_growths;
-            ++stats.reruns;
+            fail_rest(p);  // io_error, unavailable, corrupted, ...: the whole group fails
+            next = Next::done;
+          }
+        } else if (ec == StoreErrc::data_needed || (ec && g.wants_data())) {
+          // Not a failure: the request runs again once its rows are loaded. A request that
+          // failed after an earlier one asked for data may have read that one's partial
+          // writes, so its error is only believed in a pass that loads nothing.
+        } else if (ec) {
+          results[i] = ec;
+          skip[i - begin] = 1;
+          count_rerun();
+          if (g.restart()) {
+            next = Next::again;
+          } else {
+            g.abort();
             next = Next::rerun;
           }
-        } else if (p == StoreErrc::txn_full) {
-          bool first = true;
-          for (std::size_t j = begin; j < i; ++j) first &= bool(skip[j - begin]);
-          if (first) {
-            // Too big on its own: only this request fails.
-            results[i] = p;
-            skip[i - begin] = 1;
+        }
+      }
+      if (next == Next::commit && g.wants_data()) {
+        if (auto le = g.load()) {
+          g.abort();
+          if (on_conflict(le)) {
             next = Next::rerun;
           } else {
-            // Too big together: commit the part before it, then the rest as its own group.
-            process(batch, results, begin, i);
-            process(batch, results, i, end);
+            fail_rest(le);
             return;
           }
         } else {
-          fail_rest(p);  // io_error, corrupted, ...: the whole group fails
-          next = Next::done;
+          next = Next::again;
         }
-      } else if (ec) {
-        g.abort();
-        results[i] = ec;
-        skip[i - begin] = 1;
-        std::lock_guard lk(m);
-        ++stats.reruns;
-        next = Next::rerun;
       }
-    }
+    } while (next == Next::again);
     if (next == Next::done) return;
     if (next == Next::rerun) continue;
 
@@ -209,6 +258,7 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
       ++stats.reruns;
       continue;
     }
+    if (on_conflict(ce)) continue;
     return fail_rest(ce);
   }
 }
