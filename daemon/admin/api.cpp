@@ -252,12 +252,12 @@ ApiResponse Api::healthz() const {
 
 ApiResponse Api::metrics() const {
   auto& reg = context_.metrics();
-  reg.gauge("smppgw_store_writer_queue_depth", "Write requests waiting for the store writer")
+  reg.gauge(metric::kWriterQueueDepth, "Write requests waiting for the store writer")
       .set(static_cast<std::int64_t>(context_.writer().queue_depth()));
   if (auto info = context_.store().info()) {
-    reg.gauge("smppgw_store_map_bytes", "Bytes of the store's memory map")
+    reg.gauge(metric::kStoreMapBytes, "Bytes of the store's memory map")
         .set(static_cast<std::int64_t>(info->map_size));
-    reg.gauge("smppgw_store_used_bytes", "Bytes of the store in use")
+    reg.gauge(metric::kStoreUsedBytes, "Bytes of the store in use")
         .set(static_cast<std::int64_t>(info->used_bytes));
   }
   for (const auto& l : context_.links()) {
