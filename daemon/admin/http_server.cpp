@@ -426,10 +426,11 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
           405, "method_not_allowed",
           "This route does not take " + api_req.method + ": see /v1/openapi.json for the API."));
     }
-    co_return co_await answer_now(
-        error_response(404, "not_found", "There is no such route: see /v1/openapi.json for the API."));
+    co_return co_await answer_now(error_response(
+        404, "not_found", "There is no such route: see /v1/openapi.json for the API."));
   }
-  if (route->route->id == RouteId::opt_outs_upload) co_return co_await upload_opt_outs(stream, s, framing);
+  if (route->route->id == RouteId::opt_outs_upload)
+    co_return co_await upload_opt_outs(stream, s, framing);
   if (route->route->id == RouteId::opt_outs_export) {
     if (!parser.is_done())
       co_return co_await answer_now(error_response(400, "malformed", "A GET has no body."));

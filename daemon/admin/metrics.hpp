@@ -108,7 +108,7 @@ inline constexpr std::string_view kHttpRequests = "smppgw_http_requests_total"; 
 inline constexpr std::string_view kWriterQueueDepth = "smppgw_store_writer_queue_depth";
 inline constexpr std::string_view kStoreMapBytes = "smppgw_store_map_bytes";
 inline constexpr std::string_view kStoreUsedBytes = "smppgw_store_used_bytes";
-inline constexpr std::string_view kLogEvents = "smppgw_log_events_total";  // {condition}
+inline constexpr std::string_view kLogEvents = "smppgw_log_events_total";          // {condition}
 inline constexpr std::string_view kLogSuppressed = "smppgw_log_suppressed_total";  // {condition}
 }  // namespace metric
 
