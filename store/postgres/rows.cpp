@@ -50,8 +50,8 @@ class Columns {
     return std::move(*v);
   }
   template <class E>
-  E enumeration(std::optional<E> (*from)(std::int64_t)) {
-    auto e = from(integer());
+  E enumeration() {
+    auto e = from_stored<E>(integer());
     if (!e) return fail<E>();
     return *e;
   }
@@ -79,43 +79,14 @@ std::optional<T> done(const Columns& c, T value) {
 
 }  // namespace
 
-std::optional<SubscriptionState> subscription_state(std::int64_t v) {
-  if (v == 1 || v == 2) return static_cast<SubscriptionState>(v);
-  return std::nullopt;
-}
-std::optional<ChangeSource> change_source(std::int64_t v) {
-  if (v >= 1 && v <= 3) return static_cast<ChangeSource>(v);
-  return std::nullopt;
-}
-std::optional<InboxKind> inbox_kind(std::int64_t v) {
-  if (v >= 1 && v <= 6) return static_cast<InboxKind>(v);
-  return std::nullopt;
-}
-std::optional<OutboxKind> outbox_kind(std::int64_t v) {
-  if (v >= 1 && v <= 6) return static_cast<OutboxKind>(v);
-  return std::nullopt;
-}
-std::optional<OutboxStatus> outbox_status(std::int64_t v) {
-  if (v >= 1 && v <= 6) return static_cast<OutboxStatus>(v);
-  return std::nullopt;
-}
-std::optional<PartStatus> part_status(std::int64_t v) {
-  if (v >= 0 && v <= 4) return static_cast<PartStatus>(v);
-  return std::nullopt;
-}
-std::optional<TextEncoding> text_encoding(std::int64_t v) {
-  if (v == 1 || v == 2) return static_cast<TextEncoding>(v);
-  return std::nullopt;
-}
-
 std::optional<Subscription> subscription(const Row& row, std::size_t first) {
   Columns c(row, first);
   Subscription s;
   s.phone = c.text();
   s.campaign = c.text();
-  s.state = c.enumeration(subscription_state);
+  s.state = c.enumeration<SubscriptionState>();
   s.since = c.time();
-  s.source = c.enumeration(change_source);
+  s.source = c.enumeration<ChangeSource>();
   s.changed_by = c.text();
   return done(c, std::move(s));
 }
@@ -125,7 +96,7 @@ std::optional<CompanyOptOut> company_opt_out(const Row& row, std::size_t first) 
   CompanyOptOut o;
   o.phone = c.text();
   o.since = c.time();
-  o.source = c.enumeration(change_source);
+  o.source = c.enumeration<ChangeSource>();
   o.changed_by = c.text();
   return done(c, std::move(o));
 }
@@ -160,7 +131,7 @@ std::optional<InboxMessage> inbox_message(const Row& row, std::size_t first) {
   m.to = c.text();
   m.campaign = c.text();
   m.text = c.bytes();
-  m.kind = c.enumeration(inbox_kind);
+  m.kind = c.enumeration<InboxKind>();
   m.link = c.text();
   return done(c, std::move(m));
 }
@@ -175,9 +146,9 @@ std::optional<OutboxMessage> outbox_message(const Row& row, std::size_t first) {
   m.from = c.text();
   m.campaign = c.text();
   m.text = c.bytes();
-  m.kind = c.enumeration(outbox_kind);
-  m.status = c.enumeration(outbox_status);
-  m.encoding = c.enumeration(text_encoding);
+  m.kind = c.enumeration<OutboxKind>();
+  m.status = c.enumeration<OutboxStatus>();
+  m.encoding = c.enumeration<TextEncoding>();
   const std::int64_t segments = c.integer();
   m.error = c.text();
   if (auto b = c.maybe_integer()) m.broadcast_id = static_cast<std::uint64_t>(*b);
@@ -196,7 +167,7 @@ std::optional<OutboxMessage> outbox_message(const Row& row, std::size_t first) {
   m.parts.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto st = sql::to_int64(statuses[i]);
-    auto ps = st ? part_status(*st) : std::nullopt;
+    auto ps = st ? from_stored<PartStatus>(*st) : std::nullopt;
     if (!ps) return std::nullopt;
     m.parts[i] = OutboxPart{*ps, links[i], carrier_ids[i], errors[i], receipt_keys[i]};
   }
@@ -211,12 +182,12 @@ std::optional<AuditEvent> audit_event(const Row& row, std::size_t first) {
   e.phone = c.text();
   e.campaign = c.text();
   if (auto f = c.maybe_integer()) {
-    auto s = subscription_state(*f);
+    auto s = from_stored<SubscriptionState>(*f);
     if (!s) return std::nullopt;
     e.from_state = *s;
   }
-  e.to_state = c.enumeration(subscription_state);
-  e.source = c.enumeration(change_source);
+  e.to_state = c.enumeration<SubscriptionState>();
+  e.source = c.enumeration<ChangeSource>();
   e.ref = c.text();
   e.reason = c.text();
   return done(c, std::move(e));

@@ -43,13 +43,4 @@ std::optional<AuditEvent> audit_event(const Row& row, std::size_t first = 0);
 std::optional<MoPartSet> mo_part_set(const Row& row, std::size_t first = 0);
 std::optional<MoPart> mo_part(const Row& row, std::size_t first = 0);
 
-// Enumerations from their stored numbers; nullopt for a number the type does not have.
-std::optional<SubscriptionState> subscription_state(std::int64_t v);
-std::optional<ChangeSource> change_source(std::int64_t v);
-std::optional<InboxKind> inbox_kind(std::int64_t v);
-std::optional<OutboxKind> outbox_kind(std::int64_t v);
-std::optional<OutboxStatus> outbox_status(std::int64_t v);
-std::optional<PartStatus> part_status(std::int64_t v);
-std::optional<TextEncoding> text_encoding(std::int64_t v);
-
 }  // namespace smppgw::store::postgres::rows
