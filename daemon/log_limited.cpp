@@ -72,9 +72,9 @@ void attach_log_metrics(admin::MetricsRegistry* metrics) {
     }
     const admin::Labels labels{{"condition", std::string(kNames[i])}};
     a.counters[i].events = &metrics->counter(
-        "smppgw_log_events_total", "Occurrences of conditions logged with aggregation", labels);
+        admin::metric::kLogEvents, "Occurrences of conditions logged with aggregation", labels);
     a.counters[i].suppressed = &metrics->counter(
-        "smppgw_log_suppressed_total",
+        admin::metric::kLogSuppressed,
         "Occurrences not written as their own log line (counted in a summary line)", labels);
   }
 }

@@ -100,6 +100,49 @@ std::optional<OutboxKind> parse_outbox_kind(std::string_view s);
 std::optional<OutboxStatus> parse_outbox_status(std::string_view s);
 std::optional<TextEncoding> parse_text_encoding(std::string_view s);
 
+// The stored number of an enumeration back to its value, if the type has it: both backends
+// store enumerations as their numbers and check what they read here, so a value added at the
+// end of an enumeration (and to its range below) is known to both at once.
+template <class E>
+struct StoredRange;
+template <>
+struct StoredRange<SubscriptionState> {
+  static constexpr SubscriptionState first = SubscriptionState::subscribed,
+                                     last = SubscriptionState::opted_out;
+};
+template <>
+struct StoredRange<ChangeSource> {
+  static constexpr ChangeSource first = ChangeSource::sms, last = ChangeSource::csv;
+};
+template <>
+struct StoredRange<InboxKind> {
+  static constexpr InboxKind first = InboxKind::message, last = InboxKind::help;
+};
+template <>
+struct StoredRange<OutboxKind> {
+  static constexpr OutboxKind first = OutboxKind::reply, last = OutboxKind::help;
+};
+template <>
+struct StoredRange<OutboxStatus> {
+  static constexpr OutboxStatus first = OutboxStatus::queued, last = OutboxStatus::suppressed;
+};
+template <>
+struct StoredRange<PartStatus> {
+  static constexpr PartStatus first = PartStatus::pending, last = PartStatus::expired;
+};
+template <>
+struct StoredRange<TextEncoding> {
+  static constexpr TextEncoding first = TextEncoding::gsm7, last = TextEncoding::ucs2;
+};
+
+template <class E>
+std::optional<E> from_stored(std::int64_t v) {
+  if (v < static_cast<std::int64_t>(StoredRange<E>::first) ||
+      v > static_cast<std::int64_t>(StoredRange<E>::last))
+    return std::nullopt;
+  return static_cast<E>(v);
+}
+
 // The campaign id written in audit events and exports for the company-wide scope.
 inline constexpr std::string_view kAllCampaigns = "*";
 

@@ -11,6 +11,7 @@
 
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/json_fields.hpp"
+#include "daemon/admin/openapi_document.hpp"
 #include "daemon/engine/admin_requests.hpp"
 #include "protocol/text_analysis.hpp"
 #include "store/bulk.hpp"
@@ -251,12 +252,12 @@ ApiResponse Api::healthz() const {
 
 ApiResponse Api::metrics() const {
   auto& reg = context_.metrics();
-  reg.gauge("smppgw_store_writer_queue_depth", "Write requests waiting for the store writer")
+  reg.gauge(metric::kWriterQueueDepth, "Write requests waiting for the store writer")
       .set(static_cast<std::int64_t>(context_.writer().queue_depth()));
   if (auto info = context_.store().info()) {
-    reg.gauge("smppgw_store_map_bytes", "Bytes of the store's memory map")
+    reg.gauge(metric::kStoreMapBytes, "Bytes of the store's memory map")
         .set(static_cast<std::int64_t>(info->map_size));
-    reg.gauge("smppgw_store_used_bytes", "Bytes of the store in use")
+    reg.gauge(metric::kStoreUsedBytes, "Bytes of the store in use")
         .set(static_cast<std::int64_t>(info->used_bytes));
   }
   for (const auto& l : context_.links()) {
@@ -277,37 +278,42 @@ ApiResponse Api::metrics() const {
   return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", reg.render(), {}};
 }
 
-boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req) {
-  const auto& p = req.path;
-  const std::string& m = req.method;
+boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req, const RouteMatch& route) {
+  const std::string_view param = route.param;
   try {
-    if (p.size() >= 2 && p[0] == "v1") {
-      const std::string& r = p[1];
-      if (r == "campaigns" && p.size() == 2 && m == "GET") co_return co_await campaigns(req);
-      if (r == "campaigns" && p.size() == 4 && p[3] == "broadcast" && m == "POST") {
-        co_return co_await broadcast(req, p[2]);
-      }
-      if (r == "inbox" && p.size() == 2 && m == "GET") co_return co_await inbox(req);
-      if (r == "inbox" && p.size() == 4 && p[3] == "opt-out" && m == "POST") {
-        co_return co_await inbox_opt_out(req, p[2]);
-      }
-      if (r == "messages" && p.size() == 2 && m == "POST") co_return co_await send_message(req);
-      if (r == "messages" && p.size() == 3 && p[2] == "preview" && m == "POST") {
+    switch (route.route->id) {
+      case RouteId::campaigns:
+        co_return co_await campaigns(req);
+      case RouteId::broadcast:
+        co_return co_await broadcast(req, param);
+      case RouteId::inbox:
+        co_return co_await inbox(req);
+      case RouteId::inbox_opt_out:
+        co_return co_await inbox_opt_out(req, param);
+      case RouteId::send_message:
+        co_return co_await send_message(req);
+      case RouteId::preview:
         co_return co_await preview(req);
-      }
-      if (r == "messages" && p.size() == 3 && m == "GET") co_return co_await get_message(p[2]);
-      if (r == "conversations" && p.size() == 3 && m == "GET") {
-        co_return co_await conversation(req, p[2]);
-      }
-      if (r == "subscribers" && p.size() == 3 && m == "GET") co_return co_await subscriber(p[2]);
-      if (r == "audit" && p.size() == 2 && m == "GET") co_return co_await audit(req);
+      case RouteId::get_message:
+        co_return co_await get_message(param);
+      case RouteId::conversation:
+        co_return co_await conversation(req, param);
+      case RouteId::subscriber:
+        co_return co_await subscriber(param);
+      case RouteId::audit:
+        co_return co_await audit(req);
+      case RouteId::openapi:
+        co_return ApiResponse{200, "application/json", std::string(openapi_document()), {}};
+      case RouteId::opt_outs_upload:
+      case RouteId::opt_outs_export:
+        break;  // streamed by the server
     }
   } catch (const std::exception& e) {
     // A programming error in a route: the request fails, the server goes on.
     co_return error_response(500, "internal_error",
                              std::string("The request failed inside the server: ") + e.what());
   }
-  co_return error_response(404, "not_found", "There is no such route: see SPEC §6 for the API.");
+  co_return error_response(500, "internal_error", "This route is not answered here.");
 }
 
 boost::asio::awaitable<ApiResponse> Api::campaigns(const ApiRequest&) {

@@ -18,6 +18,7 @@
 #include "daemon/admin/api_json.hpp"
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/http_response.hpp"
+#include "daemon/admin/routes.hpp"
 
 namespace smppgw::admin {
 
@@ -41,9 +42,10 @@ class Api {
   // Writes go through `writes` (which also wakes the dispatchers of queued messages).
   Api(AdminContext& context, boost::asio::thread_pool& workers, DurableWrites& writes);
 
-  // Routes `req` (already authenticated for /v1). Never throws for bad input: every
-  // failure is an error response.
-  boost::asio::awaitable<ApiResponse> handle(const ApiRequest& req);
+  // Answers `req` on its route (matched in kRoutes, already authenticated). Never throws
+  // for bad input: every failure is an error response. The streamed routes (Manual
+  // Opt-Out upload, CSV export) are the server's, not answered here.
+  boost::asio::awaitable<ApiResponse> handle(const ApiRequest& req, const RouteMatch& route);
 
   ApiResponse healthz() const;
   ApiResponse metrics() const;

@@ -44,6 +44,7 @@
 #include "daemon/admin/optout_request.hpp"
 #include "daemon/admin/optout_store_sink.hpp"
 #include "daemon/admin/request_parser.hpp"
+#include "daemon/admin/routes.hpp"
 #include "daemon/admin/web_assets.hpp"
 
 namespace smppgw::admin {
@@ -407,8 +408,13 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
                              "default-src 'self'; style-src 'self'; img-src 'self' data:");
     co_return co_await answer_now(std::move(res));
   }
-  if (path.size() == 1 && path[0] == "healthz" && get) co_return co_await answer_now(api.healthz());
-  if (path.size() == 1 && path[0] == "metrics" && get) co_return co_await answer_now(api.metrics());
+  // Both read the store's info(), a query on a server backend: on the workers, never the loop.
+  if (path.size() == 1 && path[0] == "healthz" && get) {
+    co_return co_await answer_now(co_await on_worker(workers, [this] { return api.healthz(); }));
+  }
+  if (path.size() == 1 && path[0] == "metrics" && get) {
+    co_return co_await answer_now(co_await on_worker(workers, [this] { return api.metrics(); }));
+  }
   if (path.empty() || path[0] != "v1") {
     co_return co_await answer_now(error_response(404, "not_found", "There is no such page."));
   }
@@ -418,13 +424,19 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
         "Send the admin token as \"Authorization: Bearer <token>\"; it is in the file named by "
         "admin.token_file."));
   }
-  if (path.size() == 2 && path[1] == "opt-outs") {
-    if (req.method != http::verb::post) {
-      co_return co_await answer_now(error_response(405, "method_not_allowed", "Use POST."));
+  const auto route = match_route(api_req.method, path);
+  if (!route) {
+    if (path_has_route(path)) {
+      co_return co_await answer_now(error_response(
+          405, "method_not_allowed",
+          "This route does not take " + api_req.method + ": see /v1/openapi.json for the API."));
     }
-    co_return co_await upload_opt_outs(stream, s, framing);
+    co_return co_await answer_now(error_response(
+        404, "not_found", "There is no such route: see /v1/openapi.json for the API."));
   }
-  if (path.size() == 2 && path[1] == "opt-outs.csv" && get) {
+  if (route->route->id == RouteId::opt_outs_upload)
+    co_return co_await upload_opt_outs(stream, s, framing);
+  if (route->route->id == RouteId::opt_outs_export) {
     if (!parser.is_done())
       co_return co_await answer_now(error_response(400, "malformed", "A GET has no body."));
     co_return co_await export_opt_outs(stream, s, framing);
@@ -453,7 +465,7 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
     if (ec) co_return false;  // connection lost
   }
   api_req.body.swap(s.body);
-  ApiResponse res = co_await api.handle(api_req);
+  ApiResponse res = co_await api.handle(api_req, *route);
   api_req.body.swap(s.body);
   co_return co_await write(stream, s, res, framing);
 }

@@ -94,7 +94,9 @@ class MetricsRegistry {
 // Renders label text: {a="x",b="y"} with Prometheus escaping ("\\", "\"", "\n").
 std::string render_labels(const Labels& labels);
 
-// The metric names the daemon and the admin server agree on (SPEC §6 /metrics).
+// Every metric the daemon exports (SPEC §6 /metrics), in this one list: the Grafana
+// dashboard and the Prometheus rules under monitoring/ are checked against it, and the
+// daemon's real /metrics against it (monitoring/check_monitoring.py).
 namespace metric {
 inline constexpr std::string_view kMoTotal = "smppgw_mo_total";                // {link,kind}
 inline constexpr std::string_view kMtTotal = "smppgw_mt_total";                // {link,status}
@@ -102,7 +104,12 @@ inline constexpr std::string_view kQueueDepth = "smppgw_outbox_queued";        /
 inline constexpr std::string_view kWindowInUse = "smppgw_link_window_in_use";  // {link}
 inline constexpr std::string_view kLinkUp = "smppgw_link_up";  // {link} 1 bound, 0 not
 inline constexpr std::string_view kCommitSeconds = "smppgw_store_commit_seconds";  // histogram
-inline constexpr std::string_view kHttpRequests = "smppgw_http_requests_total";    // {status}
+inline constexpr std::string_view kHttpRequests = "smppgw_http_requests_total";    // {code}
+inline constexpr std::string_view kWriterQueueDepth = "smppgw_store_writer_queue_depth";
+inline constexpr std::string_view kStoreMapBytes = "smppgw_store_map_bytes";
+inline constexpr std::string_view kStoreUsedBytes = "smppgw_store_used_bytes";
+inline constexpr std::string_view kLogEvents = "smppgw_log_events_total";          // {condition}
+inline constexpr std::string_view kLogSuppressed = "smppgw_log_suppressed_total";  // {condition}
 }  // namespace metric
 
 }  // namespace smppgw::admin

@@ -9,8 +9,7 @@ namespace smppgw::store::records {
 namespace {
 
 bool valid_state(std::uint8_t v) {
-  return v >= static_cast<std::uint8_t>(SubscriptionState::subscribed) &&
-         v <= static_cast<std::uint8_t>(SubscriptionState::opted_out);
+  return from_stored<SubscriptionState>(v).has_value();
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 // most meta inbox_reserved, and has an Inbox row once the set is completed.
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/queries.hpp"
-#include "store/lmdb/write_txn.hpp"
 #include "store/lmdb/records.hpp"
+#include "store/lmdb/write_txn.hpp"
 
 namespace smppgw::store::lmdb {
 namespace {
@@ -60,8 +60,8 @@ Result<std::optional<MoPartSet>> LmdbWriteTxn::mo_part_set(const MoPartSetKey& k
   return entry;
 }
 
-Result<std::uint64_t> LmdbWriteTxn::open_mo_part_set(const MoPartSetKey& key,
-                                                     std::string_view link, Timestamp since) {
+Result<std::uint64_t> LmdbWriteTxn::open_mo_part_set(const MoPartSetKey& key, std::string_view link,
+                                                     Timestamp since) {
   if (!valid_key(key) || !valid(link)) return fail(invalid());
   const auto sk = set_key(key);
   auto existing = mo_part_set_entry(sk);
@@ -70,10 +70,10 @@ Result<std::uint64_t> LmdbWriteTxn::open_mo_part_set(const MoPartSetKey& key,
   const std::uint64_t id = ids_.inbox + 1;
   records::encode_mo_part_set(buf_, MoPartPhase::pending, since, id, link);
   if (auto ec = put(t_.mo_parts, keys::mo_part::entry(sk, 0), buf_)) return fail(ec);
-  if (auto ec = put(t_.mo_parts_due,
-                    keys::mo_part::due(static_cast<std::uint8_t>(MoPartPhase::pending),
-                                       unix_ms(since), sk),
-                    {})) {
+  if (auto ec = put(
+          t_.mo_parts_due,
+          keys::mo_part::due(static_cast<std::uint8_t>(MoPartPhase::pending), unix_ms(since), sk),
+          {})) {
     return fail(ec);
   }
   std::string reserved;
@@ -102,13 +102,12 @@ std::error_code LmdbWriteTxn::complete_mo_part_set(const MoPartSetKey& key, Time
   auto entry = mo_part_set_entry(sk);
   if (!entry) return entry.error();
   if (!*entry || (*entry)->phase != MoPartPhase::pending) return invalid();
-  if (auto ec = del(t_.mo_parts_due,
-                    keys::mo_part::due(static_cast<std::uint8_t>(MoPartPhase::pending),
-                                       unix_ms((*entry)->since), sk))) {
+  if (auto ec =
+          del(t_.mo_parts_due, keys::mo_part::due(static_cast<std::uint8_t>(MoPartPhase::pending),
+                                                  unix_ms((*entry)->since), sk))) {
     return ec;
   }
-  records::encode_mo_part_set(buf_, MoPartPhase::completed, at, (*entry)->inbox_id,
-                              (*entry)->link);
+  records::encode_mo_part_set(buf_, MoPartPhase::completed, at, (*entry)->inbox_id, (*entry)->link);
   if (auto ec = put(t_.mo_parts, keys::mo_part::entry(sk, 0), buf_)) return ec;
   return put(t_.mo_parts_due,
              keys::mo_part::due(static_cast<std::uint8_t>(MoPartPhase::completed), unix_ms(at), sk),
@@ -135,8 +134,7 @@ std::error_code LmdbWriteTxn::drop_mo_part_set(const MoPartSetKey& key) {
   return {};
 }
 
-Result<std::vector<MoPartSetKey>> LmdbWriteTxn::mo_part_sets_due(MoPartPhase phase,
-                                                                 Timestamp until,
+Result<std::vector<MoPartSetKey>> LmdbWriteTxn::mo_part_sets_due(MoPartPhase phase, Timestamp until,
                                                                  std::size_t limit) {
   if (limit == 0) return fail(invalid());
   if (poison_) return fail(poison_);

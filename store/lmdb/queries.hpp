@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "store/error.hpp"
-#include "store/lmdb/keys.hpp"
 #include "store/lmdb/env.hpp"
+#include "store/lmdb/keys.hpp"
 #include "store/lmdb/schema.hpp"
 #include "store/types.hpp"
 

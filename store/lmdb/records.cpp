@@ -9,14 +9,14 @@ namespace smppgw::store::records {
 namespace {
 
 template <class E>
-bool in_range(std::uint8_t v, E lo, E hi) {
-  return v >= static_cast<std::uint8_t>(lo) && v <= static_cast<std::uint8_t>(hi);
+bool valid(std::uint8_t v) {
+  return from_stored<E>(v).has_value();
 }
 bool valid_state(std::uint8_t v) {
-  return in_range(v, SubscriptionState::subscribed, SubscriptionState::opted_out);
+  return valid<SubscriptionState>(v);
 }
 bool valid_source(std::uint8_t v) {
-  return in_range(v, ChangeSource::sms, ChangeSource::csv);
+  return valid<ChangeSource>(v);
 }
 
 }  // namespace
@@ -177,7 +177,7 @@ std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v) {
   m.text = d.str();
   auto kind = d.u8();
   m.link = d.str();
-  if (!d.done() || !in_range(kind, InboxKind::message, InboxKind::help)) return std::nullopt;
+  if (!d.done() || !valid<InboxKind>(kind)) return std::nullopt;
   m.kind = static_cast<InboxKind>(kind);
   return m;
 }
@@ -262,7 +262,7 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
     p.link = d.str();
     p.carrier_message_id = d.str();
     p.error = d.str();
-    if (!in_range(ps, PartStatus::pending, PartStatus::expired)) return std::nullopt;
+    if (!valid<PartStatus>(ps)) return std::nullopt;
     p.status = static_cast<PartStatus>(ps);
   }
   m.error = d.str();
@@ -273,9 +273,8 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
     if (d.u8() != kOutboxReceiptKeys) return std::nullopt;
     for (auto& p : m.parts) p.receipt_key = d.str();
   }
-  if (!d.done() || !in_range(kind, OutboxKind::reply, OutboxKind::help) ||
-      !in_range(status, OutboxStatus::queued, OutboxStatus::suppressed) ||
-      !in_range(enc, TextEncoding::gsm7, TextEncoding::ucs2)) {
+  if (!d.done() || !valid<OutboxKind>(kind) || !valid<OutboxStatus>(status) ||
+      !valid<TextEncoding>(enc)) {
     return std::nullopt;
   }
   m.kind = static_cast<OutboxKind>(kind);

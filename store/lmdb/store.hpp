@@ -7,8 +7,8 @@
 #include <shared_mutex>
 
 #include "store/lmdb/env.hpp"
-#include "store/lmdb/write_txn.hpp"
 #include "store/lmdb/schema.hpp"
+#include "store/lmdb/write_txn.hpp"
 #include "store/store.hpp"
 #include "store/write_backend.hpp"
 

@@ -16,7 +16,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import LONG_REPLY, Daemon, Sim, wait_until  # noqa: E402
+from harness import LONG_REPLY, Daemon, Sim, postgresql, wait_until  # noqa: E402
 
 JOIN = "Acme: you joined Spring Promo. Reply HELP for help, STOP to cancel."
 STOP = "Acme: you are unsubscribed and will get no more messages. Reply OOPS to resubscribe."
@@ -29,13 +29,15 @@ def submits_to(phone):
 
 
 class Case:
-    def __init__(self, daemon_bin, sim_bin):
+    def __init__(self, daemon_bin, sim_bin, backend="lmdb"):
         self.daemon_bin = daemon_bin
         self.sim_bin = sim_bin
+        self.backend = backend  # the store of every daemon the test starts: lmdb | postgresql
         self.dir = tempfile.mkdtemp(prefix="smppgwd-it-")
         self.sims = []
         self.daemons = []
         self.mounts = []  # file systems mounted for the test, unmounted after the daemons stop
+        self.cleanups = []  # run last (e.g. a PostgreSQL cluster the test started)
 
     def sim(self, *args, port=0):
         s = Sim(self.sim_bin, *args, port=port, log_dir=self.dir)
@@ -43,6 +45,11 @@ class Case:
         return s
 
     def daemon(self, links, **kw):
+        if self.backend == "postgresql" and "postgresql" not in kw:
+            kw["postgresql"] = postgresql()
+            if kw["postgresql"] is None:
+                raise Skip("no PostgreSQL server: SMPPGW_TEST_PG_URL and "
+                           "SMPPGW_TEST_PG_PASSWORD_FILE are set by tools/dev test")
         d = Daemon(self.daemon_bin, links, workdir=kw.pop("workdir", None) or
                    tempfile.mkdtemp(dir=self.dir), **kw)
         self.daemons.append(d)
@@ -57,6 +64,8 @@ class Case:
             s.close()
         for m in self.mounts:
             subprocess.run(["umount", m], check=False)
+        for fn in self.cleanups:
+            fn()
         if not failed:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -373,12 +382,13 @@ def test_sigterm_unbinds_and_exits_zero(c):
 
 
 def test_crash_acknowledged_mo_survive_sigkill(c):
-    """Under continuous MO load the daemon is SIGKILLed 10 times; every MO the carrier saw
-    acknowledged with ESME_ROK is in the Inbox afterwards."""
+    """Under continuous MO load the daemon is SIGKILLed 10 times (20 on PostgreSQL, where the
+    commit crosses a socket to the server); every MO the carrier saw acknowledged with ESME_ROK
+    is in the Inbox afterwards."""
     sim = c.sim("--mo-rate", "1500", "--mo-window", "200", "--mo-from", "+14155500000")
     d = c.daemon([{"name": "carrier", "port": sim.port, "reconnect_min": "100ms",
                    "reconnect_max": "300ms"}], log_level="warn")
-    cycles = 10
+    cycles = 20 if c.backend == "postgresql" else 10
     for i in range(cycles):
         mark = sim.mark()
         d.start()
@@ -401,8 +411,104 @@ def test_crash_acknowledged_mo_survive_sigkill(c):
     stored = inbox_senders(d)
     missing = acked - stored
     assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
-    print(f"crash test: {cycles} SIGKILL cycles, {len(acked)} MO acknowledged, all stored "
+    print(f"crash test ({c.backend}): {cycles} SIGKILL cycles, {len(acked)} MO acknowledged, all stored "
           f"({len(stored)} Inbox rows)")
+
+
+def test_oops_and_manual_opt_out(c):
+    """The store's rules through the daemon, on either backend: a join, STOP and OOPS restore
+    the campaign; a Manual Opt-Out CSV of three numbers (one a duplicate, one invalid) opts
+    out exactly the valid ones, is counted per campaign and audited, and the opted-out export
+    lists them; a broadcast then skips them."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    sim.send(f"mo {PHONE} 12345 SPRING")
+    sim.wait_for(lambda e: submits_to(PHONE)(e) and e["text"] == JOIN)
+    sim.send(f"mo {PHONE} 12345 STOP")
+    sim.wait_for(lambda e: submits_to(PHONE)(e) and e["text"] == STOP)
+    sim.send(f"mo {PHONE} 12345 OOPS")
+    back = sim.wait_for(lambda e: submits_to(PHONE)(e) and "subscribed again" in e["text"])
+    assert back, back
+    status, sub = d.http("GET", f"/v1/subscribers/{PHONE}")
+    # STOP ended spring-promo (the one subscribed) and opted out of long-reads too (every
+    # campaign on the short code); OOPS restores only what STOP ended.
+    states = {x["campaign"]: x["state"] for x in sub["subscriptions"]}
+    assert status == 200 and states == {"spring-promo": "subscribed", "long-reads": "opted_out"}, sub
+    others = ["+14155550124", "+14155550125"]
+    for p in others:
+        sim.send(f"mo {p} 12345 SPRING")
+        sim.wait_for(lambda e, p=p: submits_to(p)(e) and e["text"] == JOIN)
+    csv = "phone\n" + "\n".join([others[0], others[1], others[0], "not-a-number"]) + "\n"
+    status, result = d.http("POST", "/v1/opt-outs?campaign=spring-promo", csv,
+                            content_type="text/csv")
+    assert status == 200, (status, result)
+    assert (result["rows"], result["opted_out"], result["already_opted_out"], result["duplicates"],
+            result["invalid"]) == (4, 2, 0, 1, 1), result
+    status, campaigns = d.http("GET", "/v1/campaigns")
+    spring = [x for x in campaigns if x["id"] == "spring-promo"][0]
+    assert (spring["subscribed"], spring["opted_out"]) == (1, 2), spring
+    status, export = d.http("GET", "/v1/opt-outs.csv?campaign=spring-promo")
+    assert status == 200, export
+    assert sorted(l.split(",")[0] for l in export.splitlines()[1:]) == sorted(others), export
+    status, audit = d.http("GET", f"/v1/audit?phone={others[0]}")
+    assert status == 200 and [e["to"] for e in audit["events"]] == ["opted_out", "subscribed"], audit
+    mark = sim.mark()
+    status, b = d.http("POST", "/v1/campaigns/spring-promo/broadcast", {"text": "Spring sale"})
+    assert status == 202 and (b["recipients"], b["suppressed"]) == (1, 2), (status, b)
+    sim.wait_for(lambda e: submits_to(PHONE)(e) and e["text"] == "Spring sale", start=mark)
+    time.sleep(1)
+    assert not [e for e in sim.find(lambda e: e["event"] == "submit_sm", start=mark)
+                if e["to"].lstrip("+") in {p.lstrip("+") for p in others}]
+    print(f"oops and manual opt-out ({c.backend}): restored, 2 opted out, export and broadcast agree")
+
+
+def test_postgresql_outage_mo_refused_then_recovers(c):
+    """The daemon's PostgreSQL server (its own throwaway cluster) is stopped under MO load and
+    started again: meanwhile MO are answered ESME_RX_T_APPN (0x64), /healthz says 503 with the
+    reason and admin writes get 503; afterwards the daemon stores MO again by itself, and every
+    MO answered ESME_ROK is in the Inbox."""
+    if c.backend != "postgresql":
+        raise Skip("a PostgreSQL outage needs backend postgresql")
+    # Its own directory under /tmp: as root the cluster runs as nobody, who cannot enter c.dir.
+    cluster = tempfile.mkdtemp(prefix="smppgw-it-pg-")
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools",
+                        "pg-cluster")
+    started = subprocess.run([tool, "start", cluster], capture_output=True, text=True)
+    if started.returncode != 0:
+        raise Skip(f"cannot start a PostgreSQL cluster: {started.stderr.strip()}")
+    c.cleanups.append(lambda: subprocess.run([tool, "stop", cluster], check=False))
+    pg = postgresql(started.stdout.strip(), os.path.join(cluster, "password"))
+    sim = c.sim("--mo-rate", "2000", "--mo-window", "50", "--mo-from", "+14155700000",
+                "--mo-text", "hello")
+    d = c.daemon([{"name": "carrier", "port": sim.port}], postgresql=pg).start()
+    sim.wait_for(lambda e: e["event"] == "bound", 10)
+    ok = lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0
+    refused = lambda e: e["event"] == "deliver_sm_resp" and e.get("mo_id") and e["status"] == 0x64
+    sim.wait_for(ok, 10)
+    time.sleep(1)
+    subprocess.run([tool, "halt", cluster], check=True)
+    sim.wait_for(refused, 30)
+    health = wait_until(lambda: (lambda r: r if r[0] == 503 else None)(
+        d.http("GET", "/healthz", auth=False)), 15, what="/healthz 503")
+    assert health[1]["error"] == "store_unavailable", health
+    status, body = d.http("POST", "/v1/messages", {"to": PHONE, "from": "12345", "text": "hi"})
+    assert status == 503, (status, body)
+    time.sleep(2)
+    refusals = len(sim.find(refused))
+    mark = sim.mark()
+    subprocess.run([tool, "resume", cluster], check=True)
+    sim.wait_for(ok, 60, start=mark)
+    wait_until(lambda: d.http("GET", "/healthz", auth=False)[0] == 200, 30, what="/healthz 200")
+    time.sleep(1)
+    sim.send("quit")
+    sim.proc.wait(10)
+    acked = {e["from"] for e in sim.find(ok)}
+    stored = inbox_senders(d)
+    missing = acked - stored
+    assert not missing, f"{len(missing)} of {len(acked)} acknowledged MO lost, e.g. {sorted(missing)[:5]}"
+    print(f"postgresql outage: {refusals} MO refused (0x64) while the server was down, "
+          f"{len(acked)} acknowledged, all stored; healthz said: {health[1].get('message')}")
 
 
 TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
@@ -414,13 +520,14 @@ def main(tests=None):
     p = argparse.ArgumentParser()
     p.add_argument("--daemon")
     p.add_argument("--sim")
+    p.add_argument("--backend", choices=["lmdb", "postgresql"], default="lmdb")
     p.add_argument("--list", action="store_true")
     p.add_argument("test", nargs="?")
     a = p.parse_args()
     if a.list:
         print("\n".join(tests))
         return 0
-    c = Case(a.daemon, a.sim)
+    c = Case(a.daemon, a.sim, a.backend)
     failed = True
     try:
         tests[a.test](c)

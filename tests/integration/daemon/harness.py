@@ -126,8 +126,10 @@ class Daemon:
     """smppgwd with a generated configuration in its own temporary directory."""
 
     def __init__(self, binary, links, extra_campaigns="", workdir=None, admin_port=None,
-                 durability="fsync", log_level="info", reassembly_timeout=None):
+                 durability="fsync", log_level="info", reassembly_timeout=None, postgresql=None):
         self.binary = binary
+        # None: LMDB under state_dir; else {"url", "password_file", "schema"} (see postgresql())
+        self.postgresql = postgresql
         self.dir = workdir or tempfile.mkdtemp(prefix="smppgwd-it-")
         self.admin_port = admin_port or free_port()
         self.config_path = os.path.join(self.dir, "smppgw.yaml")
@@ -148,7 +150,7 @@ class Daemon:
             "company: Acme Health",
             "default_region: US",
             f"state_dir: {self.dir}/state",
-            f"store: {{ map_size: 64MiB, durability: {self.durability} }}",
+            self.store_line(),
             f"log: {{ level: {self.log_level} }}",
             "admin:",
             f"  listen: 127.0.0.1:{self.admin_port}",
@@ -180,6 +182,13 @@ class Daemon:
         with open(tmp, "w") as f:
             f.write(text)
         os.replace(tmp, self.config_path)
+
+    def store_line(self):
+        if not self.postgresql:
+            return f"store: {{ map_size: 64MiB, durability: {self.durability} }}"
+        pg = self.postgresql
+        return (f"store: {{ backend: postgresql, postgresql: {{ url: \"{pg['url']}\", "
+                f"password_file: {pg['password_file']}, schema: {pg['schema']}, connections: 4 }} }}")
 
     def start(self, wait_admin=True):
         self.log_path = os.path.join(self.dir, f"smppgwd-{time.time_ns()}.log")
@@ -251,6 +260,19 @@ class Daemon:
                 self.kill()
         if self.proc:
             self._log.close()
+
+
+def postgresql(url=None, password_file=None):
+    """Store settings for a daemon on PostgreSQL: the throwaway server tools/dev test started
+    (SMPPGW_TEST_PG_URL, SMPPGW_TEST_PG_PASSWORD_FILE) or the one given, and a schema of the
+    daemon's own (smppgwd creates it), so tests running at once never share tables. None when
+    no server was given."""
+    url = url or os.environ.get("SMPPGW_TEST_PG_URL")
+    password_file = password_file or os.environ.get("SMPPGW_TEST_PG_PASSWORD_FILE")
+    if not url or not password_file:
+        return None
+    return {"url": url, "password_file": password_file,
+            "schema": f"it_{os.getpid()}_{time.time_ns() % 10**9}"}
 
 
 def wait_until(pred, timeout=10.0, interval=0.05, what="condition"):

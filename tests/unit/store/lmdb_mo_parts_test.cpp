@@ -37,7 +37,7 @@ class MoPartsTest : public StoreFixture {
     return got;
   }
   NewInboxMessage row(std::uint64_t reserved) {
-    return NewInboxMessage{t(1), kSet.from, kSet.to, "", "one two three", InboxKind::message,
+    return NewInboxMessage{t(1),        kSet.from, kSet.to, "", "one two three", InboxKind::message,
                            "carrier-a", reserved};
   }
 };
@@ -177,8 +177,9 @@ TEST_F(MoPartsTest, BadInputIsRefusedAndWritesNothing) {
             StoreErrc::invalid_argument);
   EXPECT_EQ(write([&](WriteTxn& w) { return ec_of(w.open_mo_part_set(kSet, "l", t(1))); }),
             StoreErrc::invalid_argument);
-  EXPECT_EQ(write([&](WriteTxn& w) { return ec_of(w.mo_part_sets_due(MoPartPhase::pending, t(1), 0)); }),
-            StoreErrc::invalid_argument);
+  EXPECT_EQ(
+      write([&](WriteTxn& w) { return ec_of(w.mo_part_sets_due(MoPartPhase::pending, t(1), 0)); }),
+      StoreErrc::invalid_argument);
   auto set = read(kSet);
   ASSERT_TRUE(set);
   EXPECT_EQ(set->parts.size(), 1u);

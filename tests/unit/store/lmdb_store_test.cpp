@@ -8,8 +8,8 @@
 #include <tuple>
 
 #include "store/bulk.hpp"
-#include "store/lmdb/keys.hpp"
 #include "store/lmdb/env.hpp"
+#include "store/lmdb/keys.hpp"
 #include "store/lmdb/records.hpp"
 #include "store/lmdb/schema.hpp"
 #include "tests/unit/store/test_support.hpp"

@@ -2,8 +2,8 @@
 // read, every record survives a round trip, and a damaged value is detected, not misread.
 #include <gtest/gtest.h>
 
-#include "store/lmdb/audit_bulk.hpp"
 #include "store/error.hpp"
+#include "store/lmdb/audit_bulk.hpp"
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/records.hpp"
 

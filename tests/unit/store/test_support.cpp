@@ -7,8 +7,8 @@
 #include <tuple>
 
 #include "store/lmdb/audit_bulk.hpp"
-#include "store/lmdb/keys.hpp"
 #include "store/lmdb/env.hpp"
+#include "store/lmdb/keys.hpp"
 #include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
 #include "store/lmdb/schema.hpp"

@@ -47,9 +47,9 @@ TEST_F(PostgresSchema, AFreshDatabaseGetsTheLatestVersion) {
   EXPECT_EQ(rows[0][1], std::optional<std::string>(std::to_string(schema_version())));
   EXPECT_EQ(count_migrations(*conn_), std::to_string(schema_version()));
   // Every table of the store exists, empty but for the counters.
-  for (const char* table : {"subscriptions", "company_opt_outs", "campaign_counts", "last_stops",
-                            "recent_joins", "inbox", "outbox", "pending_counts", "carrier_ids",
-                            "audit", "mo_part_sets", "mo_parts"}) {
+  for (const char* table :
+       {"subscriptions", "company_opt_outs", "campaign_counts", "last_stops", "recent_joins",
+        "inbox", "outbox", "pending_counts", "carrier_ids", "audit", "mo_part_sets", "mo_parts"}) {
     auto n = conn_->exec({std::string("SELECT count(*) FROM ") + table, {}});
     ASSERT_TRUE(n) << table << ": " << n.error().message;
     EXPECT_EQ(n->rows.at(0).at(0), std::optional<std::string>("0")) << table;
@@ -60,9 +60,10 @@ TEST_F(PostgresSchema, AVersionOneDatabaseMigratesForward) {
   // What a binary of version 1 left: only the meta table.
   ASSERT_TRUE(
       conn_->exec({"CREATE TABLE smppgw_meta (key text PRIMARY KEY, value text NOT NULL)", {}}));
-  ASSERT_TRUE(conn_->exec({"INSERT INTO smppgw_meta VALUES ('schema_version', '1'), "
-                           "('migrated_to.1', now()::text)",
-                           {}}));
+  ASSERT_TRUE(
+      conn_->exec({"INSERT INTO smppgw_meta VALUES ('schema_version', '1'), "
+                   "('migrated_to.1', now()::text)",
+                   {}}));
   auto state = ensure_schema(*conn_);
   ASSERT_TRUE(state) << state.error().message;
   EXPECT_EQ(state->found, 1);
@@ -88,7 +89,8 @@ TEST_F(PostgresSchema, OpeningTwiceChangesNothing) {
 
 TEST_F(PostgresSchema, ANewerVersionIsRefusedAndLeftAlone) {
   ASSERT_TRUE(ensure_schema(*conn_));
-  ASSERT_TRUE(conn_->exec({"UPDATE smppgw_meta SET value = '99' WHERE key = 'schema_version'", {}}));
+  ASSERT_TRUE(
+      conn_->exec({"UPDATE smppgw_meta SET value = '99' WHERE key = 'schema_version'", {}}));
   auto state = ensure_schema(*conn_);
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, StoreErrc::schema_too_new);
