@@ -171,10 +171,12 @@ class PgWriteTxn final : public WriteTxn {
   const PhoneState* phone_view(std::string_view phone);
   PhoneState* phone_write(std::string_view phone);  // the overlay's copy; needs phone_view
   Counters* ids();
-  const std::optional<OutboxMessage>* outbox_view(std::uint64_t id);
+  // The record as the attempt sees it (nullptr: there is none); nullopt with the need noted.
+  std::optional<const OutboxMessage*> outbox_view(std::uint64_t id);
   OutboxMessage* outbox_write(std::uint64_t id);  // nullptr if absent or not loaded
   const std::optional<ReceiptRef>* receipt_view(const ReceiptKey& key);
   const std::optional<MoPartSet>* mo_view(const MoKey& key);
+  MoPartSet& mo_write(const MoKey& key);  // the overlay's copy of a set mo_view found
   // (campaign counts as committed + this attempt's deltas); nullopt with the need noted.
   std::optional<std::pair<std::int64_t, std::int64_t>> counts_view(std::string_view campaign);
   // The sets of `phase` with since <= until, oldest first, at most `limit`, as the attempt
@@ -211,6 +213,28 @@ class PgWriteTxn final : public WriteTxn {
   std::map<RangeKey, Range> ranges_;
   std::map<DueKey, std::vector<std::pair<std::int64_t, MoKey>>> due_;
   bool pending_loaded_ = false;  // every queued outbox record is in outbox_
+
+  // What each statement of the pending load pipeline fetches (load_statements → loaded).
+  enum class Load {
+    locks,
+    subscriptions,
+    company,
+    last_stops,
+    recent_joins,
+    outbox,
+    pending,
+    inbox_ids,
+    receipts,
+    mo_sets,
+    mo_parts,
+    due,
+    counts,
+    range,
+    counters,
+  };
+  std::vector<Load> plan_;
+  std::vector<DueKey> plan_due_;
+  std::vector<RangeKey> plan_ranges_;
 };
 
 }  // namespace smppgw::store::postgres

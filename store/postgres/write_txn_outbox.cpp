@@ -42,18 +42,17 @@ OutboxStatus aggregate(const OutboxMessage& m) {
 
 }  // namespace
 
-const std::optional<OutboxMessage>* PgWriteTxn::outbox_view(std::uint64_t id) {
-  static const std::optional<OutboxMessage> kAbsent;
-  if (auto it = ov_.outbox.find(id); it != ov_.outbox.end()) {
-    static thread_local std::optional<OutboxMessage> view;
-    view = it->second;
-    return &view;
+std::optional<const OutboxMessage*> PgWriteTxn::outbox_view(std::uint64_t id) {
+  if (auto it = ov_.outbox.find(id); it != ov_.outbox.end()) return &it->second;
+  if (auto it = outbox_.find(id); it != outbox_.end()) {
+    return it->second ? &*it->second : nullptr;
   }
-  if (auto it = outbox_.find(id); it != outbox_.end()) return &it->second;
   // Ids past the counter cannot exist, committed or not: no round trip for them.
-  if (counters_ && id > counters_->outbox && (!ov_.ids || id > ov_.ids->outbox)) return &kAbsent;
+  if (counters_ && id > counters_->outbox && (!ov_.ids || id > ov_.ids->outbox)) {
+    return static_cast<const OutboxMessage*>(nullptr);
+  }
   needs_.outbox.insert(id);
-  return nullptr;
+  return std::nullopt;
 }
 
 OutboxMessage* PgWriteTxn::outbox_write(std::uint64_t id) {
@@ -111,9 +110,10 @@ Result<std::uint64_t> PgWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
 
 Result<std::optional<OutboxMessage>> PgWriteTxn::outbox(std::uint64_t id) {
   if (poison_) return fail(poison_);
-  const auto* rec = outbox_view(id);
+  const auto rec = outbox_view(id);
   if (!rec) return fail(need_data());
-  return *rec;
+  if (!*rec) return std::optional<OutboxMessage>{};
+  return std::optional<OutboxMessage>{**rec};
 }
 
 Result<OutboxStatus> PgWriteTxn::record_part_submitted(std::uint64_t id, std::uint16_t part,
@@ -122,7 +122,7 @@ Result<OutboxStatus> PgWriteTxn::record_part_submitted(std::uint64_t id, std::ui
                                                        std::string_view key, Timestamp at) {
   if (!valid(link) || !valid(carrier_message_id) || !valid(key)) return fail(invalid());
   if (poison_) return fail(poison_);
-  const auto* rec = outbox_view(id);
+  const auto rec = outbox_view(id);
   if (!rec) return fail(need_data());
   if (!*rec || part >= (*rec)->parts.size()) return fail(make_error_code(StoreErrc::not_found));
   if ((*rec)->status != OutboxStatus::queued) return fail(invalid());
@@ -151,7 +151,7 @@ Result<bool> PgWriteTxn::finish_outbox(std::uint64_t id, OutboxStatus status,
     return fail(invalid());
   }
   if (poison_) return fail(poison_);
-  const auto* rec = outbox_view(id);
+  const auto rec = outbox_view(id);
   if (!rec) return fail(need_data());
   if (!*rec) return fail(make_error_code(StoreErrc::not_found));
   if ((*rec)->status != OutboxStatus::queued) return false;
@@ -165,7 +165,7 @@ Result<bool> PgWriteTxn::finish_outbox(std::uint64_t id, OutboxStatus status,
 
 std::error_code PgWriteTxn::count_attempt(std::uint64_t id, Timestamp at) {
   if (poison_) return poison_;
-  const auto* rec = outbox_view(id);
+  const auto rec = outbox_view(id);
   if (!rec) return need_data();
   if (!*rec) return make_error_code(StoreErrc::not_found);
   OutboxMessage& m = *outbox_write(id);
@@ -189,7 +189,7 @@ Result<std::optional<ReceiptOutcome>> PgWriteTxn::apply_receipt(std::string_view
   if (!ref) return fail(need_data());
   if (!*ref) return std::optional<ReceiptOutcome>{};
   const auto [id, part] = **ref;
-  const auto* rec = outbox_view(id);
+  const auto rec = outbox_view(id);
   if (!rec) return fail(need_data());
   if (!*rec || part >= (*rec)->parts.size()) return fail(corrupted());
   OutboxMessage& m = *outbox_write(id);
@@ -222,10 +222,10 @@ Result<std::uint64_t> PgWriteTxn::requeue_unacknowledged(Timestamp at) {
   std::sort(queued.begin(), queued.end());
   std::uint64_t reset = 0;
   for (auto id : queued) {
-    OutboxMessage& m = *outbox_write(id);
     bool partial = false;
-    for (const auto& p : m.parts) partial |= p.status != PartStatus::pending;
-    if (!partial) continue;
+    for (const auto& p : (*outbox_view(id))->parts) partial |= p.status != PartStatus::pending;
+    if (!partial) continue;  // nothing acknowledged: no copy in the overlay, nothing to write
+    OutboxMessage& m = *outbox_write(id);
     for (auto& p : m.parts) {
       if (p.status == PartStatus::pending) continue;
       if (!p.carrier_message_id.empty()) {
