@@ -16,7 +16,11 @@ constexpr std::array<std::string_view, 1> kVersion1 = {
 
 // Version 2: the store's tables. Times are unix milliseconds (bigint) as Timestamp stores them,
 // enumerations their numeric values (store/types.hpp), free texts bytea (an MO may carry any
-// bytes; PostgreSQL's text refuses NUL and invalid UTF-8). Keys and indexes follow the queries:
+// bytes; PostgreSQL's text refuses NUL and invalid UTF-8). The text columns that reads order or
+// page by (phones and campaigns of subscriptions, company_opt_outs, campaign_counts) are
+// COLLATE "C": byte order, as LMDB's keys, whatever the database's locale (en_US would put
+// "b" before "C" and ignore the "+" of phones), and the indexes serve those queries.
+// Keys and indexes follow the queries:
 //   subscriptions      (phone, campaign) → record; the partial indexes by (campaign, phone) per
 //                      state serve subscribed_phones/broadcasts and the opted-out export
 //   company_opt_outs   phone → the company-wide opt-out
@@ -37,14 +41,16 @@ constexpr std::array<std::string_view, 22> kVersion2 = {
     "CREATE TABLE counters (name text PRIMARY KEY, value bigint NOT NULL)",
     "INSERT INTO counters (name, value) VALUES ('inbox_id', 0), ('outbox_id', 0), "
     "('audit_id', 0), ('broadcast_id', 0), ('company_opt_outs', 0)",
-    "CREATE TABLE subscriptions (phone text NOT NULL, campaign text NOT NULL, "
+    "CREATE TABLE subscriptions (phone text COLLATE \"C\" NOT NULL, "
+    "campaign text COLLATE \"C\" NOT NULL, "
     "state smallint NOT NULL, since bigint NOT NULL, source smallint NOT NULL, "
     "changed_by text NOT NULL, PRIMARY KEY (phone, campaign))",
     "CREATE INDEX subscriptions_subscribed ON subscriptions (campaign, phone) WHERE state = 1",
     "CREATE INDEX subscriptions_opted_out ON subscriptions (campaign, phone) WHERE state = 2",
-    "CREATE TABLE company_opt_outs (phone text PRIMARY KEY, since bigint NOT NULL, "
+    "CREATE TABLE company_opt_outs (phone text COLLATE \"C\" PRIMARY KEY, since bigint NOT NULL, "
     "source smallint NOT NULL, changed_by text NOT NULL)",
-    "CREATE TABLE campaign_counts (campaign text PRIMARY KEY, subscribed bigint NOT NULL, "
+    "CREATE TABLE campaign_counts (campaign text COLLATE \"C\" PRIMARY KEY, "
+    "subscribed bigint NOT NULL, "
     "opted_out bigint NOT NULL)",
     "CREATE TABLE last_stops (phone text NOT NULL, short_code text NOT NULL, at bigint NOT NULL, "
     "changed_by text NOT NULL, campaigns text[] NOT NULL, PRIMARY KEY (phone, short_code))",

@@ -229,6 +229,27 @@ TEST_F(PostgresStore, SubscriptionsComeInCampaignOrder) {
   EXPECT_EQ(store_->subscriptions("+3009").value(), std::vector<Subscription>{});
 }
 
+TEST_F(PostgresStore, TheOrderedKeysSortAsBytesWhateverTheDatabasesLocale) {
+  // The columns reads order and page by are COLLATE "C" (schema.cpp), so the order is LMDB's.
+  auto columns =
+      conn_->exec({"SELECT table_name || '.' || column_name FROM information_schema.columns WHERE "
+                   "table_schema = current_schema() AND collation_name = 'C' ORDER BY 1",
+                   {}});
+  ASSERT_TRUE(columns) << columns.error().message;
+  std::vector<std::string> names;
+  for (const auto& row : columns->rows) names.push_back(row.at(0).value());
+  EXPECT_EQ(names, (std::vector<std::string>{"campaign_counts.campaign", "company_opt_outs.phone",
+                                             "subscriptions.campaign", "subscriptions.phone"}));
+  for (const char* campaign : {"b", "C", "a", "\xc3\xa9", "B"}) {
+    subscription("+3101", campaign, S::subscribed);
+  }
+  std::vector<std::string> order;
+  auto listed = store_->subscriptions("+3101");
+  ASSERT_TRUE(listed) << listed.error().message();
+  for (const auto& s : *listed) order.push_back(s.campaign);
+  EXPECT_EQ(order, (std::vector<std::string>{"B", "C", "a", "b", "\xc3\xa9"}));
+}
+
 TEST_F(PostgresStore, PointReadsOfCompanyOptOutLastStopAndRecentJoin) {
   auto c = company("+4001", 7);
   EXPECT_EQ(store_->company_opt_out("+4001").value(), c);
