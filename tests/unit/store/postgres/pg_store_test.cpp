@@ -1,14 +1,10 @@
-// store/postgres/pg_store.cpp and pool.cpp against the throwaway cluster: rows written with
-// plain SQL into the schema's tables read back through every read query of Store — contents,
-// order, pages and cursors, limits, damaged rows — and a lost server reported as unavailable,
-// then used again once the connection can be reopened.
+// store/postgres/pg_store.cpp against the throwaway cluster: rows written with plain SQL into
+// the schema's tables read back through every read query of Store — contents, order, pages and
+// cursors, limits, damaged rows — and a lost connection reported as unavailable, then reopened.
 #include "store/postgres/pg_store.hpp"
-
-#include <unistd.h>
 
 #include <array>
 #include <atomic>
-#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -653,25 +649,6 @@ TEST_F(PostgresStore, ALostConnectionIsUnavailableAndReopenedOnNextUse) {
   EXPECT_NE(pool_backend_pid(), pid);
 }
 
-TEST_F(PostgresStore, AFailedReopenIsUnavailableWithItsCauseUntilTheServerCanBeReached) {
-  // A password file of the pool's own: without it the pool cannot reconnect.
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("smppgw-pool-pw-" + std::to_string(::getpid()) + "-" + schema_);
-  std::filesystem::copy_file(server_.password_file, file,
-                             std::filesystem::copy_options::overwrite_existing);
-  open(1, ConnectOptions{server_.url, file.string()});
-  terminate(pool_backend_pid());
-  std::filesystem::rename(file, file.string() + ".away");
-  EXPECT_EQ(store_->info().error(), StoreErrc::unavailable);  // the lost connection
-  EXPECT_EQ(store_->info().error(), StoreErrc::unavailable);  // the reopen, which fails
-  EXPECT_NE(store_->last_failure().find(file.string()), std::string::npos)
-      << store_->last_failure();
-  EXPECT_EQ(store_->info().error(), StoreErrc::unavailable);  // every use tries again
-  std::filesystem::rename(file.string() + ".away", file);
-  EXPECT_TRUE(store_->info());
-  std::filesystem::remove(file);
-}
-
 TEST_F(PostgresStore, ReadersOnManyThreadsShareThePool) {
   subscription("+1401", "spring", S::subscribed);
   std::vector<std::thread> threads;
@@ -686,24 +663,6 @@ TEST_F(PostgresStore, ReadersOnManyThreadsShareThePool) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(answered.load(), 6 * 50);
-}
-
-TEST_F(PostgresStore, APoolNeedsAConnectionAndQuotesItsSchema) {
-  auto none = Pool::open(StoreOptions{server_, schema_, 0});
-  ASSERT_FALSE(none);
-  EXPECT_EQ(none.error().code, StoreErrc::invalid_argument);
-
-  EXPECT_EQ(quote_identifier("plain"), "\"plain\"");
-  EXPECT_EQ(quote_identifier("a\"b"), "\"a\"\"b\"");
-  const std::string odd = schema_ + " Odd \"Name\"";
-  sql("CREATE SCHEMA " + quote_identifier(odd));
-  auto pool = Pool::open(StoreOptions{server_, odd, 1});
-  ASSERT_TRUE(pool) << pool.error().message;
-  auto current = (*pool)->run(std::array<Statement, 1>{{{"SELECT current_schema()", {}}}});
-  ASSERT_TRUE(current) << current.error().message;
-  EXPECT_EQ(current->at(0).rows.at(0).at(0), std::optional<std::string>(odd));
-  pool->reset();
-  sql("DROP SCHEMA " + quote_identifier(odd));
 }
 
 }  // namespace
