@@ -1,6 +1,6 @@
-// store/postgres/pool.cpp: which failures lose a connection, the quoted schema of every
-// connection, a caller waiting for a lent connection, and a dropped connection reopened by the
-// next caller — unavailable, with its cause, for as long as the reopen fails.
+// store/postgres/pool.cpp: which failures lose a connection, the quoted schema and READ
+// COMMITTED of every connection, a caller waiting for a lent connection, and a dropped connection
+// reopened by the next caller — unavailable, with its cause, for as long as the reopen fails.
 #include "store/postgres/pool.hpp"
 
 #include <unistd.h>
@@ -84,6 +84,22 @@ TEST_F(PostgresPool, EveryConnectionUsesTheQuotedSchema) {
     }
   }
   ASSERT_TRUE(conn_->exec({"DROP SCHEMA " + quote_identifier(odd), {}}));
+}
+
+TEST_F(PostgresPool, ReadsRunInReadCommittedWhateverTheServersDefault) {
+  // A server (here: this connection's options) that defaults to serializable.
+  ASSERT_NE(server_.url.find('?'), std::string::npos) << server_.url;
+  const ConnectOptions serializable{
+      server_.url + "&options=-c%20default_transaction_isolation%3Dserializable",
+      server_.password_file};
+  auto plain = Connection::open(serializable);
+  ASSERT_TRUE(plain) << plain.error().message;
+  auto shown = plain->exec({"SHOW transaction_isolation", {}});
+  ASSERT_TRUE(shown) << shown.error().message;
+  ASSERT_EQ(shown->rows.at(0).at(0), std::optional<std::string>("serializable"));
+  auto pool = open(1, serializable);
+  ASSERT_TRUE(pool);
+  EXPECT_EQ(one_value(*pool, "SHOW transaction_isolation").value(), "read committed");
 }
 
 TEST_F(PostgresPool, ACallerWaitsForALentConnection) {
