@@ -11,20 +11,31 @@
 
 #include "store/postgres/schema.hpp"
 #include "store/postgres/sql_text.hpp"
+#include "store/writer.hpp"
 #include "tests/unit/store/postgres/pg_test_server.hpp"
 
 namespace smppgw::store::postgres {
 namespace {
 
-// The writer's backend is pg-write's; reads never touch it.
+// The writer's backend is pg-write's; reads never touch it. It only records who claims it.
 class FakeWriteBackend final : public store::detail::WriteBackend {
  public:
-  bool claim_writer() override { return true; }
-  void release_writer() override {}
+  explicit FakeWriteBackend(std::atomic<int>* claims = nullptr) : claims_(claims) {}
+  bool claim_writer() override {
+    if (claimed_) return false;
+    claimed_ = true;
+    if (claims_ != nullptr) claims_->fetch_add(1);
+    return true;
+  }
+  void release_writer() override { claimed_ = false; }
   Result<std::unique_ptr<store::detail::WriteGroup>> begin_group() override {
     return fail(StoreErrc::unavailable);
   }
   std::error_code grow() override { return {}; }
+
+ private:
+  std::atomic<int>* claims_;
+  bool claimed_ = false;
 };
 
 Timestamp at(std::int64_t ms) {
@@ -647,6 +658,23 @@ TEST_F(PostgresStore, ALostConnectionIsUnavailableAndReopenedOnNextUse) {
   // The next read reopens the connection, with the schema's search_path again.
   EXPECT_EQ(store_->state("+1301", "spring").value(), S::subscribed);
   EXPECT_NE(pool_backend_pid(), pid);
+}
+
+TEST_F(PostgresStore, TheWriterDrivesTheBackendGivenAtConstruction) {
+  std::atomic<int> claims{0};
+  auto pool = Pool::open(StoreOptions{server_, schema_, 1});
+  ASSERT_TRUE(pool) << pool.error().message;
+  PgStore store(std::move(*pool), std::make_unique<FakeWriteBackend>(&claims));
+  {
+    auto writer = Writer::start(store);
+    ASSERT_TRUE(writer) << writer.error().message();
+    EXPECT_EQ(claims.load(), 1);
+    // One writer per store: the backend is claimed.
+    EXPECT_EQ(Writer::start(store).error(), StoreErrc::invalid_argument);
+  }
+  // Released with the writer: a new one may start.
+  EXPECT_TRUE(Writer::start(store));
+  EXPECT_EQ(claims.load(), 2);
 }
 
 TEST_F(PostgresStore, ReadersOnManyThreadsShareThePool) {
