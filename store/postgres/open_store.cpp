@@ -1,7 +1,6 @@
 // Opening the PostgreSQL backend (store.hpp): the schema first, on the pool's first connection
 // (created when it is named, then ensured under its advisory lock), then the rest of the pool
 // and the writer's backend. Nothing is left open when a step fails.
-#include <array>
 #include <utility>
 
 #include "store/postgres/pg_store.hpp"
@@ -28,17 +27,14 @@ PgResult<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
     // Before search_path names it: ensure_schema creates its tables in the first schema of
     // the path, which must exist.
     const std::string schema = quote_identifier(options.schema);
-    const std::array<Statement, 2> use = {{
-        {"CREATE SCHEMA IF NOT EXISTS " + schema, {}},
-        {"SET search_path TO " + schema, {}},
-    }};
-    auto used = conn->pipeline(use);
-    if (!used) {
-      Error e = std::move(used.error());
-      e.message = "cannot use the schema " + schema + ": " + e.message;
+    auto created = conn->exec({"CREATE SCHEMA IF NOT EXISTS " + schema, {}});
+    if (!created) {
+      Error e = std::move(created.error());
+      e.message = "cannot create the schema " + schema + ": " + e.message;
       return tl::unexpected(std::move(e));
     }
   }
+  if (auto set = Pool::set_up(*conn, options); !set) return tl::unexpected(std::move(set.error()));
   if (auto schema = ensure_schema(*conn); !schema) return tl::unexpected(std::move(schema.error()));
   auto pool = Pool::open(options, std::move(*conn));
   if (!pool) return tl::unexpected(std::move(pool.error()));

@@ -1,9 +1,7 @@
-// The read queries of the PostgreSQL backend. Each answers as LMDB's (store/lmdb/store.cpp):
-// the same checks of the input, the same order (the keys' byte order: the cluster's collation
-// must sort as C does, see docs/architecture.md), the same page and chunk rules — one row more
-// than a page is read, its presence gives `next` — and the same opaque cursors, so a cursor of
-// one backend means the same on the other. Reads run in READ COMMITTED: each statement sees
-// what was committed when it started; a query of several statements sends them as one pipeline.
+// The read queries of the PostgreSQL backend, each answering as LMDB's (store/lmdb/store.cpp):
+// the same input checks, limits and byte order (the ordered columns are COLLATE "C"), pages
+// that read one row more to give `next`, and the same opaque cursors. READ COMMITTED: each
+// statement sees what was committed when it started.
 #include "store/postgres/pg_store.hpp"
 
 #include <algorithm>

@@ -30,13 +30,20 @@ bool connection_lost(const Error& error) {
 
 Pool::Pool(StoreOptions options) : options_(std::move(options)) {}
 
+PgResult<void> Pool::set_up(Connection& conn, const StoreOptions& options) {
+  std::vector<Statement> set;
+  if (!options.schema.empty())
+    set.push_back({"SET search_path TO " + quote_identifier(options.schema), {}});
+  set.push_back({"SET default_transaction_isolation TO 'read committed'", {}});
+  auto done = conn.pipeline(set);
+  if (!done) return tl::unexpected(std::move(done.error()));
+  return {};
+}
+
 PgResult<Connection> Pool::connect(const StoreOptions& options) {
   auto conn = Connection::open(options.connect);
   if (!conn) return tl::unexpected(std::move(conn.error()));
-  if (!options.schema.empty()) {
-    auto set = conn->exec({"SET search_path TO " + quote_identifier(options.schema), {}});
-    if (!set) return tl::unexpected(std::move(set.error()));
-  }
+  if (auto set = set_up(*conn, options); !set) return tl::unexpected(std::move(set.error()));
   return std::move(*conn);
 }
 

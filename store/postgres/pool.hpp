@@ -28,14 +28,17 @@ bool connection_lost(const Error& error);
 
 class Pool {
  public:
-  // Opens `options.connections` connections (SET search_path when options.schema is set);
-  // `first`, if given, is one already open and set up (open_store's schema connection). The
-  // first failure is returned: it names the server and the cause.
+  // Opens `options.connections` connections (each set up by set_up); `first`, if given, is one
+  // already open and set up (open_store's schema connection). The first failure is returned:
+  // it names the server and the cause.
   static PgResult<std::unique_ptr<Pool>> open(const StoreOptions& options,
                                               std::optional<Connection> first = std::nullopt);
 
-  // Opens one connection as the pool's are: connected, search_path set.
+  // Opens one connection as the pool's are: connected, then set up.
   static PgResult<Connection> connect(const StoreOptions& options);
+  // What every connection of the pool runs once: search_path when options.schema is set,
+  // and READ COMMITTED whatever the server's default_transaction_isolation says.
+  static PgResult<void> set_up(Connection& conn, const StoreOptions& options);
 
   // A connection lent to one caller; returned to the pool when the lease ends.
   class Lease {
