@@ -237,16 +237,18 @@ TEST_F(PostgresStore, SubscriptionsComeInCampaignOrder) {
 }
 
 TEST_F(PostgresStore, TheOrderedKeysSortAsBytesWhateverTheDatabasesLocale) {
-  // The columns reads order and page by are COLLATE "C" (schema.cpp), so the order is LMDB's.
+  // Every identifier column (phones, campaigns, short codes, links, carrier ids) is COLLATE
+  // "C" (schema.cpp), so reads order and page as LMDB does; free texts need no order.
   auto columns =
       conn_->exec({"SELECT table_name || '.' || column_name FROM information_schema.columns WHERE "
-                   "table_schema = current_schema() AND collation_name = 'C' ORDER BY 1",
+                   "table_schema = current_schema() AND data_type = 'text' AND column_name IN "
+                   "('phone', 'campaign', 'short_code', 'link', 'receipt_key') AND "
+                   "collation_name IS DISTINCT FROM 'C' ORDER BY 1",
                    {}});
   ASSERT_TRUE(columns) << columns.error().message;
   std::vector<std::string> names;
   for (const auto& row : columns->rows) names.push_back(row.at(0).value());
-  EXPECT_EQ(names, (std::vector<std::string>{"campaign_counts.campaign", "company_opt_outs.phone",
-                                             "subscriptions.campaign", "subscriptions.phone"}));
+  EXPECT_EQ(names, std::vector<std::string>{}) << "identifier columns without COLLATE \"C\"";
   for (const char* campaign : {"b", "C", "a", "\xc3\xa9", "B"}) {
     subscription("+3101", campaign, S::subscribed);
   }
