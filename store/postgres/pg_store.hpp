@@ -52,7 +52,7 @@ class PgStore final : public Store {
 
   // Why the last read failed (the server and libpq's or the server's cause): error codes carry
   // no text, so /healthz can say why the store is unavailable. Empty if nothing failed yet.
-  std::string last_failure() const { return pool_->last_failure(); }
+  std::string last_failure() const override { return pool_->last_failure(); }
 
  private:
   detail::WriteBackend& write_backend() override { return *writer_; }
