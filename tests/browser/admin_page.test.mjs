@@ -1,219 +1,205 @@
-// The web admin page (SPEC §7) in headless Chromium against the real smppgwd, with
-// smppgw-sim as the carrier delivering two MO texts. Drives the page through the Chrome
-// DevTools Protocol (no npm packages): token prompt, Inbox, row Menu, Start chat with the
-// remaining count and ENTER to send, Close, Opt out profile with OK, Manual Opt-Out.
-// Run: node --experimental-websocket --test admin_page.test.mjs
-// Env: SMPPGWD, SMPPGW_SIM (binaries), CHROMIUM (default "chromium"), SCREENSHOT_DIR (optional).
+// The web admin page (SPEC §7) in Debian's headless Chromium, driven by playwright-core (the
+// driver only: no browser download), against the real smppgwd with smppgw-sim as the carrier
+// delivering two MO texts. Goes through every view of the page — token prompt, Inbox, row
+// Menu, Chat with the emoji picker and the remaining count, Message this profile, Opt out
+// profile with its confirmation, Manual Opt-Out with a file and with pasted numbers — and
+// checks each action in the API afterwards. One screenshot per view in SCREENSHOT_DIR.
+// Run: node --test admin_page.test.mjs
+// Env: SMPPGWD, SMPPGW_SIM (binaries), CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR
+// (default: browser-screenshots in the working directory).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import net from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startDaemon, waitFor } from '../integration/admin/daemon_process.mjs';
 
 const SMPPGWD = process.env.SMPPGWD;
 const SIM = process.env.SMPPGW_SIM;
-const CHROMIUM = process.env.CHROMIUM || 'chromium';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = resolve(process.env.SCREENSHOT_DIR || 'browser-screenshots');
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+test('the admin page: every view against the real daemon', { timeout: 150000, skip: !SMPPGWD || !SIM }, async (t) => {
+  const daemon = await startDaemon({
+    smppgwd: SMPPGWD, sim: SIM, prefix: 'smppgw-browser-', maxUpload: '16MiB',
+    mo: ['+14155552671>12345:Hello, is the clinic open on Saturday?', '+14155552672>12345:SPRING'],
+    campaigns: [{ id: 'spring-promo', name: 'Spring Promo', short_code: '12345', keywords: ['SPRING'], default: true }],
   });
-}
-
-async function waitFor(fn, what, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
-
-class Cdp {
-  constructor(ws) { this.ws = ws; this.id = 0; this.pending = new Map(); this.events = [];
-    ws.addEventListener('message', (m) => {
-      const msg = JSON.parse(m.data);
-      if (msg.id && this.pending.has(msg.id)) {
-        const { resolve, reject } = this.pending.get(msg.id);
-        this.pending.delete(msg.id);
-        msg.error ? reject(new Error(msg.error.message)) : resolve(msg.result);
-      } else if (msg.method) this.events.push(msg);
-    });
-  }
-  static async connect(url) {
-    const ws = new WebSocket(url);
-    await new Promise((res, rej) => { ws.addEventListener('open', res); ws.addEventListener('error', rej); });
-    return new Cdp(ws);
-  }
-  send(method, params = {}) {
-    const id = ++this.id;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
-  }
-  async eval(expr) {
-    const r = await this.send('Runtime.evaluate', { expression: expr, awaitPromise: true, returnByValue: true });
-    if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
-    return r.result.value;
-  }
-  async click(selector) {
-    const box = await this.eval(`(() => { const e = document.querySelector(${JSON.stringify(selector)});
-      if (!e) return null; e.scrollIntoView(); const r = e.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
-    assert.ok(box, `no element ${selector}`);
-    for (const type of ['mousePressed', 'mouseReleased']) {
-      await this.send('Input.dispatchMouseEvent', { type, x: box.x, y: box.y, button: 'left', clickCount: 1 });
-    }
-  }
-  async type(text) { await this.send('Input.insertText', { text }); }
-  async key(key, code, keyCode) {
-    for (const type of ['keyDown', 'keyUp']) {
-      await this.send('Input.dispatchKeyEvent', { type, key, code, windowsVirtualKeyCode: keyCode, text: type === 'keyDown' && key === 'Enter' ? '\r' : undefined });
-    }
-  }
-}
-
-test('the admin page follows the seed flows', { timeout: 120000, skip: !SMPPGWD || !SIM }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'smppgw-browser-'));
-  const procs = [];
-  t.after(async () => {
-    // Stop Chromium, the daemon and the simulator, and wait for them before removing files.
-    // Chromium runs in its own process group (detached): its helper processes write to the
-    // profile too, so the whole group is signalled, not only the browser process.
-    const signal = (p, sig) => {
-      try {
-        if (p.spawnargs[0] === CHROMIUM) process.kill(-p.pid, sig); else p.kill(sig);
-      } catch { /* already gone */ }
-    };
-    await Promise.all(procs.map((p) => new Promise((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const timer = setTimeout(() => { signal(p, 'SIGKILL'); }, 5000);
-      p.once('exit', () => { clearTimeout(timer); resolve(); });
-      signal(p, 'SIGTERM');
-    })));
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
-  });
-
-  const smscPort = await freePort();
-  const adminPort = await freePort();
-  const sim = spawn(SIM, ['smsc', '--listen', `127.0.0.1:${smscPort}`,
-    '--mo', '+14155552671>12345:Hello, is the clinic open on Saturday?',
-    '--mo', '+14155552672>12345:SPRING'], { stdio: 'ignore' });
-  procs.push(sim);
-  writeFileSync(join(dir, 'smppgw.yaml'), `company: Acme Health
-default_region: US
-state_dir: ${dir}/state
-store: { map_size: 256MiB, durability: fsync }
-admin: { listen: 127.0.0.1:${adminPort}, token_file: ${dir}/admin.token, max_upload: 16MiB }
-smpp:
-  links:
-    - { name: carrier-a, host: 127.0.0.1, port: ${smscPort}, system_id: acme, password: secret, short_codes: ["12345"], reconnect: { min: 100ms, max: 1s } }
-campaigns:
-  - id: spring-promo
-    name: Spring Promo
-    short_code: "12345"
-    keywords: [SPRING]
-    default: true
-    replies: { join: "Joined", help: "Help", stop: "Stopped", resubscribe: "Back" }
-`);
-  const daemon = spawn(SMPPGWD, ['--config', join(dir, 'smppgw.yaml')], { stdio: 'ignore' });
-  procs.push(daemon);
-  const base = `http://127.0.0.1:${adminPort}`;
-  await waitFor(async () => (await fetch(`${base}/healthz`)).ok, 'smppgwd');
-  const token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+  t.after(daemon.stop);
+  const { base, token } = daemon;
+  const api = async (path) => {
+    const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200, `GET ${path}`);
+    return (res.headers.get('Content-Type') || '').includes('json') ? res.json() : res.text();
+  };
   // Both MO texts are in the Inbox before the page opens.
-  await waitFor(async () => {
-    const r = await fetch(`${base}/v1/inbox`, { headers: { Authorization: `Bearer ${token}` } });
-    return (await r.json()).messages.length === 2;
-  }, 'two Inbox rows');
+  await waitFor(async () => (await api('/v1/inbox')).messages.length === 2, 'two Inbox rows');
 
-  const cdpPort = await freePort();
-  const chrome = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-gpu', `--remote-debugging-port=${cdpPort}`,
-    `--user-data-dir=${dir}/chrome`, '--window-size=1400,900', `${base}/`], { stdio: 'ignore', detached: true });
-  procs.push(chrome);
-  const target = await waitFor(async () => {
-    const list = await (await fetch(`http://127.0.0.1:${cdpPort}/json/list`)).json();
-    return list.find((x) => x.type === 'page' && x.url.startsWith(base));
-  }, 'the page in Chromium');
-  const page = await Cdp.connect(target.webSocketDebuggerUrl);
-  await page.send('Runtime.enable');
-  await page.send('Page.enable');
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  mkdirSync(SHOTS, { recursive: true });
+  const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const text = (selector) => page.locator(selector).textContent();
+  // Waits until what `read` gets from the element (its text by default) satisfies `ok`; the
+  // error names the last thing it got.
+  const until = async (selector, ok, what, read = (l) => l.textContent()) => {
+    let seen;
+    try {
+      await waitFor(async () => ok(seen = await read(page.locator(selector))), what);
+    } catch (e) {
+      throw new Error(`${e.message}; ${selector} had ${JSON.stringify(seen)}`);
+    }
+    return seen;
+  };
+  const menu = async (row, item) => {
+    await page.locator('#inbox-rows tr').nth(row).getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('menuitem', { name: item }).click();
+  };
 
   // Token prompt.
-  await waitFor(() => page.eval(`document.getElementById('token-dialog').open`), 'token prompt');
-  await page.click('#token-input');
-  await page.type(token);
-  await page.click('#token-form button[type=submit]');
+  await page.goto(`${base}/`);
+  await page.locator('#token-dialog[open]').waitFor();
+  await shot('01-token');
+  await page.locator('#token-input').fill(token);
+  await page.locator('#token-form button[type=submit]').click();
 
-  // Inbox table: newest first, with campaign names and kinds.
-  await waitFor(() => page.eval(`document.querySelectorAll('#inbox-rows tr').length === 2`), 'Inbox rows');
-  const rows = await page.eval(`[...document.querySelectorAll('#inbox-rows tr')].map(r => [...r.cells].slice(0, 5).map(c => c.textContent))`);
-  assert.equal(rows[0][1], '+14155552672');
-  assert.equal(rows[0][4], 'keyword');
-  assert.equal(rows[1][2], 'Spring Promo');
-  assert.equal(rows[1][3], 'Hello, is the clinic open on Saturday?');
-  assert.equal(rows[1][4], 'message');
-  assert.equal(await page.eval(`document.getElementById('optout-scope').options[0].textContent`), 'Acme Health');
+  // Inbox: newest first, with campaign names and kinds.
+  await until('#inbox-rows', async () => (await page.locator('#inbox-rows tr').count()) === 2, 'two Inbox rows', () => null);
+  const rows = await page.locator('#inbox-rows tr').evaluateAll((trs) =>
+    trs.map((r) => [...r.cells].slice(1, 5).map((c) => c.textContent)));
+  assert.deepEqual(rows, [
+    ['+14155552672', 'Spring Promo', 'SPRING', 'keyword'],
+    ['+14155552671', 'Spring Promo', 'Hello, is the clinic open on Saturday?', 'message'],
+  ]);
+  assert.deepEqual(await page.locator('#filter-campaign option').allTextContents(), ['All campaigns', 'Spring Promo (12345)']);
+  await shot('02-inbox');
 
-  // Menu → Start chat; the remaining count comes from the server; ENTER sends.
-  await page.click('#inbox-rows tr:nth-child(2) .menu-toggle');
-  const items = await page.eval(`[...document.querySelectorAll('.row-menu button')].map(b => b.textContent)`);
-  assert.deepEqual(items, ['Start chat', 'Message this profile', 'Opt out profile']);
-  await page.click('.row-menu li:nth-child(1) button');
-  await waitFor(() => page.eval(`!document.getElementById('chat').hidden`), 'chat panel');
-  assert.equal(await page.eval(`document.getElementById('chat-phone').textContent`), '+14155552671');
-  await waitFor(() => page.eval(`document.querySelectorAll('#chat-thread li.in').length === 1`), 'thread');
-  await page.click('#chat-text');
-  await page.type('Yes, 9 to 1 :smile:');
-  await waitFor(() => page.eval(`document.getElementById('chat-remaining').textContent.startsWith('56 characters remaining')`),
-    'remaining count (70 - 14 UCS-2 units)');
-  await page.key('Enter', 'Enter', 13);
-  await waitFor(() => page.eval(`[...document.querySelectorAll('#chat-thread li.out')].some(li => li.textContent.startsWith('Yes, 9 to 1 \u{1F604}'))`),
-    'sent message in the thread');
-  assert.equal(await page.eval(`document.getElementById('chat-text').value`), '');
-  // The emoji picker inserts into the text box.
-  await page.click('#emoji-toggle');
-  await waitFor(() => page.eval(`document.querySelectorAll('#emoji-grid button').length > 10`), 'emoji grid');
-  await page.click('#emoji-grid button');
-  assert.ok((await page.eval(`document.getElementById('chat-text').value`)).length > 0);
-  if (process.env.SCREENSHOT_DIR) {
-    const shot = await page.send('Page.captureScreenshot', { format: 'png' });
-    writeFileSync(join(process.env.SCREENSHOT_DIR, 'admin-chat.png'), Buffer.from(shot.data, 'base64'));
-  }
-  await page.click('#chat-close');
-  assert.equal(await page.eval(`document.getElementById('chat').hidden`), true);
+  // Row Menu.
+  await page.locator('#inbox-rows tr').nth(1).getByRole('button', { name: 'Menu' }).click();
+  assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['Start chat', 'Message this profile', 'Opt out profile']);
+  await shot('03-row-menu');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.row-menu').count(), 0);
 
-  // Menu → Opt out profile → OK.
-  await page.click('#inbox-rows tr:nth-child(2) .menu-toggle');
-  await page.click('.row-menu li:nth-child(3) button');
-  await waitFor(() => page.eval(`document.getElementById('confirm-dialog').open`), 'confirmation');
-  await page.click('#confirm-ok');
-  await waitFor(() => page.eval(`document.getElementById('notice').textContent.includes('is opted out of Spring Promo')`), 'opt-out notice');
-  const sub = await (await fetch(`${base}/v1/subscribers/+14155552671`, { headers: { Authorization: `Bearer ${token}` } })).json();
-  assert.equal(sub.subscriptions.find((s) => s.campaign === 'spring-promo').state, 'opted_out');
+  // Chat: the thread, the server's remaining count, ENTER sends to the carrier.
+  await menu(1, 'Start chat');
+  await page.locator('#chat:not([hidden])').waitFor();
+  assert.equal(await text('#chat-phone'), '+14155552671');
+  assert.equal(await text('#chat-campaign'), 'Spring Promo');
+  await until('#chat-thread li.in', (s) => s?.startsWith('Hello, is the clinic open on Saturday?'), 'the MO in the thread');
+  await page.locator('#chat-text').fill('Yes, 9 to 1 :smile:');
+  // ":smile:" is one emoji: 14 UCS-2 units of 70.
+  await until('#chat-remaining', (s) => s === '56 characters remaining · Unicode', 'remaining count');
+  await shot('04-chat');
+  await page.locator('#chat-text').press('Enter');
+  await until('#chat-thread li.out', (s) => s?.startsWith('Yes, 9 to 1 \u{1F604}'), 'the sent text in the thread');
+  assert.equal(await page.locator('#chat-text').inputValue(), '');
+  // The API has it as a chat message to that phone, and the carrier took it.
+  await waitFor(async () => {
+    const c = await api('/v1/conversations/%2B14155552671?campaign=spring-promo');
+    const out = c.messages.find((m) => m.direction === 'out' && m.text === 'Yes, 9 to 1 \u{1F604}');
+    return out && ['submitted', 'delivered'].includes(out.status);
+  }, 'the chat message submitted to the carrier');
 
-  // Manual Opt-Out with pasted numbers under the pre-filled header.
-  await page.click('#manual-optout-open');
-  assert.equal(await page.eval(`document.getElementById('optout-phones').value`), 'phone\n');
-  await page.eval(`document.getElementById('optout-phones').value += '4155550100\\nnot a number\\n(415) 555-0100\\n'`);
-  await page.click('#optout-submit');
-  await waitFor(() => page.eval(`!document.getElementById('optout-result').hidden`), 'opt-out result');
-  const counts = await page.eval(`Object.fromEntries([...document.querySelectorAll('#optout-counts dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent]))`);
-  assert.equal(counts['Opted out of'], 'Acme Health');
-  assert.equal(counts['Rows'], '3');
-  assert.equal(counts['Opted out'], '1');
-  assert.equal(counts['Duplicates'], '1');
-  assert.equal(counts['Rejected'], '1');
-  const rejected = await page.eval(`[...document.querySelectorAll('#optout-errors tbody td')].map(td => td.textContent)`);
-  assert.equal(rejected[0], '3');
-  assert.equal(rejected[1], 'not a number');
-  if (process.env.SCREENSHOT_DIR) {
-    const shot = await page.send('Page.captureScreenshot', { format: 'png' });
-    writeFileSync(join(process.env.SCREENSHOT_DIR, 'admin-optout.png'), Buffer.from(shot.data, 'base64'));
-  }
-  page.ws.close();
+  // Emoji picker: search narrows the grid, a click inserts and the count follows.
+  await page.locator('#emoji-toggle').click();
+  const all = await until('#emoji-grid', (n) => n > 10, 'emoji grid', (l) => l.locator('button').count());
+  await page.locator('#emoji-search').fill('smile');
+  await until('#emoji-grid', (n) => n > 0 && n < all, 'a narrower grid', (l) => l.locator('button').count());
+  const emoji = await page.locator('#emoji-grid button').first().textContent();
+  await shot('05-emoji-picker');
+  await page.locator('#emoji-grid button').first().click();
+  assert.equal(await page.locator('#chat-text').inputValue(), emoji);
+  await until('#chat-remaining', (s) => s === `${70 - emoji.length} characters remaining · Unicode`, 'remaining after the emoji');
+  await page.locator('#chat-close').click();
+  assert.equal(await page.locator('#chat').isHidden(), true);
+
+  // Message this profile: a reply to the SPRING row.
+  await menu(0, 'Message this profile');
+  await page.locator('#reply-dialog[open]').waitFor();
+  assert.equal(await text('#reply-to'), 'To +14155552672 · Spring Promo');
+  await page.locator('#reply-text').fill('See you Saturday');
+  await until('#reply-remaining', (s) => s === '144 characters remaining', 'reply remaining count');
+  await shot('06-message-profile');
+  await page.locator('#reply-send').click();
+  const queued = await until('#notice', (s) => /^Reply queued to \+14155552672 \(message \d+, 1 part\)\.$/.test(s), 'reply notice');
+  assert.equal(await page.locator('#reply-dialog').evaluate((d) => d.open), false);
+  const reply = await api(`/v1/messages/${queued.match(/message (\d+)/)[1]}`);
+  assert.equal(reply.to, '+14155552672');
+  assert.equal(reply.from, '12345');
+  assert.equal(reply.campaign, 'spring-promo');
+  assert.equal(reply.kind, 'reply');
+  assert.equal(reply.text, 'See you Saturday');
+
+  // Opt out profile: Cancel changes nothing; OK opts out, as the API and the audit show.
+  const optedOut = async (phone) => (await api(`/v1/subscribers/${encodeURIComponent(phone)}`)).subscriptions
+    .find((s) => s.campaign === 'spring-promo')?.state === 'opted_out';
+  await menu(1, 'Opt out profile');
+  await page.locator('#confirm-dialog[open]').waitFor();
+  assert.equal(await text('#confirm-text'),
+    'Opt +14155552671 out of Spring Promo? They will get no more texts from this campaign.');
+  await shot('07-optout-confirm');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('#confirm-dialog').evaluate((d) => d.open), false);
+  assert.equal(await optedOut('+14155552671'), false);
+  await menu(1, 'Opt out profile');
+  await page.locator('#confirm-ok').click();
+  await until('#notice', (s) => s === '+14155552671 is opted out of Spring Promo.', 'opt-out notice');
+  assert.equal(await optedOut('+14155552671'), true);
+  const audit = (await api('/v1/audit?phone=%2B14155552671')).events;
+  assert.ok(audit.some((e) => e.campaign === 'spring-promo' && e.to === 'opted_out' && e.source === 'admin'),
+    JSON.stringify(audit));
+  await shot('08-optout-done');
+  // The chat now says so, and a text to the opted-out number is refused on the page.
+  await menu(1, 'Start chat');
+  await until('#chat-campaign', (s) => s === 'Spring Promo · opted out', 'opted out in the chat');
+  await page.locator('#chat-text').fill('Are you there?');
+  await page.locator('#chat-send').click();
+  await until('#chat-error:not([hidden])', (s) => s?.length > 0, 'the refusal in the chat');
+  await page.locator('#chat-close').click();
+
+  // Manual Opt-Out with a CSV file, for one campaign.
+  await page.locator('#manual-optout-open').click();
+  await page.locator('#optout-dialog[open]').waitFor();
+  assert.deepEqual(await page.locator('#optout-scope option').allTextContents(), ['Acme Health', 'Spring Promo']);
+  assert.equal(await page.locator('#optout-phones').inputValue(), 'phone\n');
+  await page.locator('#optout-scope').selectOption('spring-promo');
+  await page.locator('#optout-file').setInputFiles({ name: 'list.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('phone\r\n+14155550111\r\n4155550112\r\n+14155550111\r\nbad\r\n') });
+  const counts = () => page.locator('#optout-counts dt').evaluateAll((dts) =>
+    Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
+  await page.locator('#optout-submit').click();
+  await page.locator('#optout-result:not([hidden])').waitFor();
+  assert.deepEqual(await counts(), { 'Opted out of': 'Spring Promo', Rows: '4', 'Opted out': '2',
+    'Already opted out': '0', Duplicates: '1', Rejected: '1' });
+  assert.deepEqual(await page.locator('#optout-errors tbody td').allTextContents().then((c) => c.slice(0, 2)), ['5', 'bad']);
+  await shot('09-manual-optout-file');
+  const byCampaign = await api('/v1/opt-outs.csv?campaign=spring-promo');
+  assert.match(byCampaign, /\r\n\+14155550111,spring-promo,/);
+  assert.match(byCampaign, /\r\n\+14155550112,spring-promo,/);
+  assert.equal((await api('/v1/subscribers/%2B14155550112')).opted_out_all, false);
+
+  // Manual Opt-Out with pasted numbers, for the whole company; the same list again is
+  // all already opted out.
+  await page.locator('#optout-file').setInputFiles([]);
+  await page.locator('#optout-scope').selectOption('all');
+  await page.locator('#optout-phones').fill('phone\n4155550100\nnot a number\n(415) 555-0100\n');
+  await page.locator('#optout-submit').click();
+  await until('#optout-counts', async () => (await counts()).Rows === '3', 'pasted result', () => null);
+  assert.deepEqual(await counts(), { 'Opted out of': 'Acme Health', Rows: '3', 'Opted out': '1',
+    'Already opted out': '0', Duplicates: '1', Rejected: '1' });
+  assert.deepEqual(await page.locator('#optout-errors tbody td').allTextContents().then((c) => c.slice(0, 2)), ['3', 'not a number']);
+  await shot('10-manual-optout-pasted');
+  assert.equal((await api('/v1/subscribers/%2B14155550100')).opted_out_all, true);
+  assert.match(await api('/v1/opt-outs.csv'), /\r\n\+14155550100,all,/);
+  await page.locator('#optout-submit').click();
+  await until('#optout-counts', async () => (await counts())['Already opted out'] === '1', 'the repeated list', () => null);
+  assert.equal((await counts())['Opted out'], '0');
+  await page.locator('#optout-close').click();
+  assert.equal(await page.locator('#optout-dialog').evaluate((d) => d.open), false);
+
+  assert.deepEqual(pageErrors, [], 'errors in the page');
 });

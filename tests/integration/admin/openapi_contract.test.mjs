@@ -9,22 +9,19 @@
 // Env: SMPPGWD, SMPPGW_SIM (binaries), SMPPGW_OPENAPI (default: docs/openapi.json).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import net from 'node:net';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { startDaemon, waitFor } from './daemon_process.mjs';
 
 const SMPPGWD = process.env.SMPPGWD;
 const SIM = process.env.SMPPGW_SIM;
 const here = dirname(fileURLToPath(import.meta.url));
 const DOC_PATH = process.env.SMPPGW_OPENAPI || join(here, '../../../docs/openapi.json');
 const doc = JSON.parse(readFileSync(DOC_PATH, 'utf8'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Statuses a client cannot cause against a healthy daemon: a fault inside a route, a store
 // that fails. Everything else the document lists is exercised.
@@ -74,72 +71,19 @@ function check(method, template, res) {
   return res.text && type === 'application/json' ? JSON.parse(res.text) : res.text;
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function waitFor(fn, what, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
-
 test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, skip: !SMPPGWD || !SIM }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'smppgw-openapi-'));
-  const procs = [];
-  t.after(async () => {
-    await Promise.all(procs.map((p) => new Promise((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) return resolve();
-      const timer = setTimeout(() => p.kill('SIGKILL'), 5000);
-      p.once('exit', () => { clearTimeout(timer); resolve(); });
-      p.kill('SIGTERM');
-    })));
-    rmSync(dir, { recursive: true, force: true });
+  const daemon = await startDaemon({
+    smppgwd: SMPPGWD, sim: SIM, prefix: 'smppgw-openapi-',
+    mo: ['+14155552671>12345:Hello, is the clinic open on Saturday?', '+14155552672>12345:SPRING',
+      '+14155552673>67890:hi there'],
+    campaigns: [
+      { id: 'spring-promo', name: 'Spring Promo', short_code: '12345', keywords: ['SPRING'], default: true },
+      { id: 'autumn', name: 'Autumn', short_code: '67890', keywords: ['AUTUMN'] },
+      { id: 'winter', name: 'Winter', short_code: '67890', keywords: ['WINTER'] },
+    ],
   });
-
-  const smscPort = await freePort();
-  const adminPort = await freePort();
-  procs.push(spawn(SIM, ['smsc', '--listen', `127.0.0.1:${smscPort}`,
-    '--mo', '+14155552671>12345:Hello, is the clinic open on Saturday?',
-    '--mo', '+14155552672>12345:SPRING',
-    '--mo', '+14155552673>67890:hi there'], { stdio: 'ignore' }));
-  writeFileSync(join(dir, 'smppgw.yaml'), `company: Acme Health
-default_region: US
-state_dir: ${dir}/state
-store: { map_size: 64MiB, durability: fsync }
-admin: { listen: 127.0.0.1:${adminPort}, token_file: ${dir}/admin.token, max_upload: 1MiB }
-smpp:
-  links:
-    - { name: carrier-a, host: 127.0.0.1, port: ${smscPort}, system_id: acme, password: secret, short_codes: ["12345", "67890"], reconnect: { min: 100ms, max: 1s } }
-campaigns:
-  - id: spring-promo
-    name: Spring Promo
-    short_code: "12345"
-    keywords: [SPRING]
-    default: true
-    replies: { join: "Joined", help: "Help", stop: "Stopped", resubscribe: "Back" }
-  - id: autumn
-    name: Autumn
-    short_code: "67890"
-    keywords: [AUTUMN]
-    replies: { join: "Joined", help: "Help", stop: "Stopped", resubscribe: "Back" }
-  - id: winter
-    name: Winter
-    short_code: "67890"
-    keywords: [WINTER]
-    replies: { join: "Joined", help: "Help", stop: "Stopped", resubscribe: "Back" }
-`);
-  const daemon = spawn(SMPPGWD, ['--config', join(dir, 'smppgw.yaml')], { stdio: 'ignore' });
-  procs.push(daemon);
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${adminPort}/healthz`)).ok, 'smppgwd');
-  const token = readFileSync(join(dir, 'admin.token'), 'utf8').trim();
+  t.after(daemon.stop);
+  const { port: adminPort, token } = daemon;
 
   // One request on its own connection: any method with any body, nothing added by a client.
   const raw = (method, path, { body, type, auth = true, headers = {} } = {}) => new Promise((resolve, reject) => {
