@@ -3,10 +3,18 @@
 # `smppgw-sim smsc` plays the carrier on 127.0.0.1:2775 (system_id demo / password demo,
 # delivery receipts on) and `smppgwd --config conf/dev.yaml` binds to it. The sim reads
 # control commands from the FIFO var/sim.ctl (tools/sim/README.md), so a test MO is one
-# `echo` away. Ctrl-C stops both.
+# `echo` away. Ctrl-C stops both. With --postgresql (`tools/dev run --postgresql`) the store
+# is a throwaway PostgreSQL cluster in var/pg (tools/pg-cluster: fsync on, a unix socket
+# only), removed at the end; conf/dev.yaml is used with its store section pointed there.
 set -euo pipefail
 
-BUILD=${1:?usage: tools/demo.sh <build dir>}
+BUILD=${1:?usage: tools/demo.sh <build dir> [--postgresql]}
+BACKEND=lmdb
+case "${2:-}" in
+  "") ;;
+  --postgresql) BACKEND=postgresql ;;
+  *) echo "usage: tools/demo.sh <build dir> [--postgresql]" >&2; exit 2 ;;
+esac
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 SIM=$BUILD/tools/sim/smppgw-sim
@@ -37,6 +45,7 @@ fi
 SIM_PID=
 DAEMON_PID=
 TAIL_PID=
+PG_DIR=
 stop() {
   trap - INT TERM EXIT
   echo
@@ -51,6 +60,9 @@ stop() {
   fi
   if [ -n "$TAIL_PID" ]; then
     kill "$TAIL_PID" 2>/dev/null || true
+  fi
+  if [ -n "$PG_DIR" ]; then
+    "$ROOT/tools/pg-cluster" stop "$PG_DIR" || echo "demo: could not stop PostgreSQL in $PG_DIR" >&2
   fi
 }
 trap stop INT TERM EXIT
@@ -73,6 +85,25 @@ done
 tail -n +1 -F "$EVENTS" 2>/dev/null | sed -u 's/^/[carrier] /' &
 TAIL_PID=$!
 
+STORE_LINE="LMDB in var/store"
+if [ "$BACKEND" = postgresql ]; then
+  PG_DIR=$ROOT/var/pg
+  if [ -e "$PG_DIR" ]; then
+    "$ROOT/tools/pg-cluster" stop "$PG_DIR" >/dev/null 2>&1 || rm -rf "$PG_DIR"
+  fi
+  PG_URL=$("$ROOT/tools/pg-cluster" start "$PG_DIR")
+  # The same configuration, its store on the cluster (map_size/durability are LMDB's keys).
+  STORE_YAML="store: { backend: postgresql, postgresql: { url: \"$PG_URL\", password_file: $PG_DIR/password } }"
+  while IFS= read -r line; do
+    case "$line" in
+      store:*) printf '%s\n' "$STORE_YAML" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done <conf/dev.yaml >var/dev-postgresql.yaml
+  CONFIG=var/dev-postgresql.yaml
+  STORE_LINE="PostgreSQL (throwaway, var/pg): $PG_URL"
+fi
+
 "$DAEMON" --config "$CONFIG" &
 DAEMON_PID=$!
 
@@ -94,6 +125,7 @@ cat <<EOF
    admin page and API : $ADMIN/
    admin token file   : $TOKEN_FILE
    demo carrier       : smppgw-sim smsc on 127.0.0.1:$SMSC_PORT (its events: var/sim.events)
+   store              : $STORE_LINE
  send a test MO (a subscriber texts SPRING to short code 12345):
    echo 'mo +14155550100 12345 SPRING' > var/sim.ctl
  more carrier commands (receipt, drop, stats, ...): tools/sim/README.md
