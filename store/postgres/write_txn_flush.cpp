@@ -43,7 +43,10 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
   };
 
   // ---- Phones: subscriptions, company opt-outs, last stops, recent joins ----
-  Arrays subs(6), company(4), stops(5), stop_deletes(2), joins(4);
+  // A row the transaction loaded is updated, one it knows absent inserted: no speculative
+  // insertion (ON CONFLICT) where the answer is known, and a row that appeared meanwhile
+  // (which the phone's lock rules out) fails the group instead of being overwritten.
+  Arrays subs_new(6), subs_changed(6), company(4), stops(5), stop_deletes(2), joins(4);
   static const PhoneState kNone;
   for (const auto& [phone, now] : ov_.phones) {
     auto was_it = phones_.find(phone);
@@ -51,6 +54,7 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
     for (const auto& [campaign, s] : now.subs) {
       auto w = was.subs.find(campaign);
       if (w != was.subs.end() && w->second == s) continue;
+      Arrays& subs = w == was.subs.end() ? subs_new : subs_changed;
       subs.cols[0].add(s.phone);
       subs.cols[1].add(s.campaign);
       subs.cols[2].add(num(s.state));
@@ -58,7 +62,8 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
       subs.cols[4].add(num(s.source));
       subs.cols[5].add(s.changed_by);
     }
-    if (now.company && now.company != was.company) {
+    // A company-wide opt-out is written once and never changed (opt_out_company).
+    if (now.company && !was.company) {
       company.cols[0].add(now.company->phone);
       company.cols[1].add(ms(now.company->since));
       company.cols[2].add(num(now.company->source));
@@ -87,17 +92,18 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
       joins.cols[3].add(ms(j.at));
     }
   }
-  emit(subs,
+  emit(subs_new,
        "INSERT INTO subscriptions (phone, campaign, state, since, source, changed_by) "
        "SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[], "
-       "$5::smallint[], $6::text[]) ON CONFLICT (phone, campaign) DO UPDATE SET "
-       "state = EXCLUDED.state, since = EXCLUDED.since, source = EXCLUDED.source, "
-       "changed_by = EXCLUDED.changed_by");
+       "$5::smallint[], $6::text[])");
+  emit(subs_changed,
+       "UPDATE subscriptions SET state = u.st, since = u.si, source = u.so, changed_by = u.cb "
+       "FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[], $5::smallint[], "
+       "$6::text[]) AS u(p, c, st, si, so, cb) "
+       "WHERE subscriptions.phone = u.p AND subscriptions.campaign = u.c");
   emit(company,
        "INSERT INTO company_opt_outs (phone, since, source, changed_by) "
-       "SELECT * FROM unnest($1::text[], $2::bigint[], $3::smallint[], $4::text[]) "
-       "ON CONFLICT (phone) DO UPDATE SET since = EXCLUDED.since, source = EXCLUDED.source, "
-       "changed_by = EXCLUDED.changed_by");
+       "SELECT * FROM unnest($1::text[], $2::bigint[], $3::smallint[], $4::text[])");
   emit(stop_deletes,
        "DELETE FROM last_stops WHERE (phone, short_code) IN "
        "(SELECT * FROM unnest($1::text[], $2::text[]))");
@@ -150,10 +156,12 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
        "$6::bytea[], $7::smallint[], $8::text[])");
 
   // ---- Outbox records (whole images; parts as arrays, one array literal per record) ----
-  Arrays outbox(19);
+  Arrays outbox_new(19), outbox_changed(19);
   for (const auto& [id, m] : ov_.outbox) {
-    if (auto w = outbox_.find(id); w != outbox_.end() && w->second && *w->second == m) continue;
-    auto& c = outbox.cols;
+    auto w = outbox_.find(id);
+    const bool loaded = w != outbox_.end() && w->second;
+    if (loaded && *w->second == m) continue;
+    auto& c = (loaded ? outbox_changed : outbox_new).cols;
     c[0].add(num(m.id));
     c[1].add(ms(m.created_at));
     c[2].add(ms(m.updated_at));
@@ -187,21 +195,26 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
     c[17].add(sql::text_array(error));
     c[18].add(sql::text_array(key));
   }
-  emit(outbox,
+  const std::string outbox_rows =
+      "unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], "
+      "$7::bytea[], $8::smallint[], $9::smallint[], $10::smallint[], $11::smallint[], "
+      "$12::text[], $13::bigint[], $14::int[], $15::text[], $16::text[], $17::text[], "
+      "$18::text[], $19::text[]) "
+      "AS t(i, ca, ua, ph, sc, cp, tx, k, st, en, sg, er, b, at, ps, pl, pc, pe, pr)";
+  emit(outbox_new,
        "INSERT INTO outbox (id, created_at, updated_at, phone, short_code, campaign, text, kind, "
        "status, encoding, segments, error, broadcast_id, attempts, part_status, part_link, "
        "part_carrier_id, part_error, part_receipt_key) "
        "SELECT i, ca, ua, ph, sc, cp, tx, k, st, en, sg, er, b, at, ps::smallint[], "
-       "pl::text[], pc::text[], pe::text[], pr::text[] FROM unnest($1::bigint[], $2::bigint[], "
-       "$3::bigint[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::smallint[], "
-       "$9::smallint[], $10::smallint[], $11::smallint[], $12::text[], $13::bigint[], "
-       "$14::int[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[]) "
-       "AS t(i, ca, ua, ph, sc, cp, tx, k, st, en, sg, er, b, at, ps, pl, pc, pe, pr) "
-       "ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at, "
-       "status = EXCLUDED.status, error = EXCLUDED.error, attempts = EXCLUDED.attempts, "
-       "part_status = EXCLUDED.part_status, part_link = EXCLUDED.part_link, "
-       "part_carrier_id = EXCLUDED.part_carrier_id, part_error = EXCLUDED.part_error, "
-       "part_receipt_key = EXCLUDED.part_receipt_key");
+       "pl::text[], pc::text[], pe::text[], pr::text[] FROM " +
+           outbox_rows);
+  // What changes after a record is created: its status, error, attempts and parts.
+  emit(outbox_changed,
+       "UPDATE outbox SET updated_at = t.ua, status = t.st, error = t.er, attempts = t.at, "
+       "part_status = t.ps::smallint[], part_link = t.pl::text[], "
+       "part_carrier_id = t.pc::text[], part_error = t.pe::text[], "
+       "part_receipt_key = t.pr::text[] FROM " +
+           outbox_rows + " WHERE outbox.id = t.i");
 
   // ---- The receipt map ----
   Arrays receipts(4), receipt_deletes(2);
