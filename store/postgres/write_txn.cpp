@@ -61,7 +61,8 @@ std::optional<std::pair<std::int64_t, std::int64_t>> PgWriteTxn::counts_view(
     needs_.counts.emplace(campaign);
     return std::nullopt;
   }
-  std::pair<std::int64_t, std::int64_t> c = it->second.value_or(std::pair<std::int64_t, std::int64_t>{});
+  std::pair<std::int64_t, std::int64_t> c =
+      it->second.value_or(std::pair<std::int64_t, std::int64_t>{});
   if (auto d = ov_.counts.find(campaign); d != ov_.counts.end()) {
     c.first += d->second.first;
     c.second += d->second.second;
@@ -155,8 +156,7 @@ Result<std::optional<CompanyOptOut>> PgWriteTxn::company_opt_out(std::string_vie
   return p->company;
 }
 
-Result<SubscriptionChange> PgWriteTxn::subscribe(std::string_view phone,
-                                                 std::string_view campaign,
+Result<SubscriptionChange> PgWriteTxn::subscribe(std::string_view phone, std::string_view campaign,
                                                  std::string_view short_code,
                                                  const ChangeContext& ctx) {
   if (!valid(phone) || !valid(campaign) || !valid(short_code) || !valid_text(ctx.ref) ||
@@ -222,7 +222,8 @@ Result<WriteTxn::CompanyOptOutChange> PgWriteTxn::opt_out_company_checked(
   const PhoneState& view = *phone_view(phone);
   const bool existing = view.company.has_value();
   bool any_subscribed = false;
-  for (const auto& [campaign, s] : view.subs) any_subscribed |= s.state == SubscriptionState::subscribed;
+  for (const auto& [campaign, s] : view.subs)
+    any_subscribed |= s.state == SubscriptionState::subscribed;
   if (existing && !any_subscribed) return change;  // nothing to write: no overlay copy either
   PhoneState& p = *phone_write(phone);
   std::vector<std::string> ended;

@@ -119,8 +119,8 @@ class PgWriteTxn final : public WriteTxn {
     std::uint64_t inbox = 0, outbox = 0, audit = 0, broadcast = 0;
     std::int64_t company_opt_outs = 0;
   };
-  using ReceiptRef = std::pair<std::uint64_t, std::uint16_t>;          // (outbox id, part)
-  using ReceiptKey = std::pair<std::string, std::string>;              // (link, receipt key)
+  using ReceiptRef = std::pair<std::uint64_t, std::uint16_t>;  // (outbox id, part)
+  using ReceiptKey = std::pair<std::string, std::string>;      // (link, receipt key)
   using MoKey = std::tuple<std::string, std::string, std::uint16_t, std::uint8_t>;
   // A campaign's subscribed phones after a cursor, as committed: `phones` in order, `full`
   // when the server had more than were loaded.
@@ -145,8 +145,8 @@ class PgWriteTxn final : public WriteTxn {
     bool counters = false;
     bool pending = false;
     bool empty() const {
-      return phones.empty() && outbox.empty() && inbox_ids.empty() && receipts.empty() && mo_sets.empty() &&
-             counts.empty() && ranges.empty() && due.empty() && !counters &&
+      return phones.empty() && outbox.empty() && inbox_ids.empty() && receipts.empty() &&
+             mo_sets.empty() && counts.empty() && ranges.empty() && due.empty() && !counters &&
              !pending;
     }
   };
@@ -155,7 +155,7 @@ class PgWriteTxn final : public WriteTxn {
     std::unordered_map<std::string, PhoneState> phones;  // final images of touched phones
     std::vector<AuditEvent> audit;
     std::vector<InboxMessage> inbox;
-    std::map<std::uint64_t, OutboxMessage> outbox;  // final images (new records too)
+    std::map<std::uint64_t, OutboxMessage> outbox;             // final images (new records too)
     std::map<ReceiptKey, std::optional<ReceiptRef>> receipts;  // nullopt: deleted
     std::map<MoKey, std::optional<MoPartSet>> mo_sets;         // nullopt: dropped
     std::map<std::string, std::pair<std::int64_t, std::int64_t>, std::less<>> counts;

@@ -305,15 +305,17 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
   }
   if (counts.rows() > 0) {
     auto cols = counts.take();
-    out.push_back({"INSERT INTO campaign_counts (campaign, subscribed, opted_out) "
-                   "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) "
-                   "ON CONFLICT (campaign) DO UPDATE SET "
-                   "subscribed = campaign_counts.subscribed + EXCLUDED.subscribed, "
-                   "opted_out = campaign_counts.opted_out + EXCLUDED.opted_out",
-                   cols});
-    out.push_back({"DELETE FROM campaign_counts WHERE campaign = ANY($1::text[]) AND "
-                   "subscribed = 0 AND opted_out = 0",
-                   {cols[0]}});
+    out.push_back(
+        {"INSERT INTO campaign_counts (campaign, subscribed, opted_out) "
+         "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) "
+         "ON CONFLICT (campaign) DO UPDATE SET "
+         "subscribed = campaign_counts.subscribed + EXCLUDED.subscribed, "
+         "opted_out = campaign_counts.opted_out + EXCLUDED.opted_out",
+         cols});
+    out.push_back(
+        {"DELETE FROM campaign_counts WHERE campaign = ANY($1::text[]) AND "
+         "subscribed = 0 AND opted_out = 0",
+         {cols[0]}});
   }
   Arrays pending(2);
   for (const auto& [short_code, d] : ov_.pending) {
@@ -323,10 +325,11 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
   }
   if (pending.rows() > 0) {
     auto cols = pending.take();
-    out.push_back({"INSERT INTO pending_counts (short_code, queued) "
-                   "SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (short_code) DO "
-                   "UPDATE SET queued = pending_counts.queued + EXCLUDED.queued",
-                   cols});
+    out.push_back(
+        {"INSERT INTO pending_counts (short_code, queued) "
+         "SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (short_code) DO "
+         "UPDATE SET queued = pending_counts.queued + EXCLUDED.queued",
+         cols});
     out.push_back({"DELETE FROM pending_counts WHERE short_code = ANY($1::text[]) AND queued = 0",
                    {cols[0]}});
   }
@@ -336,11 +339,10 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
   if (ov_.ids || ov_.company_delta != 0) {
     Arrays counters(2);
     if (ov_.ids && counters_) {
-      const std::pair<const char*, std::uint64_t> ids[] = {
-          {"inbox_id", ov_.ids->inbox},
-          {"outbox_id", ov_.ids->outbox},
-          {"audit_id", ov_.ids->audit},
-          {"broadcast_id", ov_.ids->broadcast}};
+      const std::pair<const char*, std::uint64_t> ids[] = {{"inbox_id", ov_.ids->inbox},
+                                                           {"outbox_id", ov_.ids->outbox},
+                                                           {"audit_id", ov_.ids->audit},
+                                                           {"broadcast_id", ov_.ids->broadcast}};
       const std::uint64_t before[] = {counters_->inbox, counters_->outbox, counters_->audit,
                                       counters_->broadcast};
       for (std::size_t i = 0; i < 4; ++i) {

@@ -124,10 +124,10 @@ std::vector<Statement> PgWriteTxn::load_statements() {
     add(Load::mo_sets, {std::string("SELECT ") + rows::kMoPartSetColumns + " FROM mo_part_sets" +
                             in + " FOR UPDATE",
                         keys});
-    add(Load::mo_parts, {std::string("SELECT phone, short_code, reference, total, ") +
-                             rows::kMoPartColumns + " FROM mo_parts" + in +
-                             " ORDER BY phone, short_code, reference, total, seq",
-                         keys});
+    add(Load::mo_parts,
+        {std::string("SELECT phone, short_code, reference, total, ") + rows::kMoPartColumns +
+             " FROM mo_parts" + in + " ORDER BY phone, short_code, reference, total, seq",
+         keys});
   }
   for (const auto& [phase, until, limit] : needs_.due) {
     plan_due_.push_back(DueKey{phase, until, limit});
@@ -286,11 +286,16 @@ std::error_code PgWriteTxn::loaded(std::vector<Rows>& results) {
           if (!v || !row[0] || *v < 0) return poison_ = corrupted();
           const std::string& name = *row[0];
           const auto u = static_cast<std::uint64_t>(*v);
-          if (name == "inbox_id") c.inbox = u, seen |= 1;
-          else if (name == "outbox_id") c.outbox = u, seen |= 2;
-          else if (name == "audit_id") c.audit = u, seen |= 4;
-          else if (name == "broadcast_id") c.broadcast = u, seen |= 8;
-          else if (name == "company_opt_outs") c.company_opt_outs = *v, seen |= 16;
+          if (name == "inbox_id")
+            c.inbox = u, seen |= 1;
+          else if (name == "outbox_id")
+            c.outbox = u, seen |= 2;
+          else if (name == "audit_id")
+            c.audit = u, seen |= 4;
+          else if (name == "broadcast_id")
+            c.broadcast = u, seen |= 8;
+          else if (name == "company_opt_outs")
+            c.company_opt_outs = *v, seen |= 16;
         }
         if (seen != 31) return poison_ = corrupted();
         counters_ = c;

@@ -214,7 +214,8 @@ Result<std::uint64_t> PgWriteTxn::requeue_unacknowledged(Timestamp at) {
   // attempt's own in the overlay.
   std::vector<std::uint64_t> queued;
   for (const auto& [id, rec] : outbox_) {
-    if (ov_.outbox.count(id) == 0 && rec && rec->status == OutboxStatus::queued) queued.push_back(id);
+    if (ov_.outbox.count(id) == 0 && rec && rec->status == OutboxStatus::queued)
+      queued.push_back(id);
   }
   for (const auto& [id, m] : ov_.outbox) {
     if (m.status == OutboxStatus::queued) queued.push_back(id);

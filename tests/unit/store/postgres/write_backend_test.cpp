@@ -52,10 +52,12 @@ class PostgresWriteBackendTest : public PgTest {
     if (!w) throw std::runtime_error(w.error().message());
     return Node{std::move(*s), std::move(*w)};
   }
-  static std::future<std::error_code> submit(Writer& w, std::function<std::error_code(WriteTxn&)> fn) {
+  static std::future<std::error_code> submit(Writer& w,
+                                             std::function<std::error_code(WriteTxn&)> fn) {
     auto done = std::make_shared<std::promise<std::error_code>>();
     auto f = done->get_future();
-    auto ec = w.submit(WriteRequest{std::move(fn), [done](std::error_code e) { done->set_value(e); }});
+    auto ec =
+        w.submit(WriteRequest{std::move(fn), [done](std::error_code e) { done->set_value(e); }});
     if (ec) done->set_value(ec);
     return f;
   }
@@ -121,9 +123,10 @@ TEST_F(PostgresWriteBackendTest, ALostConnectionFailsTheGroupAndTheNextGroupReco
     };
   };
   ASSERT_FALSE(submit(*n.writer, join(1)).get());
-  auto cut = conn_->exec({"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
-                          "application_name = $1",
-                          {name}});
+  auto cut =
+      conn_->exec({"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                   "application_name = $1",
+                   {name}});
   ASSERT_TRUE(cut) << cut.error().message;
   ASSERT_GE(std::stoi(*cut->rows[0][0]), 1);
   // The first group after the cut finds the connection gone; a later one reconnects (at once
