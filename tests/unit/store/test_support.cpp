@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <random>
 #include <set>
 #include <tuple>
 
@@ -12,6 +13,10 @@
 #include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
 #include "store/lmdb/schema.hpp"
+#include "store/postgres/schema.hpp"
+#include "store/postgres/store.hpp"
+#include "tests/unit/store/postgres/invariants.hpp"
+#include "tests/unit/store/postgres/pg_test_server.hpp"
 
 namespace smppgw::store::test {
 
@@ -288,6 +293,84 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   have_audit = id_entries('a');
   if (want_audit != have_audit) bad.push_back("phones audit entries differ from audit");
   return bad;
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::lmdb ? "Lmdb" : "Postgres";
+}
+
+struct StoreHome::Postgres {
+  postgres::ConnectOptions server;
+  std::string schema;
+  std::optional<postgres::Connection> conn;  // creates, checks and drops the schema
+};
+
+StoreHome::StoreHome(Backend b, const TempDir& lmdb_dir) : backend(b), dir_(lmdb_dir) {
+  if (backend != Backend::postgres) return;
+  auto server = postgres::test::test_server();
+  if (!server) {
+    unavailable_ =
+        "no PostgreSQL: SMPPGW_TEST_PG_URL and SMPPGW_TEST_PG_PASSWORD_FILE are not set "
+        "(tools/dev test sets them; see tools/pg-cluster)";
+    return;
+  }
+#if !SMPPGW_STORE_TESTS_POSTGRES
+  unavailable_ =
+      "the PostgreSQL backend is not complete in this build (smppgw_store_postgres has no "
+      "open_store or make_write_backend yet; see tests/unit/store/CMakeLists.txt)";
+  return;
+#endif
+  pg_ = std::make_unique<Postgres>();
+  pg_->server = *server;
+  std::random_device random;
+  pg_->schema = "t_" + std::to_string(random()) + "_" + std::to_string(random());
+  auto conn = postgres::Connection::open(pg_->server);
+  if (!conn) {
+    unavailable_ = "the PostgreSQL test server does not answer: " + conn.error().message;
+    ADD_FAILURE() << *unavailable_;
+    return;
+  }
+  auto used = conn->exec({"CREATE SCHEMA " + pg_->schema, {}});
+  if (used) used = conn->exec({"SET search_path TO " + pg_->schema, {}});
+  if (!used) {
+    unavailable_ = "cannot create the test schema: " + used.error().message;
+    ADD_FAILURE() << *unavailable_;
+    return;
+  }
+  pg_->conn = std::move(*conn);
+}
+
+StoreHome::~StoreHome() {
+  if (!pg_ || !pg_->conn) return;
+  auto dropped = pg_->conn->exec({"DROP SCHEMA " + pg_->schema + " CASCADE", {}});
+  EXPECT_TRUE(dropped) << dropped.error().message;
+}
+
+tl::expected<std::unique_ptr<Store>, std::string> StoreHome::open(
+    std::optional<StoreOptions> lmdb) {
+  if (backend == Backend::lmdb) {
+    auto s = open_store(lmdb.value_or(options_for(dir_)));
+    if (!s) return tl::unexpected(s.error().message());
+    return std::move(*s);
+  }
+  if (lmdb) return tl::unexpected(std::string("LMDB options given to a PostgreSQL store"));
+#if SMPPGW_STORE_TESTS_POSTGRES
+  auto s = postgres::open_store(postgres::StoreOptions{pg_->server, pg_->schema, 2});
+  if (!s) return tl::unexpected(s.error().message);
+  return std::move(*s);
+#else
+  return tl::unexpected(std::string("the PostgreSQL backend is not in this build"));
+#endif
+}
+
+std::vector<std::string> StoreHome::check_invariants() {
+  if (backend == Backend::lmdb) return test::check_invariants(dir_.path());
+  return postgres::test::check_invariants(*pg_->conn);
+}
+
+std::uint32_t StoreHome::schema_version() const {
+  return backend == Backend::lmdb ? lmdb::kSchemaVersion
+                                  : static_cast<std::uint32_t>(postgres::schema_version());
 }
 
 }  // namespace smppgw::store::test
