@@ -53,6 +53,10 @@ const char* to_string(Durability d) {
   return d == Durability::fsync ? "fsync" : "nosync";
 }
 
+const char* to_string(StoreBackend b) {
+  return b == StoreBackend::lmdb ? "lmdb" : "postgresql";
+}
+
 const char* to_string(LogLevel l) {
   switch (l) {
     case LogLevel::trace:
@@ -129,8 +133,20 @@ std::ostream& operator<<(std::ostream& os, const Config& c) {
   os << "company: " << Quoted{c.company} << "\n"
      << "default_region: " << c.default_region << "\n"
      << "state_dir: " << Quoted{c.state_dir} << "\n"
-     << "store: { map_size: " << format_size(c.store.map_size)
-     << ", durability: " << to_string(c.store.durability) << " }\n"
+     << "store: { backend: " << to_string(c.store.backend);
+  if (c.store.backend == StoreBackend::lmdb) {
+    os << ", map_size: " << format_size(c.store.map_size)
+       << ", durability: " << to_string(c.store.durability) << " }\n";
+  } else {
+    // The URL holds no password (load refuses one); the password file is named, never read here.
+    const PostgresConfig& pg = c.store.postgresql;
+    os << ", postgresql: { url: " << Quoted{pg.url};
+    if (!pg.password_file.empty()) os << ", password_file: " << Quoted{pg.password_file};
+    os << ", connections: " << pg.connections;
+    if (!pg.schema.empty()) os << ", schema: " << pg.schema;
+    os << " } }\n";
+  }
+  os
      << "log: { level: " << to_string(c.log.level) << " }\n"
      << "admin:\n"
      << "  listen: " << c.admin.listen.to_string() << "\n"

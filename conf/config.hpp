@@ -37,9 +37,26 @@ enum class BindMode {
 // How MO text with data_coding 0 (the SMSC default alphabet) is decoded (SPEC §3).
 enum class Dcs0Charset { gsm7, latin1 };
 
+// Where the store lives: LMDB files under state_dir (embedded, one node; the default) or a
+// PostgreSQL server several nodes can share (docs/architecture.md "PostgreSQL backend").
+enum class StoreBackend { lmdb, postgresql };
+
+struct PostgresConfig {
+  // libpq's forms: "postgresql://smppgw@/smppgw?host=/run/postgresql" (unix socket),
+  // "postgresql://smppgw@db1:5432/smppgw?sslmode=verify-full", or "host=db1 dbname=smppgw".
+  // Never a password (it belongs in password_file, so no URL can leak it).
+  std::string url;
+  std::string password_file;  // empty: none (peer/cert authentication, or ~/.pgpass)
+  unsigned connections = 4;   // read connections (admin reads, suppression checks); 1..64
+  std::string schema;         // the tables' schema (search_path); empty: the server's default
+  friend bool operator==(const PostgresConfig&, const PostgresConfig&) = default;
+};
+
 struct StoreConfig {
-  std::uint64_t map_size = 8 * kGiB;
-  Durability durability = Durability::fsync;
+  StoreBackend backend = StoreBackend::lmdb;
+  std::uint64_t map_size = 8 * kGiB;  // lmdb
+  Durability durability = Durability::fsync;  // lmdb
+  PostgresConfig postgresql;  // backend postgresql
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
@@ -183,6 +200,7 @@ struct Config {
 };
 
 const char* to_string(Durability d);
+const char* to_string(StoreBackend b);
 const char* to_string(LogLevel l);
 const char* to_string(BindMode b);
 const char* to_string(Dcs0Charset c);

@@ -22,6 +22,7 @@
 
 #include "conf/mo_text.hpp"
 #include "conf/phone_number.hpp"
+#include "conf/postgres_url.hpp"
 
 namespace smppgw::conf {
 namespace {
@@ -475,7 +476,8 @@ class ConfigReader {
     }
     top.non_empty_string("state_dir", config_.state_dir, "/var/lib/smppgw");
     if (top.has("store"))
-      read_store(Section(d_, top.node("store"), "store", {"map_size", "durability"},
+      read_store(Section(d_, top.node("store"), "store",
+                         {"backend", "map_size", "durability", "postgresql"},
                          top.value_place("store")));
     if (top.has("log"))
       read_log(Section(d_, top.node("log"), "log", {"level"}, top.value_place("log")));
@@ -497,10 +499,54 @@ class ConfigReader {
 
   void read_store(Section s) {
     if (!s.ok()) return;
+    s.choice<StoreBackend>(
+        "backend", config_.store.backend,
+        {{"lmdb", StoreBackend::lmdb}, {"postgresql", StoreBackend::postgresql}}, "a store backend");
     s.size("map_size", config_.store.map_size, 1 * kMiB);
     s.choice<Durability>("durability", config_.store.durability,
                          {{"fsync", Durability::fsync}, {"nosync", Durability::nosync}},
                          "a durability mode");
+    if (config_.store.backend == StoreBackend::postgresql) {
+      // The LMDB keys mean nothing to a server: a leftover would mislead whoever reads the file.
+      for (std::string_view key : {"map_size", "durability"}) {
+        if (s.has(key))
+          s.error(key, "applies to backend lmdb only; PostgreSQL's durability is the "
+                       "server's (fsync=on, synchronous_commit=on): remove it");
+      }
+      s.require("postgresql", "postgresql: { url: \"postgresql://smppgw@/smppgw?host=/run/postgresql\" }");
+      if (s.has("postgresql"))
+        read_postgresql(Section(d_, s.node("postgresql"), "store.postgresql",
+                                {"url", "password_file", "connections", "schema"},
+                                s.value_place("postgresql")));
+    } else if (s.has("postgresql")) {
+      s.error("postgresql", "used only with backend: postgresql; add \"backend: postgresql\" "
+                            "or remove it");
+    }
+  }
+
+  void read_postgresql(Section s) {
+    if (!s.ok()) return;
+    PostgresConfig& pg = config_.store.postgresql;
+    s.require("url", "url: \"postgresql://smppgw@/smppgw?host=/run/postgresql\"");
+    if (s.non_empty_string("url", pg.url, "\"postgresql://smppgw@/smppgw?host=/run/postgresql\"")) {
+      if (auto problem = postgres_url_problem(pg.url)) {
+        s.error("url", *problem);
+        pg.url.clear();
+      }
+    }
+    if (s.has("password_file") &&
+        s.non_empty_string("password_file", pg.password_file, "/etc/smppgw/postgresql.password")) {
+      (void)read_file(s, "password_file", pg.password_file,
+                      "create it (mode 0600, readable by the service user) with the password on "
+                      "its first line");
+    }
+    s.number("connections", pg.connections, 1, 64, "the number of read connections", "4");
+    if (s.has("schema") && s.non_empty_string("schema", pg.schema, "smppgw") &&
+        !valid_sql_name(pg.schema)) {
+      s.error("schema", quote(pg.schema) +
+                            " is not a plain name; use letters, digits and _ (at most 63, not "
+                            "starting with a digit)");
+    }
   }
 
   void read_log(Section s) {

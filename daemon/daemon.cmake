@@ -14,6 +14,7 @@ set(_smppgw_daemon_sources
   mo_part_expiry.cpp
   mo_pipeline.cpp
   mo_text.cpp
+  open_store.cpp
   options.cpp
   outbox_claims.cpp
   outbox_wakeup.cpp
@@ -28,7 +29,7 @@ set(_smppgw_daemon_sources
 list(TRANSFORM _smppgw_daemon_sources PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)
 
 set(_smppgw_daemon_libs smppgw_asio spdlog::spdlog PkgConfig::SYSTEMD tl::expected)
-foreach(lib smppgw_engine smppgw_store smppgw_conf smppgw_protocol smppgw_admin)
+foreach(lib smppgw_engine smppgw_store smppgw_store_postgres smppgw_conf smppgw_protocol smppgw_admin)
   if(TARGET ${lib})
     list(APPEND _smppgw_daemon_libs ${lib})
   endif()

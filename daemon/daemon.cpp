@@ -19,6 +19,7 @@
 #include "daemon/link.hpp"
 #include "daemon/listener.hpp"
 #include "daemon/log_limited.hpp"
+#include "daemon/open_store.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/services.hpp"
@@ -30,10 +31,6 @@ namespace {
 // After the grace period and the unbinds, anything still running is cut off: the process
 // must exit well within systemd's TimeoutStopSec (90 s by default).
 constexpr std::chrono::milliseconds kHardStopAfter = kShutdownGrace + std::chrono::seconds(3);
-
-store::Durability durability_of(conf::Durability d) {
-  return d == conf::Durability::nosync ? store::Durability::nosync : store::Durability::fsync;
-}
 
 }  // namespace
 
@@ -83,14 +80,11 @@ struct Daemon::Impl {
 
 bool Daemon::Impl::open_store() {
   const auto& config = *settings.get()->config;
-  store::StoreOptions options;
-  options.state_dir = config.state_dir;
-  options.map_size = config.store.map_size;
-  options.max_map_size = std::max<std::uint64_t>(options.max_map_size, config.store.map_size);
-  options.durability = durability_of(config.store.durability);
-  auto opened = store::open_store(options);
+  auto opened = open_configured_store(config);
   if (!opened) {
-    spdlog::critical("cannot open the store in {}: {}", config.state_dir, opened.error().message());
+    // For PostgreSQL the message names the server and the cause (never the password); the
+    // exit status makes systemd restart the service, which retries the connection.
+    spdlog::critical("{}", opened.error().message);
     return false;
   }
   store = std::move(*opened);

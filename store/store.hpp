@@ -155,6 +155,9 @@ class Store {
   // ---- Health ----
 
   virtual Result<StoreInfo> info() const = 0;
+  // The words behind the last failed read (a server backend: the server and its cause, never
+  // a password), for /healthz next to the error; empty when the error code says it all.
+  virtual std::string last_failure() const { return {}; }
 
  protected:
   Store() = default;

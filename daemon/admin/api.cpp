@@ -240,11 +240,12 @@ ApiResponse Api::healthz() const {
   }
   auto info = context_.store().info();
   if (!info) {
-    return json_response(503,
-                         Json{{"status", "unavailable"},
-                              {"links", std::move(links)},
-                              {"error", "store_unavailable"},
-                              {"message", "The store is unusable: " + info.error().message()}});
+    std::string message = "The store is unusable: " + info.error().message();
+    if (auto why = context_.store().last_failure(); !why.empty()) message += " (" + why + ")";
+    return json_response(503, Json{{"status", "unavailable"},
+                                   {"links", std::move(links)},
+                                   {"error", "store_unavailable"},
+                                   {"message", std::move(message)}});
   }
   return json_response(200,
                        Json{{"status", all_up ? "ok" : "degraded"}, {"links", std::move(links)}});

@@ -16,7 +16,9 @@ constexpr std::array<std::string_view, 1> kVersion1 = {
 
 // Version 2: the store's tables. Times are unix milliseconds (bigint) as Timestamp stores them,
 // enumerations their numeric values (store/types.hpp), free texts bytea (an MO may carry any
-// bytes; PostgreSQL's text refuses NUL and invalid UTF-8). Keys and indexes follow the queries:
+// bytes; PostgreSQL's text refuses NUL and invalid UTF-8), identifiers (phones, campaigns, short
+// codes, links, carrier ids) COLLATE "C": ordered by bytes as LMDB orders its keys, whatever the
+// database's locale, so both backends page, export and broadcast in the same order. Keys and indexes follow the queries:
 //   subscriptions      (phone, campaign) → record; the partial indexes by (campaign, phone) per
 //                      state serve subscribed_phones/broadcasts and the opted-out export
 //   company_opt_outs   phone → the company-wide opt-out
@@ -37,27 +39,27 @@ constexpr std::array<std::string_view, 22> kVersion2 = {
     "CREATE TABLE counters (name text PRIMARY KEY, value bigint NOT NULL)",
     "INSERT INTO counters (name, value) VALUES ('inbox_id', 0), ('outbox_id', 0), "
     "('audit_id', 0), ('broadcast_id', 0), ('company_opt_outs', 0)",
-    "CREATE TABLE subscriptions (phone text NOT NULL, campaign text NOT NULL, "
+    "CREATE TABLE subscriptions (phone text COLLATE \"C\" NOT NULL, campaign text COLLATE \"C\" NOT NULL, "
     "state smallint NOT NULL, since bigint NOT NULL, source smallint NOT NULL, "
     "changed_by text NOT NULL, PRIMARY KEY (phone, campaign))",
     "CREATE INDEX subscriptions_subscribed ON subscriptions (campaign, phone) WHERE state = 1",
     "CREATE INDEX subscriptions_opted_out ON subscriptions (campaign, phone) WHERE state = 2",
-    "CREATE TABLE company_opt_outs (phone text PRIMARY KEY, since bigint NOT NULL, "
+    "CREATE TABLE company_opt_outs (phone text COLLATE \"C\" PRIMARY KEY, since bigint NOT NULL, "
     "source smallint NOT NULL, changed_by text NOT NULL)",
-    "CREATE TABLE campaign_counts (campaign text PRIMARY KEY, subscribed bigint NOT NULL, "
+    "CREATE TABLE campaign_counts (campaign text COLLATE \"C\" PRIMARY KEY, subscribed bigint NOT NULL, "
     "opted_out bigint NOT NULL)",
-    "CREATE TABLE last_stops (phone text NOT NULL, short_code text NOT NULL, at bigint NOT NULL, "
+    "CREATE TABLE last_stops (phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" NOT NULL, at bigint NOT NULL, "
     "changed_by text NOT NULL, campaigns text[] NOT NULL, PRIMARY KEY (phone, short_code))",
-    "CREATE TABLE recent_joins (phone text NOT NULL, short_code text NOT NULL, "
-    "campaign text NOT NULL, at bigint NOT NULL, PRIMARY KEY (phone, short_code))",
-    "CREATE TABLE inbox (id bigint PRIMARY KEY, received_at bigint NOT NULL, phone text NOT NULL, "
-    "short_code text NOT NULL, campaign text NOT NULL, text bytea NOT NULL, "
-    "kind smallint NOT NULL, link text NOT NULL)",
+    "CREATE TABLE recent_joins (phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" NOT NULL, "
+    "campaign text COLLATE \"C\" NOT NULL, at bigint NOT NULL, PRIMARY KEY (phone, short_code))",
+    "CREATE TABLE inbox (id bigint PRIMARY KEY, received_at bigint NOT NULL, phone text COLLATE \"C\" NOT NULL, "
+    "short_code text COLLATE \"C\" NOT NULL, campaign text COLLATE \"C\" NOT NULL, text bytea NOT NULL, "
+    "kind smallint NOT NULL, link text COLLATE \"C\" NOT NULL)",
     "CREATE INDEX inbox_by_phone ON inbox (phone, id)",
     "CREATE INDEX inbox_by_campaign ON inbox (campaign, id)",
     "CREATE TABLE outbox (id bigint PRIMARY KEY, created_at bigint NOT NULL, "
-    "updated_at bigint NOT NULL, phone text NOT NULL, short_code text NOT NULL, "
-    "campaign text NOT NULL, text bytea NOT NULL, kind smallint NOT NULL, "
+    "updated_at bigint NOT NULL, phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" NOT NULL, "
+    "campaign text COLLATE \"C\" NOT NULL, text bytea NOT NULL, kind smallint NOT NULL, "
     "status smallint NOT NULL, encoding smallint NOT NULL, segments smallint NOT NULL, "
     "error text NOT NULL, broadcast_id bigint, attempts integer NOT NULL, "
     "part_status smallint[] NOT NULL, part_link text[] NOT NULL, "
@@ -65,19 +67,19 @@ constexpr std::array<std::string_view, 22> kVersion2 = {
     "part_receipt_key text[] NOT NULL)",
     "CREATE INDEX outbox_by_phone ON outbox (phone, id)",
     "CREATE INDEX outbox_pending ON outbox (short_code, id) WHERE status = 1",
-    "CREATE TABLE pending_counts (short_code text PRIMARY KEY, queued bigint NOT NULL)",
-    "CREATE TABLE carrier_ids (link text NOT NULL, receipt_key text NOT NULL, "
+    "CREATE TABLE pending_counts (short_code text COLLATE \"C\" PRIMARY KEY, queued bigint NOT NULL)",
+    "CREATE TABLE carrier_ids (link text COLLATE \"C\" NOT NULL, receipt_key text COLLATE \"C\" NOT NULL, "
     "outbox_id bigint NOT NULL, part smallint NOT NULL, PRIMARY KEY (link, receipt_key))",
-    "CREATE TABLE audit (id bigint PRIMARY KEY, at bigint NOT NULL, phone text NOT NULL, "
-    "campaign text NOT NULL, from_state smallint, to_state smallint NOT NULL, "
+    "CREATE TABLE audit (id bigint PRIMARY KEY, at bigint NOT NULL, phone text COLLATE \"C\" NOT NULL, "
+    "campaign text COLLATE \"C\" NOT NULL, from_state smallint, to_state smallint NOT NULL, "
     "source smallint NOT NULL, ref text NOT NULL, reason text NOT NULL)",
     "CREATE INDEX audit_by_phone ON audit (phone, id)",
-    "CREATE TABLE mo_part_sets (phone text NOT NULL, short_code text NOT NULL, "
+    "CREATE TABLE mo_part_sets (phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" NOT NULL, "
     "reference integer NOT NULL, total smallint NOT NULL, phase smallint NOT NULL, "
-    "since bigint NOT NULL, inbox_id bigint NOT NULL, link text NOT NULL, "
+    "since bigint NOT NULL, inbox_id bigint NOT NULL, link text COLLATE \"C\" NOT NULL, "
     "PRIMARY KEY (phone, short_code, reference, total))",
     "CREATE INDEX mo_part_sets_due ON mo_part_sets (phase, since)",
-    "CREATE TABLE mo_parts (phone text NOT NULL, short_code text NOT NULL, "
+    "CREATE TABLE mo_parts (phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" NOT NULL, "
     "reference integer NOT NULL, total smallint NOT NULL, seq smallint NOT NULL, "
     "data_coding smallint NOT NULL, udh_octets integer NOT NULL, octets bytea NOT NULL, "
     "arrived_at bigint NOT NULL, PRIMARY KEY (phone, short_code, reference, total, seq))",

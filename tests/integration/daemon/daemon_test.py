@@ -492,6 +492,9 @@ def test_postgresql_outage_mo_refused_then_recovers(c):
     health = wait_until(lambda: (lambda r: r if r[0] == 503 else None)(
         d.http("GET", "/healthz", auth=False)), 15, what="/healthz 503")
     assert health[1]["error"] == "store_unavailable", health
+    # The reason names the server (its socket directory) and never the password.
+    assert cluster in health[1]["message"], health
+    assert open(os.path.join(cluster, "password")).read().strip() not in health[1]["message"]
     status, body = d.http("POST", "/v1/messages", {"to": PHONE, "from": "12345", "text": "hi"})
     assert status == 503, (status, body)
     time.sleep(2)

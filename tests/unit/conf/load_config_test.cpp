@@ -105,6 +105,59 @@ TEST(LoadConfig, UnknownKeySuggestsTheCloseOne) {
             "t.yaml:9:26: unknown key \"durabilty\" in store; did you mean \"durability\"?");
 }
 
+TEST(LoadConfig, PostgresqlStoreIsReadAndItsPasswordNeverPrinted) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("smppgw-conf-pg-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "pgpw";
+  std::ofstream(file) << "pg-s3cret\n";
+  auto c = parse_config(std::string(kLink) +
+                            "store:\n"
+                            "  backend: postgresql\n"
+                            "  postgresql:\n"
+                            "    url: \"postgresql://smppgw@/smppgw?host=/run/postgresql\"\n"
+                            "    password_file: " +
+                            file.string() +
+                            "\n"
+                            "    connections: 8\n"
+                            "    schema: gw_a\n",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->store.backend, StoreBackend::postgresql);
+  EXPECT_EQ(c->store.postgresql.url, "postgresql://smppgw@/smppgw?host=/run/postgresql");
+  EXPECT_EQ(c->store.postgresql.password_file, file.string());
+  EXPECT_EQ(c->store.postgresql.connections, 8u);
+  EXPECT_EQ(c->store.postgresql.schema, "gw_a");
+  std::ostringstream printed;
+  printed << *c;
+  EXPECT_NE(printed.str().find("backend: postgresql"), std::string::npos) << printed.str();
+  EXPECT_EQ(printed.str().find("pg-s3cret"), std::string::npos) << printed.str();
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LoadConfig, PostgresqlStoreErrorsAreLocated) {
+  const std::string pg = std::string(kLink) + "store:\n  backend: postgresql\n";
+  EXPECT_EQ(only_error(pg),
+            "t.yaml:10:3: store: missing key \"postgresql\"; add postgresql: { url: "
+            "\"postgresql://smppgw@/smppgw?host=/run/postgresql\" }");
+  EXPECT_EQ(only_error(pg + "  postgresql: { url: \"postgresql://gw:pw@db1/gw\" }\n"),
+            "t.yaml:11:22: store.postgresql.url: holds a password (user:password@); put it on the "
+            "first line of store.postgresql.password_file instead, so that it never appears "
+            "where the URL is shown");
+  EXPECT_EQ(only_error(pg + "  postgresql: { url: \"host=db1\", connections: 0 }\n"),
+            "t.yaml:11:47: store.postgresql.connections: the number of read connections must be "
+            "a whole number from 1 to 64; write e.g. connections: 4");
+  EXPECT_EQ(only_error(pg + "  map_size: 1GiB\n  postgresql: { url: \"host=db1\" }\n"),
+            "t.yaml:11:13: store.map_size: applies to backend lmdb only; PostgreSQL's "
+            "durability is the server's (fsync=on, synchronous_commit=on): remove it");
+  EXPECT_EQ(only_error(std::string(kLink) + "store: { postgresql: { url: \"host=db1\" } }\n"),
+            "t.yaml:9:22: store.postgresql: used only with backend: postgresql; add "
+            "\"backend: postgresql\" or remove it");
+  EXPECT_EQ(only_error(std::string(kLink) + "store: { backend: oracle }\n"),
+            "t.yaml:9:19: store.backend: \"oracle\" is not a store backend; write lmdb or "
+            "postgresql");
+}
+
 TEST(LoadConfig, RepeatedKey) {
   EXPECT_EQ(
       only_error(std::string(kLink) + "company: Other\n"),
@@ -117,8 +170,8 @@ TEST(LoadConfig, WrongTypes) {
             "number from 1 to 10000; write e.g. window: 64");
   EXPECT_EQ(
       only_error(std::string(kLink) + "store: fast\n"),
-      "t.yaml:9:8: store: expected a mapping of keys (map_size and durability), found a single "
-      "value; write one \"key: value\" a line");
+      "t.yaml:9:8: store: expected a mapping of keys (backend, map_size, durability and "
+      "postgresql), found a single value; write one \"key: value\" a line");
   EXPECT_EQ(only_error(std::string(kLink) + "campaigns: {id: x}\n"),
             "t.yaml:9:12: campaigns: expected a list of campaigns, found a mapping; write each "
             "campaign as a \"- id: ...\" item");
