@@ -120,14 +120,19 @@ TEST_P(MoPartsTest, DueSetsComeOldestFirstPerPhaseUpToTheTimeAndLimit) {
     if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a, b}));
     due = w.mo_part_sets_due(MoPartPhase::pending, t(19), 10);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a}));
     due = w.mo_part_sets_due(MoPartPhase::pending, t(100), 1);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a}));
     due = w.mo_part_sets_due(MoPartPhase::completed, t(100), 10);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{c}));
     auto oldest = w.oldest_mo_part_set(MoPartPhase::pending);
+    if (!oldest) return oldest.error();
     EXPECT_EQ(oldest.value(), t(10));
     oldest = w.oldest_mo_part_set(MoPartPhase::completed);
+    if (!oldest) return oldest.error();
     EXPECT_EQ(oldest.value(), t(40));
     return std::error_code{};
   }));
@@ -152,6 +157,7 @@ TEST_P(MoPartsTest, DropRemovesTheSetItsPartsAndItsDueEntry) {
     auto due = w.mo_part_sets_due(MoPartPhase::pending, t(100), 10);
     EXPECT_TRUE(due && due->empty());
     auto oldest = w.oldest_mo_part_set(MoPartPhase::pending);
+    if (!oldest) return oldest.error();
     EXPECT_TRUE(oldest && !*oldest);
     // The key is free for a new set.
     return ec_of(w.open_mo_part_set(kSet, "carrier-b", t(2)));

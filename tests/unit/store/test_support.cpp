@@ -1,8 +1,11 @@
 // Test helpers of the store; see test_support.hpp.
 #include "tests/unit/store/test_support.hpp"
 
+#include <gtest/gtest-spi.h>
+
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <tuple>
@@ -40,12 +43,33 @@ StoreOptions options_for(const TempDir& dir, std::uint64_t map_size) {
 }
 
 std::error_code run(Writer& writer, std::function<std::error_code(WriteTxn&)> fn) {
+  // A request may run more than once (a server backend's load passes answer data_needed
+  // first; re-runs after a failure): only the last run is the one that counts, so the
+  // assertions of each run are held back and those of the last reported.
+  auto last = std::make_shared<std::unique_ptr<::testing::TestPartResultArray>>();
+  auto apply = [fn = std::move(fn), last](WriteTxn& w) {
+    auto failures = std::make_unique<::testing::TestPartResultArray>();
+    std::error_code ec;
+    {
+      ::testing::ScopedFakeTestPartResultReporter hold(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+          failures.get());
+      ec = fn(w);
+    }
+    *last = std::move(failures);
+    return ec;
+  };
   std::promise<std::error_code> done;
   auto f = done.get_future();
-  auto ec =
-      writer.submit(WriteRequest{std::move(fn), [&done](std::error_code e) { done.set_value(e); }});
+  auto ec = writer.submit(
+      WriteRequest{std::move(apply), [&done](std::error_code e) { done.set_value(e); }});
   if (ec) return ec;
-  return f.get();
+  ec = f.get();
+  for (int i = 0; *last && i < (*last)->size(); ++i) {
+    const auto& r = (*last)->GetTestPartResult(i);
+    ADD_FAILURE_AT(r.file_name() ? r.file_name() : "?", r.line_number()) << r.message();
+  }
+  return ec;
 }
 
 Timestamp t(std::int64_t seconds) {

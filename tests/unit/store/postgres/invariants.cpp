@@ -40,14 +40,14 @@ const Check kChecks[] = {
      "FROM want w FULL JOIN pending_counts p ON p.short_code = w.short_code "
      "WHERE w.short_code IS NULL OR p.short_code IS NULL OR w.queued <> p.queued"},
     // Counters: the last id handed out, at or above every id in use (reserved inbox ids of
-    // pending MO part sets included).
+    // pending MO part sets included). Not broadcast_id: a chunk carries the id its caller
+    // gives, as on LMDB.
     {"counter below an id in use",
      "SELECT c.name, c.value, m.used FROM counters c JOIN (VALUES "
      "('inbox_id', greatest((SELECT max(id) FROM inbox), (SELECT max(inbox_id) FROM "
      "mo_part_sets))), "
      "('outbox_id', (SELECT max(id) FROM outbox)), "
-     "('audit_id', (SELECT max(id) FROM audit)), "
-     "('broadcast_id', (SELECT max(broadcast_id) FROM outbox))) AS m(name, used) "
+     "('audit_id', (SELECT max(id) FROM audit))) AS m(name, used) "
      "ON m.name = c.name WHERE c.value < coalesce(m.used, 0)"},
     // Audit ids: 1..last, each once, and the counter is the last.
     {"audit ids are not 1..last",
