@@ -29,8 +29,11 @@
 // reads rows its transaction has not loaded returns data_needed. The writer runs the rest of
 // the group anyway, so one pass learns what the whole group needs, has the backend load it in
 // one round trip (WriteGroup::load) and re-runs the group in the same transaction; typically
-// 2-3 passes (MO → phone state; receipt → carrier id → outbox record). A deadlock or
-// serialization failure (conflict) re-runs the group in a new transaction, at most 16 times.
+// 2-3 passes (MO → phone state; receipt → carrier id → outbox record). The loads of one
+// transaction are bounded (16): a request still asking for rows after them (it reads without
+// end, or the backend cannot deliver them) fails alone with backend_error, so the group still
+// commits and the writer never spins. A deadlock or serialization failure (conflict) re-runs
+// the group in a new transaction, at most 16 times.
 //
 // Back-pressure: the queue is bounded. try_submit fails when it is full (an SMPP session then
 // stops reading, so TCP pushes back to the carrier), notify_when_space tells the caller when
@@ -165,15 +168,22 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
     auto group = backend.begin_group();
     if (!group) return fail_rest(group.error());
     detail::WriteGroup& g = **group;
+    constexpr int kMaxLoads = 16;
+    int loads = 0;
 
     // One transaction, one or more attempts: a server backend re-runs the group in the same
     // transaction after loading what a pass asked for (data_needed), or after a request
     // failed alone (restart); LMDB always begins a new transaction.
     enum class Next { commit, rerun, again, done } next;
+    // waiting: the requests of this pass whose result waits for a load (they asked for data,
+    // or failed once data was asked for).
+    std::vector<std::size_t> waiting;
     do {
       next = Next::commit;
+      waiting.clear();
       for (std::size_t i = begin; i < end && next == Next::commit; ++i) {
         if (skip[i - begin]) continue;
+        const bool wanted = g.wants_data();
         std::error_code ec;
         try {
           ec = batch[i].apply(g.txn());
@@ -216,6 +226,9 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
           // Not a failure: the request runs again once its rows are loaded. A request that
           // failed after an earlier one asked for data may have read that one's partial
           // writes, so its error is only believed in a pass that loads nothing.
+          waiting.push_back(i);
+        } else if (!wanted && g.wants_data()) {
+          waiting.push_back(i);  // it asked for data but returned {} all the same
         } else if (ec) {
           results[i] = ec;
           skip[i - begin] = 1;
@@ -228,8 +241,27 @@ void Writer::Impl::process(std::vector<WriteRequest>& batch, std::vector<std::er
           }
         }
       }
-      if (next == Next::commit && g.wants_data()) {
-        if (auto le = g.load()) {
+      // A data_needed the backend does not know of (wants_data() false) still keeps the
+      // request from committing as if it had run: it waits like the others.
+      if (next == Next::commit && (g.wants_data() || !waiting.empty())) {
+        if (++loads > kMaxLoads) {
+          if (waiting.empty()) {
+            g.abort();
+            fail_rest(err(StoreErrc::backend_error));
+            return;
+          }
+          for (std::size_t i : waiting) {
+            results[i] = err(StoreErrc::backend_error);
+            skip[i - begin] = 1;
+          }
+          count_rerun();
+          if (g.restart()) {
+            next = Next::again;
+          } else {
+            g.abort();
+            next = Next::rerun;
+          }
+        } else if (auto le = g.load()) {
           g.abort();
           if (on_conflict(le)) {
             next = Next::rerun;

@@ -22,6 +22,11 @@ admin port, one link with window 1000) and a `smppgw-sim smsc` as its carrier, a
                  the daemon's CPU time (user + system) over that phase per submit_sm: less
                  dependent on what else runs on the machine than the rate.
 
+With --pg-cluster PATH (tools/pg-cluster; <build>/bench/pg_e2e_bench passes it) the daemon
+runs on the PostgreSQL backend instead, on a throwaway cluster the script starts (fsync=on,
+synchronous_commit=on) and stops, a schema per run, and the MO figures are printed as
+pg_mo_e2e and pg_mo_ack_p99_ms. Without PostgreSQL installed it says so and prints nothing.
+
 Only the standard library is used. Progress goes to stderr.
 """
 
@@ -62,7 +67,7 @@ CONFIG = """\
 company: Bench Co
 default_region: US
 state_dir: {state_dir}
-store: {{ map_size: 4GiB, durability: fsync }}
+store: {store}
 log: {{ level: warn }}
 admin:
   listen: 127.0.0.1:{admin_port}
@@ -97,6 +102,39 @@ campaigns:
 """
 
 
+LMDB_STORE = "{ map_size: 4GiB, durability: fsync }"
+
+
+def store_config(args):
+    """The store: section of a run: LMDB, or a fresh schema on the bench's PostgreSQL cluster."""
+    if not args.pg:
+        return LMDB_STORE
+    args.pg["runs"] += 1
+    return ('{ backend: postgresql, postgresql: { url: "%s", password_file: %s, schema: run_%d } }'
+            % (args.pg["url"], args.pg["password_file"], args.pg["runs"]))
+
+
+class PgCluster:
+    """A throwaway cluster started with tools/pg-cluster, stopped (and removed) at the end."""
+
+    def __init__(self, script):
+        self.script = script
+        self.dir = tempfile.mkdtemp(prefix="smppgw-pg-e2e-")
+        os.rmdir(self.dir)  # pg-cluster creates it
+        r = subprocess.run([script, "start", self.dir], capture_output=True, text=True)
+        lines = r.stdout.strip().splitlines()
+        if r.returncode != 0 or not lines or not lines[-1].startswith("postgresql://"):
+            self.url = None
+            self.why = (r.stderr or r.stdout).strip() or "no output"
+            return
+        self.url = lines[-1]
+        self.password_file = os.path.join(self.dir, "password")
+
+    def stop(self):
+        if self.url:
+            subprocess.run([self.script, "stop", self.dir], capture_output=True)
+
+
 class Run:
     """One daemon with its own state_dir and ports; the sim is started per phase."""
 
@@ -109,7 +147,8 @@ class Run:
         self.admin_port = free_port()
         self.config = os.path.join(self.dir, "smppgw.yaml")
         with open(self.config, "w") as f:
-            f.write(CONFIG.format(state_dir=self.state_dir, admin_port=self.admin_port,
+            f.write(CONFIG.format(state_dir=self.state_dir, store=store_config(args),
+                                  admin_port=self.admin_port,
                                   smsc_port=self.smsc_port, short_code=SHORT_CODE,
                                   window=LINK_WINDOW))
         self.daemon = None
@@ -318,11 +357,15 @@ def main():
     ap.add_argument("--long-mo-count", type=int, default=30000,
                     help="3-part MO per run at window 1000 (a tenth of it at window 1)")
     ap.add_argument("--only", choices=["mo", "mt"], help="run one family only")
+    ap.add_argument("--pg-cluster", help="tools/pg-cluster: run the MO figures on PostgreSQL")
     args = ap.parse_args()
+    args.pg = None
     for exe in (args.daemon, args.sim):
         if not os.access(exe, os.X_OK):
             log(f"{exe} is not built")
             return 1
+    if args.pg_cluster:
+        return main_postgresql(args)
 
     if args.only in (None, "mo"):
         rates = []
@@ -355,6 +398,32 @@ def main():
             log(f"mt_e2e run {i + 1}: {rate:.0f} submit_sm/s, daemon {cpu_us:.1f} us CPU each")
         emit("mt_e2e", round(statistics.median(rates)), "submit_sm/s")
         emit("mt_daemon_cpu_per_submit_us", round(statistics.median(cpus), 2), "us")
+    return 0
+
+
+def main_postgresql(args):
+    """pg_mo_e2e and pg_mo_ack_p99_ms: the MO figures with the daemon on PostgreSQL."""
+    cluster = PgCluster(args.pg_cluster)
+    if not cluster.url:
+        log(f"skipped: PostgreSQL cannot be started here ({cluster.why})")
+        return 0
+    try:
+        args.pg = {"url": cluster.url, "password_file": cluster.password_file, "runs": 0}
+        rates = []
+        for i in range(args.runs):
+            rates.append(bench_mo(args))
+            log(f"pg_mo_e2e run {i + 1}: {rates[-1]:.0f} MO/s")
+        mo_e2e = statistics.median(rates)
+        emit("pg_mo_e2e", round(mo_e2e), "MO/s")
+        half = max(1000, int(mo_e2e / 2))
+        p99s = []
+        for i in range(args.runs):
+            p99, achieved = bench_mo_p99(args, half)
+            p99s.append(p99)
+            log(f"pg_mo_ack_p99_ms run {i + 1}: {p99} ms at {achieved:.0f} MO/s (asked {half})")
+        emit("pg_mo_ack_p99_ms", round(statistics.median(p99s), 3), "ms")
+    finally:
+        cluster.stop()
     return 0
 
 

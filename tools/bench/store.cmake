@@ -10,3 +10,11 @@ smppgw_bench(smppgw_store_bench
 smppgw_bench(smppgw_lmdb_floor_bench
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/lmdb_floor_bench.cpp
   LIBS PkgConfig::LMDB)
+
+# The store benchmarks on the PostgreSQL backend (issue 13), on a throwaway cluster of their
+# own (tools/pg-cluster, fsync on); they say so and print nothing without PostgreSQL.
+smppgw_bench(smppgw_pg_store_bench
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/pg_store_bench.cpp
+  LIBS smppgw_store_postgres)
+target_compile_definitions(smppgw_pg_store_bench PRIVATE
+  SMPPGW_PG_CLUSTER="${PROJECT_SOURCE_DIR}/tools/pg-cluster")

@@ -1,5 +1,6 @@
 // Bulk helpers (store/bulk.cpp): exact duplicate detection over an upload, chunked Manual
-// Opt-Out through the writer with exact totals, and the report of a chunk that failed.
+// Opt-Out through the writer with exact totals on both backends, and the report of a chunk
+// that failed.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -53,7 +54,7 @@ TEST(OptOutProgress, StopsAtTheFirstFailedChunkAndSaysWhatWasApplied) {
 
 class BulkTest : public StoreFixture {};
 
-TEST_F(BulkTest, ChunkedUploadGivesExactTotals) {
+TEST_P(BulkTest, ChunkedUploadGivesExactTotals) {
   // 10,000 rows with 1,000 duplicates, in chunks of 1,500, with 500 phones opted out before.
   std::vector<std::string> rows;
   for (int i = 0; i < 9000; ++i) rows.push_back("+1415" + std::to_string(5000000 + i));
@@ -92,7 +93,7 @@ TEST_F(BulkTest, ChunkedUploadGivesExactTotals) {
   EXPECT_EQ(*store->campaign_counts("a"), (CampaignCounts{"a", 0, 9000}));
 }
 
-TEST_F(BulkTest, BroadcastRequestHelperReportsTheChunk) {
+TEST_P(BulkTest, BroadcastRequestHelperReportsTheChunk) {
   ASSERT_FALSE(write([](WriteTxn& w) {
     for (int i = 0; i < 3; ++i) {
       (void)w.subscribe("+1415555000" + std::to_string(i), "a", "1", ChangeContext{t(1)});
@@ -144,7 +145,7 @@ TEST(SortedPhoneList, SortsInKeyOrderAndCountsDuplicates) {
   EXPECT_TRUE(list.slice(7, 9).empty());
 }
 
-TEST_F(BulkTest, SortedUploadInChunksGivesTheSameResultAsUploadOrder) {
+TEST_P(BulkTest, SortedUploadInChunksGivesTheSameResultAsUploadOrder) {
   SortedPhoneList list;
   for (int i = 0; i < 5000; ++i) list.add("+1415" + std::to_string(5000000 + (i * 7919) % 4000));
   const auto duplicates = list.finish();
@@ -161,6 +162,9 @@ TEST_F(BulkTest, SortedUploadInChunksGivesTheSameResultAsUploadOrder) {
   EXPECT_EQ(progress.opted_out, 4000u);
   EXPECT_EQ(*store->company_opt_out_count(), 4000u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, BulkTest, ::testing::Values(Backend::lmdb, Backend::postgres),
+                         backend_name);
 
 }  // namespace
 }  // namespace smppgw::store::test

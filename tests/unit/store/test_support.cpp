@@ -1,8 +1,12 @@
 // Test helpers of the store; see test_support.hpp.
 #include "tests/unit/store/test_support.hpp"
 
+#include <gtest/gtest-spi.h>
+
 #include <cstdlib>
 #include <map>
+#include <memory>
+#include <random>
 #include <set>
 #include <tuple>
 
@@ -12,6 +16,10 @@
 #include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
 #include "store/lmdb/schema.hpp"
+#include "store/postgres/schema.hpp"
+#include "store/postgres/store.hpp"
+#include "tests/unit/store/postgres/invariants.hpp"
+#include "tests/unit/store/postgres/pg_test_server.hpp"
 
 namespace smppgw::store::test {
 
@@ -35,12 +43,33 @@ StoreOptions options_for(const TempDir& dir, std::uint64_t map_size) {
 }
 
 std::error_code run(Writer& writer, std::function<std::error_code(WriteTxn&)> fn) {
+  // A request may run more than once (a server backend's load passes answer data_needed
+  // first; re-runs after a failure): only the last run is the one that counts, so the
+  // assertions of each run are held back and those of the last reported.
+  auto last = std::make_shared<std::unique_ptr<::testing::TestPartResultArray>>();
+  auto apply = [fn = std::move(fn), last](WriteTxn& w) {
+    auto failures = std::make_unique<::testing::TestPartResultArray>();
+    std::error_code ec;
+    {
+      ::testing::ScopedFakeTestPartResultReporter hold(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+          failures.get());
+      ec = fn(w);
+    }
+    *last = std::move(failures);
+    return ec;
+  };
   std::promise<std::error_code> done;
   auto f = done.get_future();
-  auto ec =
-      writer.submit(WriteRequest{std::move(fn), [&done](std::error_code e) { done.set_value(e); }});
+  auto ec = writer.submit(
+      WriteRequest{std::move(apply), [&done](std::error_code e) { done.set_value(e); }});
   if (ec) return ec;
-  return f.get();
+  ec = f.get();
+  for (int i = 0; *last && i < (*last)->size(); ++i) {
+    const auto& r = (*last)->GetTestPartResult(i);
+    ADD_FAILURE_AT(r.file_name() ? r.file_name() : "?", r.line_number()) << r.message();
+  }
+  return ec;
 }
 
 Timestamp t(std::int64_t seconds) {
@@ -288,6 +317,84 @@ std::vector<std::string> check_invariants(const std::filesystem::path& state_dir
   have_audit = id_entries('a');
   if (want_audit != have_audit) bad.push_back("phones audit entries differ from audit");
   return bad;
+}
+
+std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::lmdb ? "Lmdb" : "Postgres";
+}
+
+struct StoreHome::Postgres {
+  postgres::ConnectOptions server;
+  std::string schema;
+  std::optional<postgres::Connection> conn;  // creates, checks and drops the schema
+};
+
+StoreHome::StoreHome(Backend b, const TempDir& lmdb_dir) : backend(b), dir_(lmdb_dir) {
+  if (backend != Backend::postgres) return;
+  auto server = postgres::test::test_server();
+  if (!server) {
+    unavailable_ =
+        "no PostgreSQL: SMPPGW_TEST_PG_URL and SMPPGW_TEST_PG_PASSWORD_FILE are not set "
+        "(tools/dev test sets them; see tools/pg-cluster)";
+    return;
+  }
+#if !SMPPGW_STORE_TESTS_POSTGRES
+  unavailable_ =
+      "the PostgreSQL backend is not complete in this build (smppgw_store_postgres has no "
+      "open_store or make_write_backend yet; see tests/unit/store/CMakeLists.txt)";
+  return;
+#endif
+  pg_ = std::make_unique<Postgres>();
+  pg_->server = *server;
+  std::random_device random;
+  pg_->schema = "t_" + std::to_string(random()) + "_" + std::to_string(random());
+  auto conn = postgres::Connection::open(pg_->server);
+  if (!conn) {
+    unavailable_ = "the PostgreSQL test server does not answer: " + conn.error().message;
+    ADD_FAILURE() << *unavailable_;
+    return;
+  }
+  auto used = conn->exec({"CREATE SCHEMA " + pg_->schema, {}});
+  if (used) used = conn->exec({"SET search_path TO " + pg_->schema, {}});
+  if (!used) {
+    unavailable_ = "cannot create the test schema: " + used.error().message;
+    ADD_FAILURE() << *unavailable_;
+    return;
+  }
+  pg_->conn = std::move(*conn);
+}
+
+StoreHome::~StoreHome() {
+  if (!pg_ || !pg_->conn) return;
+  auto dropped = pg_->conn->exec({"DROP SCHEMA " + pg_->schema + " CASCADE", {}});
+  EXPECT_TRUE(dropped) << dropped.error().message;
+}
+
+tl::expected<std::unique_ptr<Store>, std::string> StoreHome::open(
+    std::optional<StoreOptions> lmdb) {
+  if (backend == Backend::lmdb) {
+    auto s = open_store(lmdb.value_or(options_for(dir_)));
+    if (!s) return tl::unexpected(s.error().message());
+    return std::move(*s);
+  }
+  if (lmdb) return tl::unexpected(std::string("LMDB options given to a PostgreSQL store"));
+#if SMPPGW_STORE_TESTS_POSTGRES
+  auto s = postgres::open_store(postgres::StoreOptions{pg_->server, pg_->schema, 2});
+  if (!s) return tl::unexpected(s.error().message);
+  return std::move(*s);
+#else
+  return tl::unexpected(std::string("the PostgreSQL backend is not in this build"));
+#endif
+}
+
+std::vector<std::string> StoreHome::check_invariants() {
+  if (backend == Backend::lmdb) return test::check_invariants(dir_.path());
+  return postgres::test::check_invariants(*pg_->conn);
+}
+
+std::uint32_t StoreHome::schema_version() const {
+  return backend == Backend::lmdb ? lmdb::kSchemaVersion
+                                  : static_cast<std::uint32_t>(postgres::schema_version());
 }
 
 }  // namespace smppgw::store::test

@@ -43,7 +43,7 @@ class Gate {
   std::shared_future<void> released_ = release_.get_future().share();
 };
 
-class WriterTest : public StoreFixture {
+class WriterTest : public LmdbStoreFixture {
  protected:
   void start(WriterOptions o) {
     writer.reset();

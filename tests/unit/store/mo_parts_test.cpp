@@ -1,4 +1,4 @@
-// The parts of concatenated MO in store/lmdb/mo_parts.cpp on a real LMDB environment: a set's
+// The parts of concatenated MO (WriteTxn's mo_part_* members) on both backends: a set's
 // life (open, parts, complete, drop), the time index expiry reads, the reserved Inbox id
 // surviving a restart, and bad input refused. Every test ends with the invariant check.
 #include <gtest/gtest.h>
@@ -42,7 +42,7 @@ class MoPartsTest : public StoreFixture {
   }
 };
 
-TEST_F(MoPartsTest, ASetKeepsItsPartsInSequenceOrderWithTheirOctets) {
+TEST_P(MoPartsTest, ASetKeepsItsPartsInSequenceOrderWithTheirOctets) {
   const auto id = open_set(kSet, 1);
   EXPECT_EQ(id, 1u);
   ASSERT_FALSE(write([&](WriteTxn& w) { return w.add_mo_part(kSet, part(3, "three", 2)); }));
@@ -62,7 +62,7 @@ TEST_F(MoPartsTest, ASetKeepsItsPartsInSequenceOrderWithTheirOctets) {
   EXPECT_FALSE(read(MoPartSetKey{"+14155550002", kSet.to, kSet.reference, 3}));
 }
 
-TEST_F(MoPartsTest, TheReservedIdIsNotHandedOutAgainAndTakesTheRowLater) {
+TEST_P(MoPartsTest, TheReservedIdIsNotHandedOutAgainAndTakesTheRowLater) {
   const auto reserved = open_set(kSet, 1);
   std::uint64_t next = 0;
   ASSERT_FALSE(write([&](WriteTxn& w) {
@@ -96,7 +96,7 @@ TEST_F(MoPartsTest, TheReservedIdIsNotHandedOutAgainAndTakesTheRowLater) {
   EXPECT_EQ(set->parts.size(), 1u);  // kept to recognise a resent part
 }
 
-TEST_F(MoPartsTest, AReservedIdTakesOneRowOnlyAndAnIdNeverReservedNone) {
+TEST_P(MoPartsTest, AReservedIdTakesOneRowOnlyAndAnIdNeverReservedNone) {
   const auto reserved = open_set(kSet, 1);
   ASSERT_FALSE(write([&](WriteTxn& w) { return ec_of(w.add_inbox(row(reserved))); }));
   EXPECT_EQ(write([&](WriteTxn& w) { return ec_of(w.add_inbox(row(reserved))); }),
@@ -108,7 +108,7 @@ TEST_F(MoPartsTest, AReservedIdTakesOneRowOnlyAndAnIdNeverReservedNone) {
   EXPECT_EQ(page->messages.size(), 1u);
 }
 
-TEST_F(MoPartsTest, DueSetsComeOldestFirstPerPhaseUpToTheTimeAndLimit) {
+TEST_P(MoPartsTest, DueSetsComeOldestFirstPerPhaseUpToTheTimeAndLimit) {
   const MoPartSetKey a{"+14155550001", "12345", 1, 2}, b{"+14155550002", "12345", 1, 2},
       c{"+14155550003", "777", 9, 3};
   open_set(b, 20);
@@ -120,14 +120,19 @@ TEST_F(MoPartsTest, DueSetsComeOldestFirstPerPhaseUpToTheTimeAndLimit) {
     if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a, b}));
     due = w.mo_part_sets_due(MoPartPhase::pending, t(19), 10);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a}));
     due = w.mo_part_sets_due(MoPartPhase::pending, t(100), 1);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{a}));
     due = w.mo_part_sets_due(MoPartPhase::completed, t(100), 10);
+    if (!due) return due.error();
     EXPECT_EQ(*due, (std::vector<MoPartSetKey>{c}));
     auto oldest = w.oldest_mo_part_set(MoPartPhase::pending);
+    if (!oldest) return oldest.error();
     EXPECT_EQ(oldest.value(), t(10));
     oldest = w.oldest_mo_part_set(MoPartPhase::completed);
+    if (!oldest) return oldest.error();
     EXPECT_EQ(oldest.value(), t(40));
     return std::error_code{};
   }));
@@ -140,7 +145,7 @@ TEST_F(MoPartsTest, DueSetsComeOldestFirstPerPhaseUpToTheTimeAndLimit) {
   }));
 }
 
-TEST_F(MoPartsTest, DropRemovesTheSetItsPartsAndItsDueEntry) {
+TEST_P(MoPartsTest, DropRemovesTheSetItsPartsAndItsDueEntry) {
   open_set(kSet, 1);
   ASSERT_FALSE(write([&](WriteTxn& w) {
     if (auto ec = w.add_mo_part(kSet, part(2, "two"))) return ec;
@@ -152,13 +157,14 @@ TEST_F(MoPartsTest, DropRemovesTheSetItsPartsAndItsDueEntry) {
     auto due = w.mo_part_sets_due(MoPartPhase::pending, t(100), 10);
     EXPECT_TRUE(due && due->empty());
     auto oldest = w.oldest_mo_part_set(MoPartPhase::pending);
+    if (!oldest) return oldest.error();
     EXPECT_TRUE(oldest && !*oldest);
     // The key is free for a new set.
     return ec_of(w.open_mo_part_set(kSet, "carrier-b", t(2)));
   }));
 }
 
-TEST_F(MoPartsTest, BadInputIsRefusedAndWritesNothing) {
+TEST_P(MoPartsTest, BadInputIsRefusedAndWritesNothing) {
   EXPECT_EQ(write([&](WriteTxn& w) {
               return ec_of(w.open_mo_part_set(MoPartSetKey{"", "12345", 1, 2}, "l", t(1)));
             }),
@@ -193,6 +199,9 @@ TEST_F(MoPartsTest, BadInputIsRefusedAndWritesNothing) {
   EXPECT_EQ(write([&](WriteTxn& w) { return w.complete_mo_part_set(kSet, t(3)); }),
             StoreErrc::invalid_argument);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MoPartsTest, ::testing::Values(Backend::lmdb, Backend::postgres),
+                         backend_name);
 
 }  // namespace
 }  // namespace smppgw::store::test
