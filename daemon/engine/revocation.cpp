@@ -56,9 +56,28 @@ const Set& texts_words() {
 const Set& idiom_after() {
   static const Set s{"by",    "in",    "over",  "off",  "at",  "for", "on",  "there", "here",
                      "and",   "sign",  "signs", "light", "lights", "watch", "gap", "loss",
-                     "motion", "n",    "of",    "up",   "date", "time", "result", "user",
-                     "game",  "point", "zone",  "goal", "table", "cap"};
+                     "motion", "n"};
   return s;
+}
+
+// Words that, right after "end", make it a noun ("end of the month", "end date").
+const Set& idiom_after_end() {
+  static const Set s{"of",   "up",   "date",  "time", "result", "user", "game",
+                     "point", "zone", "goal", "table", "cap"};
+  return s;
+}
+
+// Words that make the stop word part of a question about stopping ("how do I stop these
+// texts", "what happens if I text stop"): the subscriber may mean it, a person decides.
+const Set& asking() {
+  static const Set s{"how", "if", "what", "whats", "when", "como", "cuando", "que"};
+  return s;
+}
+
+bool asks_about(const std::vector<std::string>& w, std::size_t i) {
+  for (std::size_t k = i; k > 0 && k + 4 > i; --k)
+    if (asking().count(w[k - 1])) return true;
+  return false;
 }
 
 // Words that, right before a stop word, make it a noun ("bus stop", "the end").
@@ -176,6 +195,7 @@ bool is_idiom(const Words& w, std::size_t i, std::size_t end) {
   if (end < w.size()) {
     const std::string& next = w[end];
     if (idiom_after().count(next)) return true;
+    if (w[i] == "end" && idiom_after_end().count(next)) return true;
     if (next.size() >= 5 && next.compare(next.size() - 3, 3, "ing") == 0 &&
         !texts_words().count(next))
       return true;  // "stop laughing", "quit smoking"
@@ -324,6 +344,10 @@ RevocationReading RevocationReader::read(std::string_view text) const {
         continue;
       }
       if (is_idiom(w, i, end)) continue;
+      if (asks_about(w, i)) {
+        if (flagged.empty()) flagged = joined(t);
+        continue;
+      }
       if (names_texts(w, end)) return {RevocationOutcome::stop, joined(t)};
       if (candidate.empty()) candidate = joined(t);
       for (std::size_t k = i; k < end; ++k) covered[k] = true;
@@ -334,6 +358,8 @@ RevocationReading RevocationReader::read(std::string_view text) const {
     return {RevocationOutcome::possible_opt_out, candidate};
   }
 
+  if (!flagged.empty()) return {RevocationOutcome::possible_opt_out, flagged};
+
   // 3. One-word phrases, alone but for courtesy words.
   for (std::size_t i = 0; i < w.size(); ++i)
     if (std::find(revoke_words_.begin(), revoke_words_.end(), w[i]) != revoke_words_.end()) {
@@ -343,11 +369,17 @@ RevocationReading RevocationReader::read(std::string_view text) const {
         return {question ? RevocationOutcome::possible_opt_out : RevocationOutcome::stop, w[i]};
     }
 
-  // 4. Review phrases, typos, a named stop after "can't", a stop sign.
-  if (!flagged.empty()) return {RevocationOutcome::possible_opt_out, flagged};
+  // 4. Review phrases, typos, a stop sign.
+  // A complaint is negated by a negation up to three words before it ("please don't take me
+  // off the list").
+  const auto negated_near = [&](std::size_t i) {
+    for (std::size_t k = i; k > 0 && k + 3 > i; --k)
+      if (negators().count(w[k - 1])) return true;
+    return false;
+  };
   for (const Phrase& p : review_phrases_)
     for (std::size_t i = 0; i < w.size(); ++i)
-      if (matches_at(w, i, p) && negation_before(w, i) != Negation::plain)
+      if (matches_at(w, i, p) && !negated_near(i))
         return {RevocationOutcome::possible_opt_out, joined(p)};
   for (const std::string& word : w)
     if (word.size() >= 4 && !near_words().count(word))

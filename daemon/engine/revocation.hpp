@@ -30,7 +30,10 @@
 //       unless the message asks a question ("Can you please stop?": flagged). The engine
 //       sees only this text, not the conversation, so a question is never a definite stop
 //       without naming the texts;
-//     - anything else ("cancel my order", "what happens if I text stop") → flagged.
+//     - asked about ("how do I stop these texts", "what happens if I text stop": "how",
+//       "if", "what" or "when" in the four words before it) → flagged, not a stop: the
+//       subscriber may be asking what stopping costs them;
+//     - anything else ("cancel my order", "stop, what is this") → flagged.
 //  3. A one-word revocation phrase (Spanish "ALTO", "PARA", "BAJA") counts only with nothing
 //     but courtesy words around it ("Para por favor"): each is also a common word ("para" is
 //     "for"), so "para cuando llega" is a message.
@@ -39,7 +42,8 @@
 //     "unsubscibe": one letter added, dropped, changed or two swapped, in words of four
 //     letters or more, real words such as "step" and "shop" excepted), a negated-but-named
 //     stop (see 2) or a stop-sign emoji with nothing else → possible_opt_out: an Inbox row
-//     flagged for a person, who opts the profile out with one click.
+//     flagged for a person, who opts the profile out with one click. A flagged stop term of 2
+//     comes first, before the one-word phrases.
 //  5. Anything else → message.
 // Precision and recall of these rules are measured on tests/unit/engine/revocation_corpus.tsv.
 #pragma once
