@@ -296,9 +296,9 @@ struct MoPartSet {
 struct InboxQuery {
   std::optional<std::string> campaign;
   std::optional<std::string> phone;
-  std::optional<InboxKind> kind;  // only rows of this kind (?flag=possible_opt_out)
   std::size_t limit = 50;               // 1..kMaxPageLimit
   std::optional<std::uint64_t> before;  // only ids < before
+  std::optional<InboxKind> kind;        // only rows of this kind (?flag=possible_opt_out)
 };
 
 struct InboxPage {

@@ -354,6 +354,12 @@ boost::asio::awaitable<ApiResponse> Api::inbox(const ApiRequest& req) {
     if (!phone) co_return phone.error();
     q.phone = *phone;
   }
+  if (auto it = req.query.find("flag"); it != req.query.end() && !it->second.empty()) {
+    if (it->second != store::to_string(store::InboxKind::possible_opt_out))
+      co_return error_response(422, "invalid_value",
+                               "flag must be possible_opt_out (the one flag there is).");
+    q.kind = store::InboxKind::possible_opt_out;
+  }
   auto page = context_.store().inbox_page(q);
   if (!page) co_return store_error(page.error());
   co_return json_response(200, inbox_page_json(*page));
