@@ -240,7 +240,7 @@ std::vector<std::string> RevocationReader::words(std::string_view text, bool* st
     } else if (cp >= '0' && cp <= '9') {
       k = Kind::digit;
       piece.push_back(static_cast<char>(cp));
-    } else if (const char* plain = unaccented(cp)) {
+    } else if (const char* plain = unaccented(cp); plain && *plain) {
       k = Kind::letter;
       piece = plain;
     } else if (conf::letter_at(n, at)) {

@@ -498,6 +498,31 @@ TEST(KeywordEngineRules, DecisionDependsOnlyOnItsInputs) {
   EXPECT_EQ(a.replies.at(0).campaign, "tips");
 }
 
+TEST(KeywordEngineRules, RevokeAllMakesEveryStopCompanyWide) {
+  auto config = std::make_shared<conf::Config>(*test::test_config());
+  config->revocation.revoke_all = true;
+  const KeywordEngine engine(config, test::test_shaper);
+  Given g{.subs = {{"spring", kSub}}, .recent = {{"12345", "spring"}}};
+  for (const char* text : {"STOP", "please stop texting me", "remove me"}) {
+    SCOPED_TRACE(text);
+    const MoMessage mo{"+14155552671", "12345", text, test::t(1), "a"};
+    const Decision d = engine.decide(mo, state_of(g, mo.from));
+    EXPECT_EQ(d.kind, InboxKind::stop);
+    ASSERT_EQ(d.changes.size(), 1u);
+    EXPECT_EQ(d.changes[0].op, SubscriptionAction::Op::opt_out_company);
+    ASSERT_EQ(d.replies.size(), 1u);  // one confirmation, as STOP
+    EXPECT_EQ(d.replies[0].kind, ReplyKind::stop_confirmation);
+    EXPECT_EQ(d.record_last_stop, std::vector<std::string>{"spring"});
+  }
+  // A flagged text changes nothing and sends nothing.
+  const MoMessage mo{"+14155552671", "12345", "who is this", test::t(1), "a"};
+  const Decision d = engine.decide(mo, state_of(g, mo.from));
+  EXPECT_EQ(d.kind, InboxKind::possible_opt_out);
+  EXPECT_EQ(d.campaign, "spring");
+  EXPECT_TRUE(d.changes.empty());
+  EXPECT_TRUE(d.replies.empty());
+}
+
 TEST(SubscriberState, EffectiveStateFollowsTheStoreRule) {
   SubscriberState s;
   EXPECT_EQ(s.effective("spring"), std::nullopt);
