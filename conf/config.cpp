@@ -203,9 +203,10 @@ std::ostream& operator<<(std::ostream& os, const Config& c) {
      << "  resubscribe: " << List{c.keywords.resubscribe} << "\n"
      << "  help: " << List{c.keywords.help} << "\n"
      << "revocation:\n"
-     << "  revoke_all: " << (c.revocation.revoke_all ? "true" : "false") << "\n";
+     << "  revoke_all: " << (c.revocation.revoke_all ? "true" : "false") << "\n"
+     << "  languages:\n";
   for (const auto& [language, phrases] : c.revocation.languages)
-    os << "  " << language << ": {revoke: " << List{phrases.revoke}
+    os << "    " << language << ": {revoke: " << List{phrases.revoke}
        << ", review: " << List{phrases.review} << "}\n";
   os
      << "campaigns:" << (c.campaigns.empty() ? " []\n" : "\n");

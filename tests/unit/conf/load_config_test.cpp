@@ -140,11 +140,11 @@ TEST(LoadConfig, RevocationErrorsAreLocated) {
             "t.yaml:9:28: revocation.languages: \"English\" is not a language code; write two or "
             "three lower-case letters such as en or es");
   EXPECT_EQ(only_error(std::string(kLink) + "revocation: { languages: { es: { revoke: [\"!\"] } } }\n"),
-            "t.yaml:9:44: revocation.languages.es.revoke[0]: \"!\" has no letters or digits once "
+            "t.yaml:9:43: revocation.languages.es.revoke[0]: \"!\" has no letters or digits once "
             "normalised; write words such as \"remove me\"");
   EXPECT_EQ(only_error(std::string(kLink) +
                        "campaigns: [{ id: x, short_code: \"12345\", language: fr }]\n"),
-            "t.yaml:9:51: campaigns[0].language: \"fr\" has no revocation phrases; write one of "
+            "t.yaml:9:53: campaigns[0].language: \"fr\" has no revocation phrases; write one of "
             "en or es, or add it under revocation.languages");
 }
 
