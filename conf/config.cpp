@@ -6,6 +6,53 @@
 
 namespace smppgw::conf {
 
+// What subscribers actually write to end texts, beyond the stop terms (which count in every
+// language). Multi-word phrases count anywhere in the text; a one-word phrase ("ALTO",
+// "BAJA") only with nothing but courtesy words around it, because each is also a common word
+// ("para" is "for"). The review phrases are complaints and questions that often mean "stop"
+// without saying it: they flag the message for a person to decide.
+std::map<std::string, RevocationLanguage> default_revocation_languages() {
+  return {
+      {"en",
+       {{"remove me", "remove my number", "remove this number", "remove * number",
+         "remove * from * list", "take me off", "take my number off", "take * off * list",
+         "take this number off", "no more texts", "no more text", "no more messages",
+         "no more msgs", "no more sms", "no more txts", "no more of these", "dont text me",
+         "do not text me", "dont message me", "do not message me", "dont contact me",
+         "do not contact me", "dont text this number", "do not text this number",
+         "dont ever text", "never text me", "leave me alone", "wrong number",
+         "unsubscribe me", "opt me out", "delete my number", "lose my number",
+         "erase my number", "stop texting", "stop messaging", "stop sending", "stop contacting",
+         "stop spamming", "quit texting", "quit messaging", "quit sending", "end texts",
+         "end these texts", "not this number", "i want out", "fuck off", "piss off",
+         "take me out of", "get me off"},
+        {"not interested", "no thanks", "no thank you", "who is this", "who dis", "who are you",
+         "how did you get my number", "how did you get this number", "didnt sign up",
+         "did not sign up", "never signed up", "never subscribed", "never joined",
+         "didnt subscribe", "didnt ask", "spam", "scam", "report you", "reported", "reporting",
+         "block", "blocked", "blocking", "too many texts", "too many messages", "enough",
+         "go away", "annoying", "harassment", "harassing", "lawyer", "attorney",
+         "fcc", "unsubscribed", "opted out", "why am i getting", "why do i keep getting",
+         "why are you texting", "why do you keep", "still getting", "keep texting", "off this list", "off your list",
+         "off the list"}}},
+      {"es",
+       {{"alto", "para", "parar", "pare", "paren", "cancelar", "baja", "detener",
+         "darme de baja", "dar de baja", "dame de baja", "denme de baja", "no me envien mas",
+         "no me envies mas", "no me manden mas", "no me mandes mas", "no me escriban",
+         "no me escribas", "no mas mensajes", "no mas textos", "no mas sms",
+         "no quiero mas mensajes", "no quiero recibir", "ya no quiero", "dejen de enviar",
+         "dejen de mandar", "deja de enviar", "deja de mandar", "dejen de enviarme", "dejen de mandarme",
+         "deja de enviarme", "deja de mandarme", "dejenme en paz",
+         "dejame en paz", "numero equivocado", "borrame", "borrenme", "eliminame",
+         "eliminenme", "quitame de", "quitenme de", "sacame de", "saquenme de",
+         "no me contacten", "cancelar suscripcion", "desuscribir", "desuscribirme"},
+        {"no me interesa", "no gracias", "quien es", "quien eres", "quien habla",
+         "de donde sacaron mi numero", "como obtuvieron mi numero", "nunca me suscribi",
+         "no me suscribi", "spam", "estafa", "bloquear", "bloqueado", "demasiados mensajes",
+         "basta", "ya basta", "molesto", "molestar", "denunciar", "abogado"}}},
+  };
+}
+
 const CampaignConfig* Config::find_campaign(std::string_view id) const {
   for (const auto& c : campaigns)
     if (c.id == id) return &c;
@@ -171,6 +218,13 @@ std::ostream& operator<<(std::ostream& os, const Config& c) {
      << "  stop_all: " << List{c.keywords.stop_all} << "\n"
      << "  resubscribe: " << List{c.keywords.resubscribe} << "\n"
      << "  help: " << List{c.keywords.help} << "\n"
+     << "revocation:\n"
+     << "  revoke_all: " << (c.revocation.revoke_all ? "true" : "false") << "\n"
+     << "  languages:\n";
+  for (const auto& [language, phrases] : c.revocation.languages)
+    os << "    " << language << ": {revoke: " << List{phrases.revoke}
+       << ", review: " << List{phrases.review} << "}\n";
+  os
      << "campaigns:" << (c.campaigns.empty() ? " []\n" : "\n");
   for (const auto& k : c.campaigns) {
     os << "  - id: " << Quoted{k.id} << "\n"
@@ -178,6 +232,7 @@ std::ostream& operator<<(std::ostream& os, const Config& c) {
        << "    short_code: " << Quoted{k.short_code} << "\n"
        << "    keywords: " << List{k.keywords} << "\n"
        << "    default: " << (k.is_default ? "true" : "false") << "\n"
+       << "    language: " << k.language << "\n"
        << "    replies:\n"
        << "      join: " << Quoted{k.replies.join} << "\n"
        << "      help: " << Quoted{k.replies.help} << "\n"

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -145,6 +146,27 @@ struct KeywordsConfig {
   friend bool operator==(const KeywordsConfig&, const KeywordsConfig&) = default;
 };
 
+// Plain-language revocation (SPEC §4 "Revocation"): the phrases, beyond the stop terms, that
+// the engine reads as "stop texting me", per language. Phrases are matched word by word on
+// the folded text (daemon/engine/revocation.hpp); "*" stands for any one word.
+struct RevocationLanguage {
+  std::vector<std::string> revoke;  // an opt-out, exactly as STOP
+  std::vector<std::string> review;  // an Inbox message flagged possible_opt_out
+  friend bool operator==(const RevocationLanguage&, const RevocationLanguage&) = default;
+};
+
+// The English and Spanish defaults (config.cpp); an operator's list for a language replaces
+// that language's defaults, an operator's language is added.
+std::map<std::string, RevocationLanguage> default_revocation_languages();
+
+struct RevocationConfig {
+  // Off: a stop ends the campaigns of its short code (SPEC §4). On: any stop ends every
+  // campaign of the company, as STOP ALL does (the FCC's "revoke-all" scope).
+  bool revoke_all = false;
+  std::map<std::string, RevocationLanguage> languages = default_revocation_languages();
+  friend bool operator==(const RevocationConfig&, const RevocationConfig&) = default;
+};
+
 struct CampaignReplies {
   std::string join;
   std::string help;
@@ -159,6 +181,7 @@ struct CampaignConfig {
   std::string short_code;
   std::vector<std::string> keywords;
   bool is_default = false;  // free text from numbers in no campaign on the short code
+  std::string language = "en";  // a key of revocation.languages: how its subscribers write
   CampaignReplies replies;
   friend bool operator==(const CampaignConfig&, const CampaignConfig&) = default;
 };
@@ -182,6 +205,7 @@ struct Config {
   AdminConfig admin;
   SmppConfig smpp;
   KeywordsConfig keywords;
+  RevocationConfig revocation;
   std::vector<CampaignConfig> campaigns;
   MessagesConfig messages;
 

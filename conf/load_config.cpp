@@ -422,6 +422,7 @@ struct CampaignPlaces {
   Place id;
   Place short_code;
   Place is_default;
+  Place language;
   std::vector<Place> keywords;
 };
 struct TermPlaces {
@@ -455,7 +456,7 @@ class ConfigReader {
   void read_top(const YAML::Node& root) {
     Section top(d_, root, "",
                 {"company", "default_region", "state_dir", "store", "log", "admin", "smpp",
-                 "keywords", "campaigns", "messages"},
+                 "keywords", "revocation", "campaigns", "messages"},
                 {1, 1});
     if (!top.ok()) return;
     top.require("company", "company: Acme Health (the name of the \"all campaigns\" scope)");
@@ -491,6 +492,9 @@ class ConfigReader {
       read_keywords(Section(d_, top.node("keywords"), "keywords",
                             {"stop", "stop_all", "resubscribe", "help"},
                             top.value_place("keywords")));
+    if (top.has("revocation"))
+      read_revocation(Section(d_, top.node("revocation"), "revocation",
+                              {"revoke_all", "languages"}, top.value_place("revocation")));
     if (top.has("campaigns")) read_campaigns(top);
     if (top.has("messages"))
       read_messages(Section(d_, top.node("messages"), "messages",
@@ -830,6 +834,53 @@ class ConfigReader {
     read("help", config_.keywords.help, term_places_.help);
   }
 
+  // revocation.languages maps a language code to its phrases; a language written here
+  // replaces that language's defaults (write both lists, or the other stays the default).
+  void read_revocation(Section s) {
+    if (!s.ok()) return;
+    s.boolean("revoke_all", config_.revocation.revoke_all);
+    if (!s.has("languages")) return;
+    const YAML::Node langs = s.node("languages");
+    if (!langs.IsMap()) {
+      s.error("languages", std::string("expected a mapping of language codes, found ") +
+                               type_name(langs) + "; write e.g. languages: { es: { revoke: [ALTO] } }");
+      return;
+    }
+    for (auto it = langs.begin(); it != langs.end(); ++it) {
+      const Place kp = place_of(it->first.Mark());
+      const std::string code = it->first.IsScalar() ? it->first.Scalar() : std::string();
+      const bool valid = code.size() >= 2 && code.size() <= 3 &&
+                         std::all_of(code.begin(), code.end(),
+                                     [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!valid) {
+        d_.add(kp, "revocation.languages: " + quote(code) +
+                       " is not a language code; write two or three lower-case letters such as "
+                       "en or es");
+        continue;
+      }
+      const std::string path = "revocation.languages." + code;
+      Section l(d_, it->second, path, {"revoke", "review"}, kp);
+      if (!l.ok()) continue;
+      RevocationLanguage phrases;
+      if (auto d = config_.revocation.languages.find(code); d != config_.revocation.languages.end())
+        phrases = d->second;
+      std::vector<Place> places;
+      for (const auto& [key, out] : {std::pair<std::string_view, std::vector<std::string>*>{
+                                         "revoke", &phrases.revoke},
+                                     {"review", &phrases.review}}) {
+        if (!l.string_list(key, *out, &places)) continue;
+        for (std::size_t i = 0; i < out->size(); ++i)
+          if (normalize_mo_text((*out)[i]).empty())
+            d_.add(i < places.size() ? places[i] : l.value_place(key),
+                   path + "." + std::string(key) + "[" + std::to_string(i) + "]: " +
+                       quote((*out)[i]) +
+                       " has no letters or digits once normalised; write words such as "
+                       "\"remove me\"");
+      }
+      config_.revocation.languages[code] = std::move(phrases);
+    }
+  }
+
   void read_campaigns(Section& top) {
     const YAML::Node list = top.node("campaigns");
     if (!list.IsSequence()) {
@@ -839,7 +890,7 @@ class ConfigReader {
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
       Section s(d_, list[i], "campaigns[" + std::to_string(i) + "]",
-                {"id", "name", "short_code", "keywords", "default", "replies"},
+                {"id", "name", "short_code", "keywords", "default", "language", "replies"},
                 top.value_place("campaigns"));
       if (!s.ok()) continue;
       CampaignConfig c;
@@ -867,6 +918,8 @@ class ConfigReader {
       s.string_list("keywords", c.keywords, &places.keywords);
       s.boolean("default", c.is_default);
       places.is_default = s.value_place("default");
+      s.non_empty_string("language", c.language, "en");
+      places.language = s.value_place("language");
       if (s.has("replies")) {
         Section r(d_, s.node("replies"), s.path("replies"), {"join", "help", "stop", "resubscribe"},
                   s.value_place("replies"));
@@ -965,6 +1018,13 @@ class ConfigReader {
                                    std::to_string(campaign_places_[it->second].is_default.line) +
                                    ") is already the default on short code " + c.short_code +
                                    "; at most one campaign per short code may say default: true");
+      }
+      if (config_.revocation.languages.count(c.language) == 0) {
+        std::vector<std::string_view> known;
+        for (const auto& [code, phrases] : config_.revocation.languages) known.push_back(code);
+        d_.add(p.language, path + ".language: " + quote(c.language) +
+                               " has no revocation phrases; write one of " + join(known, " or ") +
+                               ", or add it under revocation.languages");
       }
       check_campaign_keywords(i);
     }

@@ -111,7 +111,9 @@ class Store {
   // ---- Inbox ----
 
   // GET /v1/inbox. invalid_argument if limit is 0 or above kMaxPageLimit. With both filters,
-  // walks the phone's index and filters by campaign. Cost: one range scan (+1 lookup/row).
+  // walks the phone's index and filters by campaign. With kind possible_opt_out (and no
+  // phone), walks the flagged rows only, a backend keeps an index of them; another kind is
+  // a filter over the rows the other filters select. Cost: one range scan (+1 lookup/row).
   virtual Result<InboxPage> inbox_page(const InboxQuery& q) const = 0;
   virtual Result<std::optional<InboxMessage>> inbox_message(std::uint64_t id) const = 0;
 

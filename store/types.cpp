@@ -33,13 +33,14 @@ constexpr std::array<std::pair<ChangeSource, std::string_view>, 3> kSources{{
     {ChangeSource::admin, "admin"},
     {ChangeSource::csv, "csv"},
 }};
-constexpr std::array<std::pair<InboxKind, std::string_view>, 6> kInboxKinds{{
+constexpr std::array<std::pair<InboxKind, std::string_view>, 7> kInboxKinds{{
     {InboxKind::message, "message"},
     {InboxKind::keyword, "keyword"},
     {InboxKind::stop, "stop"},
     {InboxKind::stop_all, "stop_all"},
     {InboxKind::resubscribe, "resubscribe"},
     {InboxKind::help, "help"},
+    {InboxKind::possible_opt_out, "possible_opt_out"},
 }};
 constexpr std::array<std::pair<OutboxKind, std::string_view>, 6> kOutboxKinds{{
     {OutboxKind::reply, "reply"},

@@ -45,6 +45,9 @@ enum class InboxKind : std::uint8_t {
   stop_all = 4,
   resubscribe = 5,
   help = 6,
+  // A message that may revoke consent in plain words ("is this how I get off the list?"):
+  // nothing changes, the Inbox row is flagged for a person (GET /v1/inbox?flag=possible_opt_out).
+  possible_opt_out = 7,
 };
 
 // Why an MT exists.
@@ -116,7 +119,7 @@ struct StoredRange<ChangeSource> {
 };
 template <>
 struct StoredRange<InboxKind> {
-  static constexpr InboxKind first = InboxKind::message, last = InboxKind::help;
+  static constexpr InboxKind first = InboxKind::message, last = InboxKind::possible_opt_out;
 };
 template <>
 struct StoredRange<OutboxKind> {
@@ -295,6 +298,7 @@ struct InboxQuery {
   std::optional<std::string> phone;
   std::size_t limit = 50;               // 1..kMaxPageLimit
   std::optional<std::uint64_t> before;  // only ids < before
+  std::optional<InboxKind> kind;        // only rows of this kind (?flag=possible_opt_out)
 };
 
 struct InboxPage {

@@ -276,6 +276,31 @@ ApiResponse Api::metrics() const {
           .set(static_cast<std::int64_t>(*n));
     }
   }
+  // Unreviewed possible opt-outs: one page of flagged rows and one state read per row.
+  store::InboxQuery flagged;
+  flagged.kind = store::InboxKind::possible_opt_out;
+  flagged.limit = store::kMaxPageLimit;
+  if (auto page = context_.store().inbox_page(flagged)) {
+    std::int64_t unreviewed = 0;
+    std::optional<store::Timestamp> oldest;
+    for (const auto& m : page->messages) {
+      auto state = m.campaign.empty()
+                       ? context_.store().company_opt_out(m.from).map(
+                             [](const auto& c) -> std::optional<store::SubscriptionState> {
+                               if (c) return store::SubscriptionState::opted_out;
+                               return std::nullopt;
+                             })
+                       : context_.store().state(m.from, m.campaign);
+      if (!state || *state == store::SubscriptionState::opted_out) continue;
+      ++unreviewed;
+      oldest = m.received_at;  // newest first: the last one counted is the oldest
+    }
+    reg.gauge(metric::kPossibleOptOuts, "Possible opt-outs whose subscriber is not opted out")
+        .set(unreviewed);
+    reg.gauge(metric::kPossibleOptOutAge, "Age of the oldest unreviewed possible opt-out")
+        .set(oldest ? std::chrono::duration_cast<std::chrono::seconds>(now() - *oldest).count()
+                    : 0);
+  }
   return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", reg.render(), {}};
 }
 
@@ -354,6 +379,12 @@ boost::asio::awaitable<ApiResponse> Api::inbox(const ApiRequest& req) {
     auto phone = subscriber_phone(snap, it->second, "phone");
     if (!phone) co_return phone.error();
     q.phone = *phone;
+  }
+  if (auto it = req.query.find("flag"); it != req.query.end() && !it->second.empty()) {
+    if (it->second != store::to_string(store::InboxKind::possible_opt_out))
+      co_return error_response(422, "invalid_value",
+                               "flag must be possible_opt_out (the one flag there is).");
+    q.kind = store::InboxKind::possible_opt_out;
   }
   auto page = context_.store().inbox_page(q);
   if (!page) co_return store_error(page.error());

@@ -110,6 +110,13 @@ inline constexpr std::string_view kStoreMapBytes = "smppgw_store_map_bytes";
 inline constexpr std::string_view kStoreUsedBytes = "smppgw_store_used_bytes";
 inline constexpr std::string_view kLogEvents = "smppgw_log_events_total";          // {condition}
 inline constexpr std::string_view kLogSuppressed = "smppgw_log_suppressed_total";  // {condition}
+// Unreviewed possible opt-outs (SPEC §4 Revocation): Inbox rows flagged possible_opt_out
+// whose subscriber is still not opted out of the row's campaign (of the company, for a row
+// without a campaign), among the newest kMaxPageLimit flagged rows; and the age of the oldest
+// of them, 0 when there is none (the 10-business-day limit is read from it).
+inline constexpr std::string_view kPossibleOptOuts = "smppgw_inbox_possible_opt_out_unreviewed";
+inline constexpr std::string_view kPossibleOptOutAge =
+    "smppgw_inbox_possible_opt_out_oldest_age_seconds";
 }  // namespace metric
 
 }  // namespace smppgw::admin

@@ -2,7 +2,9 @@
 #include "daemon/engine/classifier.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+#include <set>
 
 #include "conf/mo_text.hpp"
 
@@ -37,6 +39,27 @@ Classifier::Classifier(const conf::Config& config) {
     leading_forms_.push_back(std::move(l.form));
     leading_.push_back(std::move(l.term));
   }
+  // The revocation readers: the languages of each short code's campaigns, one reader per
+  // distinct set (a configuration has one or two).
+  std::vector<std::string> stop_terms = config.keywords.stop;
+  stop_terms.insert(stop_terms.end(), config.keywords.stop_all.begin(),
+                    config.keywords.stop_all.end());
+  std::map<std::string, std::set<std::string>> languages_of;
+  for (const conf::CampaignConfig& c : config.campaigns)
+    languages_of[c.short_code].insert(c.language);
+  std::map<std::set<std::string>, std::size_t> reader_for;
+  const auto reader = [&](const std::set<std::string>& languages) {
+    if (auto it = reader_for.find(languages); it != reader_for.end()) return it->second;
+    std::vector<const conf::RevocationLanguage*> phrases;
+    for (const std::string& l : languages)
+      if (auto it = config.revocation.languages.find(l); it != config.revocation.languages.end())
+        phrases.push_back(&it->second);
+    readers_.emplace_back(stop_terms, phrases);
+    reader_for.emplace(languages, readers_.size() - 1);
+    return readers_.size() - 1;
+  };
+  default_reader_ = reader({"en"});
+  for (const auto& [code, languages] : languages_of) reader_of_[code] = reader(languages);
   for (const conf::CampaignConfig& c : config.campaigns) {
     auto& on_code = keywords_[c.short_code];
     for (const std::string& w : c.keywords) {
@@ -57,13 +80,26 @@ Classification Classifier::classify(std::string_view short_code, std::string_vie
     if (auto k = code->second.find(n); k != code->second.end())
       return {store::InboxKind::keyword, k->second.campaign, k->second.written};
   }
+  const auto r = reader_of_.find(std::string(short_code));
+  const RevocationReading reading =
+      readers_[r == reader_of_.end() ? default_reader_ : r->second].read(text);
+  switch (reading.outcome) {
+    case RevocationOutcome::message:
+      return {};
+    case RevocationOutcome::possible_opt_out:
+      return {store::InboxKind::possible_opt_out, nullptr, reading.matched};
+    case RevocationOutcome::stop:
+      break;
+  }
+  // A stop that begins with a term reports that term as configured ("STOP ALL"), as the
+  // leading-word rule did; one found elsewhere reports what was read ("remove me").
   for (std::size_t i = 0; i < leading_forms_.size(); ++i) {
     const std::string& form = leading_forms_[i];
     if (n.size() > form.size() && n.compare(0, form.size(), form) == 0 &&
         !conf::letter_at(n, form.size()))
       return {store::InboxKind::stop, nullptr, leading_[i].written};
   }
-  return {};
+  return {store::InboxKind::stop, nullptr, reading.matched};
 }
 
 }  // namespace smppgw::engine

@@ -111,7 +111,8 @@ Decision KeywordEngine::decide(const MoMessage& mo, const SubscriberState& state
     d.reason = std::string(store::to_string(cls.kind)) + ": " + cls.term;
 
   switch (cls.kind) {
-    case InboxKind::message: {
+    case InboxKind::message:
+    case InboxKind::possible_opt_out: {
       const conf::CampaignConfig* c = recent ? recent : fallback_default;
       d.campaign = c ? c->id : "";
       break;
@@ -127,7 +128,7 @@ Decision KeywordEngine::decide(const MoMessage& mo, const SubscriberState& state
     case InboxKind::stop:
     case InboxKind::stop_all: {
       const std::vector<const conf::CampaignConfig*> ended = subscribed_here();
-      if (cls.kind == InboxKind::stop_all) {
+      if (cls.kind == InboxKind::stop_all || config_->revocation.revoke_all) {
         d.changes.push_back({SubscriptionAction::Op::opt_out_company, ""});
       } else {
         for (const auto* c : on_code)

@@ -3,12 +3,17 @@
 // One KeywordEngine per configuration; a reload builds a new one. Thread-safe (immutable).
 //
 // The rules, and the decisions taken where SPEC §4 leaves room:
-//  - STOP opts the subscriber out of every campaign on the short code (also those never
+//  - STOP (a stop term, or plain words that mean it: Classifier, revocation.hpp) opts the
+//    subscriber out of every campaign on the short code (also those never
 //    joined, so nothing from that short code reaches them) and records the campaigns it ended
 //    for OOPS. A STOP that ends nothing (already opted out) leaves the earlier record alone, so
 //    that OOPS after "STOP, STOP" still restores what the first STOP ended. One confirmation
 //    (replies.stop) of the campaign they were in: the most recently joined one among those it
 //    ended, else their most recent join on the short code, else its default, else its first.
+//  - With revocation.revoke_all on, every stop (a term or plain words) is the company-wide
+//    opt-out of STOP ALL below: one campaign's subscriber ends every campaign of the company.
+//  - A possible_opt_out (revocation.hpp) is a message (below) whose Inbox row is flagged:
+//    nothing changes and nothing is sent until a person opts the profile out.
 //  - STOP ALL is the company-wide opt-out (campaigns added later included). It also records
 //    what it ended on this short code, so OOPS here restores those campaigns only (the
 //    company-wide opt-out stays for the rest). One confirmation, chosen as for STOP.

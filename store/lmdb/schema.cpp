@@ -151,8 +151,15 @@ int add_mo_parts(Txn&, const Tables&) {
   return 0;
 }
 
+// 5 → 6: inbox_flagged is new and starts empty (opening created it): no stored row can have
+// kind possible_opt_out, which older binaries did not know. The version changes so that an
+// older binary, which would not keep the index, refuses the store.
+int add_inbox_flagged(Txn&, const Tables&) {
+  return 0;
+}
+
 const std::array<Migration, kSchemaVersion - 1> kMigrations{
-    migrate_per_phone_tables, add_audit_bulk, move_subscriptions, add_mo_parts};
+    migrate_per_phone_tables, add_audit_bulk, move_subscriptions, add_mo_parts, add_inbox_flagged};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;
@@ -176,6 +183,7 @@ std::error_code open_schema(Txn& txn, Tables& t, std::uint32_t& version_found) {
       {"counts", &t.counts},
       {"inbox", &t.inbox},
       {"inbox_by_campaign", &t.inbox_by_campaign},
+      {"inbox_flagged", &t.inbox_flagged},
       {"outbox", &t.outbox},
       {"outbox_pending", &t.outbox_pending},
       {"carrier_ids", &t.carrier_ids},

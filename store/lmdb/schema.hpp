@@ -18,7 +18,8 @@ namespace smppgw::store::lmdb {
 //   4: one subscription record, in `subscriptions` keyed campaign\0phone (see below), instead
 //      of a record in `phones` plus a copy of its state in subs_by_campaign
 //   5: mo_parts and mo_parts_due, the parts of concatenated MO committed one by one
-inline constexpr std::uint32_t kSchemaVersion = 5;
+//   6: inbox_flagged, the Inbox rows of kind possible_opt_out (GET /v1/inbox?flag=...)
+inline constexpr std::uint32_t kSchemaVersion = 6;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //
@@ -42,6 +43,7 @@ struct Tables {
   MDB_dbi counts = 0;             // campaign → subscribed, opted_out (absent: no records)
   MDB_dbi inbox = 0;              // be64(id) → InboxMessage
   MDB_dbi inbox_by_campaign = 0;  // campaign\0be64(id) → ""
+  MDB_dbi inbox_flagged = 0;      // be64(id) → "" (rows of kind possible_opt_out only)
   MDB_dbi outbox = 0;             // be64(id) → OutboxMessage
   MDB_dbi outbox_pending = 0;     // short_code\0be64(id) → "" (queued records only)
   MDB_dbi carrier_ids = 0;        // link\0carrier_message_id → outbox id, part
@@ -52,7 +54,7 @@ struct Tables {
   MDB_dbi mo_parts = 0;
   MDB_dbi mo_parts_due = 0;  // u8(phase)be64(since ms)<set key> → "": expiry in time order
 };
-inline constexpr unsigned kTableCount = 14;
+inline constexpr unsigned kTableCount = 15;
 // Named databases the environment can open: the tables plus those of older layouts, which
 // a migration opens to copy and drop.
 inline constexpr unsigned kMaxDbs = 32;

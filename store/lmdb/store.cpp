@@ -305,11 +305,15 @@ Result<InboxPage> LmdbStore::inbox_page(const InboxQuery& q) const {
   auto r = begin_read();
   if (!r) return fail(r.error());
   InboxPage page;
-  // A phone's entries, filtered by campaign if asked; else a campaign's entries; else the
-  // Inbox itself. One more than a page is read: its presence says there is a next page.
-  const bool filter_campaign = q.phone && q.campaign;
+  // A phone's entries, filtered by campaign and kind if asked; else the flagged rows (kind
+  // possible_opt_out), filtered by campaign; else a campaign's entries; else the Inbox
+  // itself, filtered by kind. One more than a page is read: its presence says there is a
+  // next page.
+  const bool flagged = q.kind == InboxKind::possible_opt_out && !q.phone;
+  const bool filter_campaign = q.campaign && (q.phone || flagged);
   auto take = [&](InboxMessage&& m) {
     if (filter_campaign && m.campaign != *q.campaign) return true;
+    if (q.kind && m.kind != *q.kind) return true;
     if (page.messages.size() == q.limit) {
       page.next_before = page.messages.back().id;
       return false;
@@ -322,6 +326,8 @@ Result<InboxPage> LmdbStore::inbox_page(const InboxQuery& q) const {
     ec =
         scan_index_rows(r->txn, t_, t_.phones, keys::phone_prefix(*q.phone, keys::phone_tag::inbox),
                         q.before, get_inbox, take);
+  } else if (flagged) {
+    ec = scan_index_rows(r->txn, t_, t_.inbox_flagged, {}, q.before, get_inbox, take);
   } else if (q.campaign) {
     ec = scan_index_rows(r->txn, t_, t_.inbox_by_campaign, keys::prefix(*q.campaign), q.before,
                          get_inbox, take);

@@ -470,6 +470,9 @@ Result<std::uint64_t> LmdbWriteTxn::add_inbox(const NewInboxMessage& msg) {
     if (auto ec = put(t_.inbox_by_campaign, keys::with_id_buf(msg.campaign, id), {}))
       return fail(ec);
   }
+  if (msg.kind == InboxKind::possible_opt_out) {
+    if (auto ec = put(t_.inbox_flagged, keys::id_buf(id), {})) return fail(ec);
+  }
   if (msg.reserved_id == 0) ids_.inbox = id;
   return id;
 }

@@ -366,6 +366,8 @@ Result<InboxPage> PgStore::inbox_page(const InboxQuery& q) const {
   Sql s(select(rows::kInboxColumns, "inbox"));
   if (q.phone) s.where("phone = " + s.param(*q.phone));
   if (q.campaign) s.where("campaign = " + s.param(*q.campaign));
+  // Flagged rows (possible_opt_out) are served by the partial index inbox_flagged.
+  if (q.kind) s.where("kind = " + s.param(std::to_string(static_cast<int>(*q.kind))));
   if (q.before && *q.before <= kMaxId) s.where("id < " + s.param(*q.before));
   s.append(" ORDER BY id DESC LIMIT " + s.param(q.limit + 1));
   auto r = query(std::move(s).statement());

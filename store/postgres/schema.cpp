@@ -28,7 +28,8 @@ constexpr std::array<std::string_view, 1> kVersion1 = {
 //   counters           name → value: last ids (inbox_id, outbox_id, audit_id, broadcast_id),
 //                      company_opt_outs (their count); a group that needs ids locks the row
 //   last_stops, recent_joins   (phone, short code) → what OOPS restores, where free text goes
-//   inbox              id → row; (phone, id) and (campaign, id) serve pages and conversations
+//   inbox              id → row; (phone, id) and (campaign, id) serve pages and conversations,
+//                      the partial index inbox_flagged (kind 7, possible_opt_out) the review list
 //   outbox             id → record with its parts as parallel arrays (one row per MT: a
 //                      broadcast writes one row per recipient); (phone, id) for conversations;
 //                      the partial index (short_code, id) WHERE status = 1 is the pending queue
@@ -36,7 +37,7 @@ constexpr std::array<std::string_view, 1> kVersion1 = {
 //   carrier_ids        (link, receipt key) → (outbox id, part): receipts find their part
 //   audit              id → event; (phone, id) for a phone's trail
 //   mo_part_sets, mo_parts     the parts of concatenated MO; (phase, since) orders expiry
-constexpr std::array<std::string_view, 22> kVersion2 = {
+constexpr std::array<std::string_view, 23> kVersion2 = {
     "CREATE TABLE counters (name text PRIMARY KEY, value bigint NOT NULL)",
     "INSERT INTO counters (name, value) VALUES ('inbox_id', 0), ('outbox_id', 0), "
     "('audit_id', 0), ('broadcast_id', 0), ('company_opt_outs', 0)",
@@ -64,6 +65,7 @@ constexpr std::array<std::string_view, 22> kVersion2 = {
     "kind smallint NOT NULL, link text COLLATE \"C\" NOT NULL)",
     "CREATE INDEX inbox_by_phone ON inbox (phone, id)",
     "CREATE INDEX inbox_by_campaign ON inbox (campaign, id)",
+    "CREATE INDEX inbox_flagged ON inbox (id) WHERE kind = 7",
     "CREATE TABLE outbox (id bigint PRIMARY KEY, created_at bigint NOT NULL, "
     "updated_at bigint NOT NULL, phone text COLLATE \"C\" NOT NULL, short_code text COLLATE \"C\" "
     "NOT NULL, "

@@ -113,6 +113,7 @@ async function loadInbox(more) {
   const phone = $('filter-phone').value.trim();
   if (campaign) params.set('campaign', campaign);
   if (phone) params.set('phone', phone);
+  if ($('filter-flagged').checked) params.set('flag', 'possible_opt_out');
   params.set('limit', '50');
   if (more && state.nextBefore) params.set('before', String(state.nextBefore));
   let data;
@@ -145,7 +146,12 @@ function inboxRow(m) {
     menuCell.append(menu);
     menu.querySelector('button').focus();
   });
-  return el('tr', { 'data-id': String(m.id) },
+  // A possible opt-out is highlighted with its one-click Opt out profile beside the menu.
+  const flagged = m.kind === 'possible_opt_out';
+  if (flagged) {
+    menuCell.prepend(el('button', { type: 'button', class: 'flag-opt-out', onclick: () => confirmOptOut(m) }, 'Opt out profile'));
+  }
+  return el('tr', { 'data-id': String(m.id), class: flagged ? 'flagged' : '' },
     el('td', {}, fmtTime(m.received_at)),
     el('td', {}, m.from),
     el('td', {}, campaignName(m.campaign)),

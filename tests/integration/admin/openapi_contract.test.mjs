@@ -135,6 +135,8 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
   await call('GET', '/v1/inbox', { query: `?campaign=spring-promo&phone=%2B14155552671&before=${inbox.next_before}` });
   await call('GET', '/v1/inbox', { query: '?campaign=nope' });
   await call('GET', '/v1/inbox', { query: '?limit=0' });
+  await call('GET', '/v1/inbox', { query: '?flag=possible_opt_out' });
+  await call('GET', '/v1/inbox', { query: '?flag=stop' });
   const rows = (await call('GET', '/v1/inbox')).messages;
   const hello = rows.find((m) => m.from === '+14155552671');
   const orphan = rows.find((m) => m.from === '+14155552673');

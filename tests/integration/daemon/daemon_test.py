@@ -463,6 +463,44 @@ def test_oops_and_manual_opt_out(c):
     print(f"oops and manual opt-out ({c.backend}): restored, 2 opted out, export and broadcast agree")
 
 
+def test_plain_language_revocation(c):
+    """Plain-language revocation (docs/revocation.md): "please stop" and "remove me from this
+    list" opt out as STOP with one confirmation each and a broadcast skips both; an ambiguous
+    text ("cancel my order") changes nothing and is listed by ?flag=possible_opt_out."""
+    sim = c.sim()
+    d = c.daemon([{"name": "carrier", "port": sim.port}]).start()
+    sim.wait_for(lambda e: e["event"] == "bound")
+    stoppers = {"+14155550131": "please stop", "+14155550132": "remove me from this list"}
+    ambiguous = "+14155550133"
+    for p in [*stoppers, ambiguous]:
+        sim.send(f"mo {p} 12345 SPRING")
+        sim.wait_for(lambda e, p=p: submits_to(p)(e) and e["text"] == JOIN)
+    mark = sim.mark()
+    for p, text in stoppers.items():
+        sim.send(f"mo {p} 12345 {text}")
+        sim.wait_for(lambda e, p=p: submits_to(p)(e) and e["text"] == STOP, start=mark)
+    sim.send(f"mo {ambiguous} 12345 Cancel my order")
+    flagged = wait_until(lambda: d.http("GET", "/v1/inbox?flag=possible_opt_out")[1]["messages"])
+    assert [(m["from"], m["kind"], m["text"]) for m in flagged] == \
+        [(ambiguous, "possible_opt_out", "Cancel my order")], flagged
+    status, bad = d.http("GET", "/v1/inbox?flag=stop")
+    assert status == 422 and bad["error"] == "invalid_value", (status, bad)
+    for p in stoppers:
+        status, sub = d.http("GET", f"/v1/subscribers/{p}")
+        states = {x["campaign"]: x["state"] for x in sub["subscriptions"]}
+        assert status == 200 and states.get("spring-promo") == "opted_out", sub
+    status, b = d.http("POST", "/v1/campaigns/spring-promo/broadcast", {"text": "Spring sale"})
+    assert status == 202 and (b["recipients"], b["suppressed"]) == (1, 2), (status, b)
+    sim.wait_for(lambda e: submits_to(ambiguous)(e) and e["text"] == "Spring sale", start=mark)
+    time.sleep(1)
+    for p in stoppers:
+        sent = sim.find(submits_to(p), start=mark)
+        assert [e["text"] for e in sent] == [STOP], sent  # one confirmation, no broadcast
+    status, metrics = d.http("GET", "/metrics")
+    assert "smppgw_inbox_possible_opt_out_unreviewed 1" in metrics, metrics
+    print("plain-language revocation: 2 opted out with one confirmation each, 1 flagged")
+
+
 def test_postgresql_outage_mo_refused_then_recovers(c):
     """The daemon's PostgreSQL server (its own throwaway cluster) is stopped under MO load and
     started again: meanwhile MO are answered ESME_RX_T_APPN (0x64), /healthz says 503 with the

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -99,8 +100,8 @@ TEST(LoadConfig, UnknownKeySuggestsTheCloseOne) {
             "t.yaml:9:7: unknown key \"windw\" in smpp.links[0]; did you mean \"window\"?");
   EXPECT_EQ(only_error(std::string(kLink) + "compnay_name: x\n"),
             "t.yaml:9:1: unknown key \"compnay_name\" in the top level; the keys allowed here are "
-            "company, default_region, state_dir, store, log, admin, smpp, keywords, campaigns and "
-            "messages");
+            "company, default_region, state_dir, store, log, admin, smpp, keywords, revocation, "
+            "campaigns and messages");
   EXPECT_EQ(only_error(std::string(kLink) + "store: { map_size: 1GiB, durabilty: fsync }\n"),
             "t.yaml:9:26: unknown key \"durabilty\" in store; did you mean \"durability\"?");
 }
@@ -156,6 +157,46 @@ TEST(LoadConfig, PostgresqlStoreErrorsAreLocated) {
   EXPECT_EQ(only_error(std::string(kLink) + "store: { backend: oracle }\n"),
             "t.yaml:9:19: store.backend: \"oracle\" is not a store backend; write lmdb or "
             "postgresql");
+TEST(LoadConfig, RevocationDefaultsAndOverrides) {
+  auto c = parse_config(std::string(kLink) + "campaigns: [{ id: x, short_code: \"12345\" }]\n",
+                        "t.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->revocation.revoke_all);
+  EXPECT_EQ(c->campaigns[0].language, "en");
+  ASSERT_EQ(c->revocation.languages.count("es"), 1u);
+  const auto& es = c->revocation.languages.at("es").revoke;
+  for (const char* w : {"alto", "para", "parar", "cancelar", "baja", "no me envien mas"})
+    EXPECT_NE(std::find(es.begin(), es.end(), w), es.end()) << w;
+  c = parse_config(std::string(kLink) +
+                       "revocation:\n  revoke_all: true\n  languages:\n"
+                       "    fr: { revoke: [\"ne plus\"], review: [\"qui est-ce\"] }\n"
+                       "    es: { revoke: [ALTO] }\n"
+                       "campaigns: [{ id: x, short_code: \"12345\", language: fr }]\n",
+                   "t.yaml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->revocation.revoke_all);
+  EXPECT_EQ(c->campaigns[0].language, "fr");
+  EXPECT_EQ(c->revocation.languages.at("fr").revoke, std::vector<std::string>{"ne plus"});
+  EXPECT_EQ(c->revocation.languages.at("es").revoke, std::vector<std::string>{"ALTO"});
+  EXPECT_FALSE(c->revocation.languages.at("es").review.empty());  // the default stays
+}
+
+TEST(LoadConfig, RevocationErrorsAreLocated) {
+  EXPECT_EQ(only_error(std::string(kLink) + "revocation: { revoke_al: true }\n"),
+            "t.yaml:9:15: unknown key \"revoke_al\" in revocation; did you mean \"revoke_all\"?");
+  EXPECT_EQ(only_error(std::string(kLink) + "revocation: { revoke_all: maybe }\n"),
+            "t.yaml:9:27: revocation.revoke_all: expected true or false, found \"maybe\"; write "
+            "revoke_all: true or revoke_all: false");
+  EXPECT_EQ(only_error(std::string(kLink) + "revocation: { languages: { English: {} } }\n"),
+            "t.yaml:9:28: revocation.languages: \"English\" is not a language code; write two or "
+            "three lower-case letters such as en or es");
+  EXPECT_EQ(only_error(std::string(kLink) + "revocation: { languages: { es: { revoke: [\"!\"] } } }\n"),
+            "t.yaml:9:43: revocation.languages.es.revoke[0]: \"!\" has no letters or digits once "
+            "normalised; write words such as \"remove me\"");
+  EXPECT_EQ(only_error(std::string(kLink) +
+                       "campaigns: [{ id: x, short_code: \"12345\", language: fr }]\n"),
+            "t.yaml:9:53: campaigns[0].language: \"fr\" has no revocation phrases; write one of "
+            "en or es, or add it under revocation.languages");
 }
 
 TEST(LoadConfig, RepeatedKey) {

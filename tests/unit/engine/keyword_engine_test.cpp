@@ -121,7 +121,8 @@ const std::vector<Case>& cases() {
       {"zero-width space before", "12345", "\xE2\x80\x8BSTOP", {}, stop_fresh()},
       {"STOP followed by emoji", "12345", "STOP" + kGrin, {}, stop_fresh()},
       {"STOP2: a digit is a non-letter", "12345", "stop2", {}, stop_fresh()},
-      {"Stop by at 5: the leading-word rule of SPEC §4", "12345", "Stop by at 5", {}, stop_fresh()},
+      {"Stop by at 5: a visit, the revocation reading overrides the leading word", "12345",
+       "Stop by at 5", {}, message_spring()},
       {"STOP ALL please: leading word, short-code scope only",
        "12345",
        "STOP ALL please",
@@ -134,8 +135,14 @@ const std::vector<Case>& cases() {
        stop_fresh()},
       // ---- not STOP ----
       {"Stopping by later? is a message", "12345", "Stopping by later?", {}, message_spring()},
-      {"please stop: does not begin with a term", "12345", "please stop", {}, message_spring()},
-      {"STOPÉ: a letter follows", "12345", "STOP\xC3\x89", {}, message_spring()},
+      {"please stop: a stop term with courtesy only", "12345", "please stop", {}, stop_fresh()},
+      {"remove me from this list: a revocation phrase", "12345", "remove me from this list", {},
+       stop_fresh()},
+      {"STOPÉ: a letter follows, one typo from STOP: flagged", "12345", "STOP\xC3\x89", {},
+       {InboxKind::possible_opt_out, "spring", {}, std::nullopt, false, ""}},
+      {"Cancel my order: a stop term among other words is flagged, nothing changes", "12345",
+       "Cancel my order", {},
+       {InboxKind::possible_opt_out, "spring", {}, std::nullopt, false, ""}},
       {"Cyrillic СТОП is not a configured term",
        "12345",
        "\xD0\xA1\xD0\xA2\xD0\x9E\xD0\x9F",
@@ -384,7 +391,7 @@ const std::vector<Case>& cases() {
        {InboxKind::message, "tips", {}, std::nullopt, false, ""}},
       {"free text after STOP still lands in their campaign",
        "12345",
-       "sorry, wrong number",
+       "sorry, see you at the store",
        {.subs = {{"tips", kOut}}, .recent = {{"12345", "tips"}}},
        {InboxKind::message, "tips", {}, std::nullopt, false, ""}},
       {"free text under a company-wide opt-out",
@@ -489,6 +496,31 @@ TEST(KeywordEngineRules, DecisionDependsOnlyOnItsInputs) {
   EXPECT_EQ(a.replies, b.replies);
   // The most recently joined ended campaign answers, whatever recent_join says.
   EXPECT_EQ(a.replies.at(0).campaign, "tips");
+}
+
+TEST(KeywordEngineRules, RevokeAllMakesEveryStopCompanyWide) {
+  auto config = std::make_shared<conf::Config>(*test::test_config());
+  config->revocation.revoke_all = true;
+  const KeywordEngine engine(config, test::test_shaper);
+  Given g{.subs = {{"spring", kSub}}, .recent = {{"12345", "spring"}}};
+  for (const char* text : {"STOP", "please stop texting me", "remove me"}) {
+    SCOPED_TRACE(text);
+    const MoMessage mo{"+14155552671", "12345", text, test::t(1), "a"};
+    const Decision d = engine.decide(mo, state_of(g, mo.from));
+    EXPECT_EQ(d.kind, InboxKind::stop);
+    ASSERT_EQ(d.changes.size(), 1u);
+    EXPECT_EQ(d.changes[0].op, SubscriptionAction::Op::opt_out_company);
+    ASSERT_EQ(d.replies.size(), 1u);  // one confirmation, as STOP
+    EXPECT_EQ(d.replies[0].kind, ReplyKind::stop_confirmation);
+    EXPECT_EQ(d.record_last_stop, std::vector<std::string>{"spring"});
+  }
+  // A flagged text changes nothing and sends nothing.
+  const MoMessage mo{"+14155552671", "12345", "who is this", test::t(1), "a"};
+  const Decision d = engine.decide(mo, state_of(g, mo.from));
+  EXPECT_EQ(d.kind, InboxKind::possible_opt_out);
+  EXPECT_EQ(d.campaign, "spring");
+  EXPECT_TRUE(d.changes.empty());
+  EXPECT_TRUE(d.replies.empty());
 }
 
 TEST(SubscriberState, EffectiveStateFollowsTheStoreRule) {

@@ -99,6 +99,43 @@ TEST_P(StoreReadTest, InboxPagesNewestFirstAtEveryLimit) {
       StoreErrc::invalid_argument);
 }
 
+// Rows of one kind only (GET /v1/inbox?flag=possible_opt_out): alone, with a campaign, with a
+// phone, and the other kinds.
+TEST_P(StoreReadTest, InboxFiltersByKind) {
+  // Rows 1..20: every fifth is flagged possible_opt_out.
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 1; i <= 20; ++i) {
+      NewInboxMessage m;
+      m.received_at = t(i);
+      m.from = phone(i % 3);
+      m.to = "12345";
+      m.campaign = i % 2 ? "odd" : "even";
+      m.text = "text " + std::to_string(i);
+      m.kind = i % 5 == 0 ? InboxKind::possible_opt_out : InboxKind::message;
+      m.link = "carrier-a";
+      auto id = w.add_inbox(m);
+      if (!id) return id.error();
+    }
+    return std::error_code{};
+  }));
+  const auto flagged = [](int i) { return i % 5 == 0; };
+  for (std::size_t limit : {1u, 3u, 100u}) {
+    SCOPED_TRACE(limit);
+    InboxQuery q;
+    q.limit = limit;
+    q.kind = InboxKind::possible_opt_out;
+    EXPECT_EQ(all_pages(q), descending(20, 1, flagged));
+    q.campaign = "even";
+    EXPECT_EQ(all_pages(q), descending(20, 1, [&](int i) { return flagged(i) && i % 2 == 0; }));
+    q.campaign.reset();
+    q.phone = phone(0);
+    EXPECT_EQ(all_pages(q), descending(20, 1, [&](int i) { return flagged(i) && i % 3 == 0; }));
+    q.phone.reset();
+    q.kind = InboxKind::message;
+    EXPECT_EQ(all_pages(q), descending(20, 1, [&](int i) { return !flagged(i); }));
+  }
+}
+
 TEST_P(StoreReadTest, InboxFiltersByCampaignPhoneAndBoth) {
   fill_inbox(30);
   for (std::size_t limit : {1u, 4u, 7u, 100u}) {
