@@ -157,6 +157,8 @@ TEST(LoadConfig, PostgresqlStoreErrorsAreLocated) {
   EXPECT_EQ(only_error(std::string(kLink) + "store: { backend: oracle }\n"),
             "t.yaml:9:19: store.backend: \"oracle\" is not a store backend; write lmdb or "
             "postgresql");
+}
+
 TEST(LoadConfig, RevocationDefaultsAndOverrides) {
   auto c = parse_config(std::string(kLink) + "campaigns: [{ id: x, short_code: \"12345\" }]\n",
                         "t.yaml");
