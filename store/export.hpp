@@ -78,6 +78,11 @@ inline ExportTable table_of(const ExportRow& row) {
   return static_cast<ExportTable>(row.index());
 }
 
+// Whether a member could have written the row: its key parts are non-empty, NUL-free and
+// bounded as the members require, its ids non-zero, its parts within their set. import_rows
+// checks a whole chunk with it before writing anything.
+bool importable(const ExportRow& row);
+
 // The most rows one export_rows call returns, and one import_rows call takes.
 inline constexpr std::size_t kMaxExportRows = 100000;
 

@@ -20,47 +20,6 @@ struct Overloaded : F... {
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
-bool optional_component(std::string_view s) {
-  return s.empty() || valid(s);
-}
-
-// Whether a member could have written the row: its key parts are components LMDB's keys can
-// hold (non-empty, no NUL, bounded). Checked for a whole chunk before anything is written.
-bool importable(const ExportRow& row) {
-  return std::visit(
-      Overloaded{
-          [](const Subscription& s) { return valid(s.phone) && valid(s.campaign); },
-          [](const CompanyOptOut& c) { return valid(c.phone); },
-          [](const LastStop& s) {
-            return valid(s.phone) && valid(s.short_code) &&
-                   std::all_of(s.campaigns.begin(), s.campaigns.end(),
-                               [](const std::string& c) { return valid(c); });
-          },
-          [](const RecentJoin& j) {
-            return valid(j.phone) && valid(j.short_code) && valid(j.campaign);
-          },
-          [](const CampaignCounts& c) { return valid(c.campaign); },
-          [](const PendingCount& p) { return valid(p.short_code); },
-          [](const InboxMessage& m) {
-            return m.id != 0 && valid(m.from) && valid(m.to) && optional_component(m.campaign);
-          },
-          [](const OutboxMessage& m) {
-            return m.id != 0 && valid(m.to) && valid(m.from) && optional_component(m.campaign) &&
-                   !m.parts.empty() && m.parts.size() <= 255;
-          },
-          [](const CarrierIdRow& c) { return valid(c.link) && valid(c.receipt_key); },
-          [](const AuditEvent& e) { return e.id != 0 && valid(e.phone) && valid(e.campaign); },
-          [](const MoPartSet& s) {
-            return valid(s.key.from) && valid(s.key.to) && s.key.total >= 2 && s.inbox_id != 0 &&
-                   std::all_of(s.parts.begin(), s.parts.end(), [&](const MoPart& p) {
-                     return p.seq >= 1 && p.seq <= s.key.total;
-                   });
-          },
-          [](const StoreCounters&) { return true; },
-      },
-      row);
-}
-
 }  // namespace
 
 std::error_code LmdbWriteTxn::import_rows(std::span<const ExportRow> rows) {
