@@ -67,61 +67,84 @@ std::uint64_t row_hash(const store::ExportRow& row) {
   using namespace store;
   RowHash h;
   h.num(row.index());
-  std::visit(Overloaded{
-                 [&](const Subscription& s) {
-                   h.str(s.phone).str(s.campaign).e(s.state).time(s.since).e(s.source).str(
-                       s.changed_by);
-                 },
-                 [&](const CompanyOptOut& c) {
-                   h.str(c.phone).time(c.since).e(c.source).str(c.changed_by);
-                 },
-                 [&](const LastStop& s) {
-                   h.str(s.phone).str(s.short_code).time(s.at).str(s.changed_by).num(
-                       s.campaigns.size());
-                   for (const auto& c : s.campaigns) h.str(c);
-                 },
-                 [&](const RecentJoin& j) {
-                   h.str(j.phone).str(j.short_code).str(j.campaign).time(j.at);
-                 },
-                 [&](const CampaignCounts& c) {
-                   h.str(c.campaign).num(c.subscribed).num(c.opted_out);
-                 },
-                 [&](const PendingCount& p) { h.str(p.short_code).num(p.queued); },
-                 [&](const InboxMessage& m) {
-                   h.num(m.id).time(m.received_at).str(m.from).str(m.to).str(m.campaign).str(
-                       m.text).e(m.kind).str(m.link);
-                 },
-                 [&](const OutboxMessage& m) {
-                   h.num(m.id).time(m.created_at).time(m.updated_at).str(m.to).str(m.from).str(
-                       m.campaign).str(m.text).e(m.kind).e(m.status).e(m.encoding).num(
-                       m.segments).str(m.error).opt(m.broadcast_id).num(m.attempts).num(
-                       m.parts.size());
-                   for (const auto& p : m.parts) {
-                     h.e(p.status).str(p.link).str(p.carrier_message_id).str(p.error).str(
-                         p.receipt_key);
-                   }
-                 },
-                 [&](const CarrierIdRow& c) {
-                   h.str(c.link).str(c.receipt_key).num(c.outbox_id).num(c.part);
-                 },
-                 [&](const AuditEvent& e) {
-                   h.num(e.id).time(e.at).str(e.phone).str(e.campaign).opt(e.from_state).e(
-                       e.to_state).e(e.source).str(e.ref).str(e.reason);
-                 },
-                 [&](const MoPartSet& s) {
-                   h.str(s.key.from).str(s.key.to).num(s.key.reference).num(s.key.total).e(
-                       s.phase).time(s.since).num(s.inbox_id).str(s.link).num(s.parts.size());
-                   for (const auto& p : s.parts) {
-                     h.num(p.seq).num(p.data_coding).num(p.udh_octets).str(p.octets).time(
-                         p.arrived_at);
-                   }
-                 },
-                 [&](const StoreCounters& c) {
-                   h.num(c.inbox).num(c.outbox).num(c.audit).num(c.broadcast).num(
-                       c.company_opt_outs);
-                 },
-             },
-             row);
+  std::visit(
+      Overloaded{
+          [&](const Subscription& s) {
+            h.str(s.phone).str(s.campaign).e(s.state).time(s.since).e(s.source).str(s.changed_by);
+          },
+          [&](const CompanyOptOut& c) {
+            h.str(c.phone).time(c.since).e(c.source).str(c.changed_by);
+          },
+          [&](const LastStop& s) {
+            h.str(s.phone).str(s.short_code).time(s.at).str(s.changed_by).num(s.campaigns.size());
+            for (const auto& c : s.campaigns) h.str(c);
+          },
+          [&](const RecentJoin& j) { h.str(j.phone).str(j.short_code).str(j.campaign).time(j.at); },
+          [&](const CampaignCounts& c) { h.str(c.campaign).num(c.subscribed).num(c.opted_out); },
+          [&](const PendingCount& p) { h.str(p.short_code).num(p.queued); },
+          [&](const InboxMessage& m) {
+            h.num(m.id)
+                .time(m.received_at)
+                .str(m.from)
+                .str(m.to)
+                .str(m.campaign)
+                .str(m.text)
+                .e(m.kind)
+                .str(m.link);
+          },
+          [&](const OutboxMessage& m) {
+            h.num(m.id)
+                .time(m.created_at)
+                .time(m.updated_at)
+                .str(m.to)
+                .str(m.from)
+                .str(m.campaign)
+                .str(m.text)
+                .e(m.kind)
+                .e(m.status)
+                .e(m.encoding)
+                .num(m.segments)
+                .str(m.error)
+                .opt(m.broadcast_id)
+                .num(m.attempts)
+                .num(m.parts.size());
+            for (const auto& p : m.parts) {
+              h.e(p.status).str(p.link).str(p.carrier_message_id).str(p.error).str(p.receipt_key);
+            }
+          },
+          [&](const CarrierIdRow& c) {
+            h.str(c.link).str(c.receipt_key).num(c.outbox_id).num(c.part);
+          },
+          [&](const AuditEvent& e) {
+            h.num(e.id)
+                .time(e.at)
+                .str(e.phone)
+                .str(e.campaign)
+                .opt(e.from_state)
+                .e(e.to_state)
+                .e(e.source)
+                .str(e.ref)
+                .str(e.reason);
+          },
+          [&](const MoPartSet& s) {
+            h.str(s.key.from)
+                .str(s.key.to)
+                .num(s.key.reference)
+                .num(s.key.total)
+                .e(s.phase)
+                .time(s.since)
+                .num(s.inbox_id)
+                .str(s.link)
+                .num(s.parts.size());
+            for (const auto& p : s.parts) {
+              h.num(p.seq).num(p.data_coding).num(p.udh_octets).str(p.octets).time(p.arrived_at);
+            }
+          },
+          [&](const StoreCounters& c) {
+            h.num(c.inbox).num(c.outbox).num(c.audit).num(c.broadcast).num(c.company_opt_outs);
+          },
+      },
+      row);
   return h.value();
 }
 
@@ -284,9 +307,9 @@ int migrate_store(const std::string& from_config, const std::string& to_config, 
       ++mismatches;
       err << "smppgwd: MISMATCH in campaign " << campaign << ": source " << n.first
           << " subscribed / " << n.second << " opted out, destination "
-          << (it == b->per_campaign.end() ? std::string("none")
-                                          : std::to_string(it->second.first) + " / " +
-                                                std::to_string(it->second.second))
+          << (it == b->per_campaign.end()
+                  ? std::string("none")
+                  : std::to_string(it->second.first) + " / " + std::to_string(it->second.second))
           << "\n";
     }
   }

@@ -26,18 +26,30 @@ bool optional_component(std::string_view s) {
 
 std::string_view to_string(ExportTable t) {
   switch (t) {
-    case ExportTable::subscriptions: return "subscriptions";
-    case ExportTable::company_opt_outs: return "company_opt_outs";
-    case ExportTable::last_stops: return "last_stops";
-    case ExportTable::recent_joins: return "recent_joins";
-    case ExportTable::campaign_counts: return "campaign_counts";
-    case ExportTable::pending_counts: return "pending_counts";
-    case ExportTable::inbox: return "inbox";
-    case ExportTable::outbox: return "outbox";
-    case ExportTable::carrier_ids: return "carrier_ids";
-    case ExportTable::audit: return "audit";
-    case ExportTable::mo_part_sets: return "mo_part_sets";
-    case ExportTable::counters: return "counters";
+    case ExportTable::subscriptions:
+      return "subscriptions";
+    case ExportTable::company_opt_outs:
+      return "company_opt_outs";
+    case ExportTable::last_stops:
+      return "last_stops";
+    case ExportTable::recent_joins:
+      return "recent_joins";
+    case ExportTable::campaign_counts:
+      return "campaign_counts";
+    case ExportTable::pending_counts:
+      return "pending_counts";
+    case ExportTable::inbox:
+      return "inbox";
+    case ExportTable::outbox:
+      return "outbox";
+    case ExportTable::carrier_ids:
+      return "carrier_ids";
+    case ExportTable::audit:
+      return "audit";
+    case ExportTable::mo_part_sets:
+      return "mo_part_sets";
+    case ExportTable::counters:
+      return "counters";
   }
   return "?";
 }
@@ -68,9 +80,8 @@ bool importable(const ExportRow& row) {
           [](const AuditEvent& e) { return e.id != 0 && valid(e.phone) && valid(e.campaign); },
           [](const MoPartSet& s) {
             return valid(s.key.from) && valid(s.key.to) && s.key.total >= 2 && s.inbox_id != 0 &&
-                   std::all_of(s.parts.begin(), s.parts.end(), [&](const MoPart& p) {
-                     return p.seq >= 1 && p.seq <= s.key.total;
-                   });
+                   std::all_of(s.parts.begin(), s.parts.end(),
+                               [&](const MoPart& p) { return p.seq >= 1 && p.seq <= s.key.total; });
           },
           [](const StoreCounters&) { return true; },
       },

@@ -66,9 +66,9 @@ inline constexpr std::array<ExportTable, kExportTableCount> kExportTables = {
     ExportTable::inbox,         ExportTable::outbox,           ExportTable::carrier_ids,
     ExportTable::audit,         ExportTable::mo_part_sets,     ExportTable::counters};
 
-using ExportRow = std::variant<Subscription, CompanyOptOut, LastStop, RecentJoin, CampaignCounts,
-                               PendingCount, InboxMessage, OutboxMessage, CarrierIdRow,
-                               AuditEvent, MoPartSet, StoreCounters>;
+using ExportRow =
+    std::variant<Subscription, CompanyOptOut, LastStop, RecentJoin, CampaignCounts, PendingCount,
+                 InboxMessage, OutboxMessage, CarrierIdRow, AuditEvent, MoPartSet, StoreCounters>;
 static_assert(std::variant_size_v<ExportRow> == kExportTableCount);
 
 // "subscriptions", "company_opt_outs", ...: for reports.

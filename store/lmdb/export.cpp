@@ -22,17 +22,20 @@ enum class Entry { row, skip, bad };
 // Walks `dbi` from `from` (empty: the start) and decodes entries into rows until `limit` of
 // them; the key of the next entry that is a row becomes the chunk's cursor.
 template <class Decode>
-std::error_code collect(const Txn& txn, MDB_dbi dbi, std::string_view prefix,
-                        std::string_view from, std::size_t limit, Chunk<ExportRow>& out,
-                        Decode&& decode) {
+std::error_code collect(const Txn& txn, MDB_dbi dbi, std::string_view prefix, std::string_view from,
+                        std::size_t limit, Chunk<ExportRow>& out, Decode&& decode) {
   bool bad = false;
   std::optional<ExportRow> row;
   auto ec = scan_forward(txn, dbi, prefix, from, [&](std::string_view k, std::string_view v) {
     row.reset();
     switch (decode(k, v, row)) {
-      case Entry::skip: return true;
-      case Entry::bad: bad = true; return false;
-      case Entry::row: break;
+      case Entry::skip:
+        return true;
+      case Entry::bad:
+        bad = true;
+        return false;
+      case Entry::row:
+        break;
     }
     if (out.rows.size() == limit) {
       out.next = std::string(k);
@@ -84,7 +87,10 @@ std::error_code export_audit(const Txn& txn, const Tables& t, std::uint64_t firs
       row = records::AuditBulkView::parse(bv);
       if (!row) return corrupted();
       first = keys::read_be64(bk);
-      next = first >= first_id ? 0 : static_cast<std::uint32_t>(std::min<std::uint64_t>(first_id - first, row->size()));
+      next =
+          first >= first_id
+              ? 0
+              : static_cast<std::uint32_t>(std::min<std::uint64_t>(first_id - first, row->size()));
       if (next < row->size()) return {};
       brc = bulk.get(MDB_NEXT, bk, bv);  // every event of this row is before first_id
     }

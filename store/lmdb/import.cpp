@@ -56,8 +56,8 @@ std::error_code LmdbWriteTxn::import_row(const ExportRow& row) {
           },
           [&](const LastStop& s) {
             records::encode(buf_, s);
-            return put(t_.phones, keys::phone_buf(s.phone, keys::phone_tag::last_stop, s.short_code),
-                       buf_);
+            return put(t_.phones,
+                       keys::phone_buf(s.phone, keys::phone_tag::last_stop, s.short_code), buf_);
           },
           [&](const RecentJoin& j) {
             records::encode(buf_, j);
@@ -108,10 +108,10 @@ std::error_code LmdbWriteTxn::import_row(const ExportRow& row) {
             const auto sk = keys::mo_part::set(s.key.from, s.key.to, s.key.reference, s.key.total);
             records::encode_mo_part_set(buf_, s.phase, s.since, s.inbox_id, s.link);
             if (auto ec = put(t_.mo_parts, keys::mo_part::entry(sk, 0), buf_)) return ec;
-            if (auto ec = put(t_.mo_parts_due,
-                              keys::mo_part::due(static_cast<std::uint8_t>(s.phase),
-                                                 unix_ms(s.since), sk),
-                              {})) {
+            if (auto ec = put(
+                    t_.mo_parts_due,
+                    keys::mo_part::due(static_cast<std::uint8_t>(s.phase), unix_ms(s.since), sk),
+                    {})) {
               return ec;
             }
             for (const auto& p : s.parts) {

@@ -60,16 +60,24 @@ std::optional<ExportRow> carrier_row(const rows::Row& r) {
 TableRead table_read(ExportTable t) {
   switch (t) {
     case ExportTable::subscriptions:
-      return {rows::kSubscriptionColumns, "subscriptions", {"phone", "campaign"},
+      return {rows::kSubscriptionColumns,
+              "subscriptions",
+              {"phone", "campaign"},
               as_row<Subscription, rows::subscription>};
     case ExportTable::company_opt_outs:
-      return {rows::kCompanyOptOutColumns, "company_opt_outs", {"phone"},
+      return {rows::kCompanyOptOutColumns,
+              "company_opt_outs",
+              {"phone"},
               as_row<CompanyOptOut, rows::company_opt_out>};
     case ExportTable::last_stops:
-      return {rows::kLastStopColumns, "last_stops", {"phone", "short_code"},
+      return {rows::kLastStopColumns,
+              "last_stops",
+              {"phone", "short_code"},
               as_row<LastStop, rows::last_stop>};
     case ExportTable::recent_joins:
-      return {rows::kRecentJoinColumns, "recent_joins", {"phone", "short_code"},
+      return {rows::kRecentJoinColumns,
+              "recent_joins",
+              {"phone", "short_code"},
               as_row<RecentJoin, rows::recent_join>};
     case ExportTable::campaign_counts:
       return {"campaign, subscribed, opted_out", "campaign_counts", {"campaign"}, counts_row};
@@ -80,13 +88,17 @@ TableRead table_read(ExportTable t) {
     case ExportTable::outbox:
       return {rows::kOutboxColumns, "outbox", {"id"}, as_row<OutboxMessage, rows::outbox_message>};
     case ExportTable::carrier_ids:
-      return {"link, receipt_key, outbox_id, part", "carrier_ids", {"link", "receipt_key"},
+      return {"link, receipt_key, outbox_id, part",
+              "carrier_ids",
+              {"link", "receipt_key"},
               carrier_row};
     case ExportTable::audit:
       return {rows::kAuditColumns, "audit", {"id"}, as_row<AuditEvent, rows::audit_event>};
     case ExportTable::mo_part_sets:
-      return {rows::kMoPartSetColumns, "mo_part_sets",
-              {"phone", "short_code", "reference", "total"}, as_row<MoPartSet, rows::mo_part_set>};
+      return {rows::kMoPartSetColumns,
+              "mo_part_sets",
+              {"phone", "short_code", "reference", "total"},
+              as_row<MoPartSet, rows::mo_part_set>};
     case ExportTable::counters:
       break;
   }
@@ -117,8 +129,8 @@ std::string cursor_of(const ExportRow& row) {
     std::string operator()(const CarrierIdRow& c) { return j({c.link, c.receipt_key}); }
     std::string operator()(const AuditEvent& e) { return std::to_string(e.id); }
     std::string operator()(const MoPartSet& s) {
-      return j({s.key.from, s.key.to, std::to_string(s.key.reference),
-                std::to_string(s.key.total)});
+      return j(
+          {s.key.from, s.key.to, std::to_string(s.key.reference), std::to_string(s.key.total)});
     }
     std::string operator()(const StoreCounters&) { return {}; }
   };
@@ -151,11 +163,16 @@ Result<Chunk<ExportRow>> PgStore::export_rows(ExportTable table, std::optional<s
     for (const auto& row : r->rows) {
       auto v = row.size() == 2 && row[0] ? sql::to_uint64(row[1]) : std::nullopt;
       if (!v) return fail(corrupted());
-      if (*row[0] == "inbox_id") c.inbox = *v;
-      else if (*row[0] == "outbox_id") c.outbox = *v;
-      else if (*row[0] == "audit_id") c.audit = *v;
-      else if (*row[0] == "broadcast_id") c.broadcast = *v;
-      else if (*row[0] == "company_opt_outs") c.company_opt_outs = *v;
+      if (*row[0] == "inbox_id")
+        c.inbox = *v;
+      else if (*row[0] == "outbox_id")
+        c.outbox = *v;
+      else if (*row[0] == "audit_id")
+        c.audit = *v;
+      else if (*row[0] == "broadcast_id")
+        c.broadcast = *v;
+      else if (*row[0] == "company_opt_outs")
+        c.company_opt_outs = *v;
     }
     out.rows.emplace_back(c);
     return out;
@@ -205,12 +222,12 @@ Result<Chunk<ExportRow>> PgStore::export_rows(ExportTable table, std::optional<s
       reference.add(static_cast<std::int64_t>(k.reference));
       total.add(static_cast<std::int64_t>(k.total));
     }
-    auto parts = query(
-        {std::string("SELECT phone, short_code, reference, total, ") + rows::kMoPartColumns +
-             " FROM mo_parts WHERE (phone, short_code, reference, total) IN (SELECT * FROM "
-             "unnest($1::text[], $2::text[], $3::int[], $4::smallint[])) "
-             "ORDER BY phone, short_code, reference, total, seq",
-         {from.take(), to.take(), reference.take(), total.take()}});
+    auto parts =
+        query({std::string("SELECT phone, short_code, reference, total, ") + rows::kMoPartColumns +
+                   " FROM mo_parts WHERE (phone, short_code, reference, total) IN (SELECT * FROM "
+                   "unnest($1::text[], $2::text[], $3::int[], $4::smallint[])) "
+                   "ORDER BY phone, short_code, reference, total, seq",
+               {from.take(), to.take(), reference.take(), total.take()}});
     if (!parts) return fail(parts.error());
     std::size_t at = 0;
     for (const auto& row : parts->rows) {

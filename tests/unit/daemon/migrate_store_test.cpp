@@ -36,8 +36,8 @@ class MigrateStore : public ::testing::Test {
                         << "default_region: US\n"
                         << "state_dir: " << (dir_ / name).string() << "\n"
                         << "store: { map_size: 64MiB }\n"
-                        << "admin: { listen: 127.0.0.1:0, token_file: "
-                        << (dir_ / "token").string() << " }\n"
+                        << "admin: { listen: 127.0.0.1:0, token_file: " << (dir_ / "token").string()
+                        << " }\n"
                         << "smpp:\n  links:\n    - name: carrier\n      host: 127.0.0.1\n"
                         << "      port: 2775\n      system_id: acme\n      password: secret\n"
                         << "      short_codes: [\"12345\"]\n"
@@ -54,8 +54,8 @@ class MigrateStore : public ::testing::Test {
     auto w = store::Writer::start(**s);
     ASSERT_TRUE(w);
     std::promise<std::error_code> done;
-    ASSERT_FALSE((*w)->submit({store::test::write_sample,
-                               [&done](std::error_code ec) { done.set_value(ec); }}));
+    ASSERT_FALSE((*w)->submit(
+        {store::test::write_sample, [&done](std::error_code ec) { done.set_value(ec); }}));
     ASSERT_FALSE(done.get_future().get());
   }
   fs::path dir_;

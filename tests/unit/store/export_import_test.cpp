@@ -67,8 +67,8 @@ TEST_F(LmdbExportImport, CopyHoldsEveryRowAndKeepsTheInvariants) {
   ASSERT_TRUE(w);
   std::uint64_t inbox = 0, outbox = 0, broadcast = 0;
   ASSERT_FALSE(run(**w, [&](WriteTxn& txn) -> std::error_code {
-    auto i = txn.add_inbox({sample_time(90), "+14155559999", "12345", "", "x", InboxKind::message,
-                            "carrier-a", 0});
+    auto i = txn.add_inbox(
+        {sample_time(90), "+14155559999", "12345", "", "x", InboxKind::message, "carrier-a", 0});
     auto o = txn.enqueue_outbox({sample_time(90), "+14155559999", "12345", "", "y",
                                  OutboxKind::chat, TextEncoding::gsm7, 1, std::nullopt});
     auto b = txn.next_broadcast_id();

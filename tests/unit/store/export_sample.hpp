@@ -35,9 +35,14 @@ inline std::error_code write_sample(WriteTxn& txn) {
   if (auto ec = txn.set_last_stop({"+14155551002", "12345", sample_time(21), "mo:3", {"SPRING"}}))
     return ec;
   for (int i = 0; i < 5; ++i) {
-    NewInboxMessage m{sample_time(30 + i), "+1415555100" + std::to_string(i), "12345",
-                      i % 2 ? "SPRING" : "", std::string("text \x01\xff ") + std::to_string(i),
-                      InboxKind::message, "carrier-a", 0};
+    NewInboxMessage m{sample_time(30 + i),
+                      "+1415555100" + std::to_string(i),
+                      "12345",
+                      i % 2 ? "SPRING" : "",
+                      std::string("text \x01\xff ") + std::to_string(i),
+                      InboxKind::message,
+                      "carrier-a",
+                      0};
     if (auto r = txn.add_inbox(m); !r) return r.error();
   }
   // A pending set (its id reserved, above the last row) and a completed one.
@@ -52,15 +57,21 @@ inline std::error_code write_sample(WriteTxn& txn) {
   for (std::uint8_t seq = 1; seq <= 2; ++seq) {
     if (auto ec = txn.add_mo_part(done, {seq, 8, 6, "part", sample_time(41)})) return ec;
   }
-  NewInboxMessage joined{sample_time(42), "+14155551004", "12345", "SPRING", "whole",
-                         InboxKind::message, "carrier-b", *id};
+  NewInboxMessage joined{sample_time(42), "+14155551004",     "12345",     "SPRING",
+                         "whole",         InboxKind::message, "carrier-b", *id};
   if (auto r = txn.add_inbox(joined); !r) return r.error();
   if (auto ec = txn.complete_mo_part_set(done, sample_time(42))) return ec;
   // Outbox: queued, submitted, delivered, failed (two parts).
   for (int i = 0; i < 4; ++i) {
-    NewOutboxMessage m{sample_time(50 + i), "+1415555100" + std::to_string(i), i == 0 ? "777" : "12345",
-                       "SPRING", "hello", OutboxKind::chat, TextEncoding::gsm7,
-                       static_cast<std::uint16_t>(i == 3 ? 2 : 1), std::nullopt};
+    NewOutboxMessage m{sample_time(50 + i),
+                       "+1415555100" + std::to_string(i),
+                       i == 0 ? "777" : "12345",
+                       "SPRING",
+                       "hello",
+                       OutboxKind::chat,
+                       TextEncoding::gsm7,
+                       static_cast<std::uint16_t>(i == 3 ? 2 : 1),
+                       std::nullopt};
     if (auto r = txn.enqueue_outbox(m); !r) return r.error();
   }
   for (std::uint64_t o = 2; o <= 4; ++o) {
@@ -71,9 +82,11 @@ inline std::error_code write_sample(WriteTxn& txn) {
       return r.error();
     }
   }
-  if (auto r = txn.apply_receipt("carrier-a", "id3", PartStatus::delivered, "", sample_time(61)); !r)
+  if (auto r = txn.apply_receipt("carrier-a", "id3", PartStatus::delivered, "", sample_time(61));
+      !r)
     return r.error();
-  if (auto r = txn.apply_receipt("carrier-a", "id4", PartStatus::failed, "rejected", sample_time(61));
+  if (auto r =
+          txn.apply_receipt("carrier-a", "id4", PartStatus::failed, "rejected", sample_time(61));
       !r) {
     return r.error();
   }

@@ -35,8 +35,9 @@ std::error_code import_all(Store& to, const Tables& tables, std::size_t chunk) {
   if (!w) return w.error();
   for (const auto& [table, list] : tables) {
     for (std::size_t i = 0; i < list.size(); i += chunk) {
-      std::vector<ExportRow> part(list.begin() + static_cast<std::ptrdiff_t>(i),
-                                  list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), i + chunk)));
+      std::vector<ExportRow> part(
+          list.begin() + static_cast<std::ptrdiff_t>(i),
+          list.begin() + static_cast<std::ptrdiff_t>(std::min(list.size(), i + chunk)));
       if (auto ec = run(**w, [&](WriteTxn& txn) { return txn.import_rows(part); })) return ec;
     }
   }
@@ -129,8 +130,8 @@ TEST_F(PostgresExportImport, LmdbToPostgresAndBackIsTheSameStore) {
     ASSERT_FALSE(run(**w, [&](WriteTxn& txn) -> std::error_code {
       auto s = txn.state("+14155551002", "NEWCAMPAIGN");  // the company-wide opt-out covers it
       if (!s) return s.error();
-      auto i = txn.add_inbox({sample_time(90), "+14155559999", "12345", "", "x",
-                              InboxKind::message, "carrier-a", 0});
+      auto i = txn.add_inbox(
+          {sample_time(90), "+14155559999", "12345", "", "x", InboxKind::message, "carrier-a", 0});
       if (!i) return i.error();
       state = *s;
       inbox = *i;
