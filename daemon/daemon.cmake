@@ -11,6 +11,7 @@ set(_smppgw_daemon_sources
   log_limited.cpp
   log_limiter.cpp
   logging.cpp
+  migrate_store.cpp
   mo_part_expiry.cpp
   mo_pipeline.cpp
   mo_text.cpp

@@ -1,6 +1,7 @@
-// smppgwd: the command line (SPEC §1) — --config FILE, --check-config, --version, --help —
-// then the Daemon. Exit status: 0 after a graceful stop or a valid --check-config, 1 for an
-// invalid configuration or a failed start-up, 2 for a bad command line.
+// smppgwd: the command line (SPEC §1) — --config FILE, --check-config, --version, --help,
+// --migrate-store FROM TO — then the Daemon. Exit status: 0 after a graceful stop, a valid
+// --check-config or a verified --migrate-store, 1 for an invalid configuration, a failed
+// start-up or a failed migration, 2 for a bad command line.
 #include <cstdio>
 #include <iostream>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "conf/load_config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/migrate_store.hpp"
 #include "daemon/options.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
   if (options->version) {
     std::cout << "smppgwd " << SMPPGW_VERSION << "\n";
     return 0;
+  }
+
+  if (options->migrate_store) {
+    return daemon::migrate_store(options->migrate_store->first, options->migrate_store->second,
+                                 std::cout, std::cerr);
   }
 
   auto config = conf::load_config(options->config_path);

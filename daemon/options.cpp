@@ -14,6 +14,12 @@ tl::expected<Options, std::string> parse_options(const std::vector<std::string_v
     } else if (arg.starts_with("--config=")) {
       options.config_path = std::string(arg.substr(9));
       if (options.config_path.empty()) return tl::make_unexpected("--config= needs a file name");
+    } else if (arg == "--migrate-store") {
+      if (i + 2 >= args.size() || args[i + 1].empty() || args[i + 2].empty()) {
+        return tl::make_unexpected("--migrate-store needs two configuration files: FROM TO");
+      }
+      options.migrate_store.emplace(std::string(args[i + 1]), std::string(args[i + 2]));
+      i += 2;
     } else if (arg == "--check-config") {
       options.check_config = true;
     } else if (arg == "--version" || arg == "-V") {
@@ -29,6 +35,7 @@ tl::expected<Options, std::string> parse_options(const std::vector<std::string_v
 
 std::string usage() {
   return "Usage: smppgwd [--config FILE] [--check-config] [--version] [--help]\n"
+         "       smppgwd --migrate-store FROM_CONFIG TO_CONFIG\n"
          "\n"
          "SMPP 3.4 gateway for short-code SMS campaigns.\n"
          "\n"
@@ -37,6 +44,10 @@ std::string usage() {
          ")\n"
          "  --check-config   validate the configuration, print errors as file:line:col: message,\n"
          "                   exit 0 if valid, 1 if not\n"
+         "  --migrate-store FROM_CONFIG TO_CONFIG\n"
+         "                   copy the store FROM_CONFIG names (store.backend) into the empty\n"
+         "                   store TO_CONFIG names, verify it, print a report; exit 0 if\n"
+         "                   verified, 1 if not. No smppgwd may run on either store.\n"
          "  --version        print the version and exit\n"
          "  --help           print this text and exit\n"
          "\n"

@@ -1,9 +1,12 @@
-// The command line of smppgwd (SPEC §1): --config FILE, --check-config, --version, --help.
+// The command line of smppgwd (SPEC §1): --config FILE, --check-config, --version, --help,
+// --migrate-store FROM_CONFIG TO_CONFIG.
 // Parsing is a pure function so that main() stays a few lines and the rules are tested.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -18,6 +21,9 @@ struct Options {
   bool check_config = false;  // validate the file, print errors, exit 0/1
   bool version = false;
   bool help = false;
+  // --migrate-store FROM_CONFIG TO_CONFIG: copy the store of one configuration into the
+  // (empty) store of the other and verify it (daemon/migrate_store.hpp), then exit.
+  std::optional<std::pair<std::string, std::string>> migrate_store;
 };
 
 // `args` excludes the program name. Accepts "--config FILE" and "--config=FILE".

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/error.hpp"
+#include "store/export.hpp"
 #include "store/types.hpp"
 
 namespace smppgw::store {
@@ -160,6 +161,17 @@ class Store {
   // The words behind the last failed read (a server backend: the server and its cause, never
   // a password), for /healthz next to the error; empty when the error code says it all.
   virtual std::string last_failure() const { return {}; }
+
+  // ---- Export (smppgwd --migrate-store; store/export.hpp) ----
+
+  // The rows of `table` in the backend's key order after `cursor` (empty: from the start), at
+  // most `limit` (1..kMaxExportRows), and the cursor of the next chunk (empty: done). The
+  // counters table is one row. Each chunk is its own read: the rows of a whole table are one
+  // consistent copy only while nothing writes (the daemon is stopped). invalid_argument for a
+  // bad limit or a cursor this backend did not give. Cost: one range scan of `limit` rows.
+  virtual Result<Chunk<ExportRow>> export_rows(ExportTable table,
+                                               std::optional<std::string> cursor,
+                                               std::size_t limit) const = 0;
 
  protected:
   Store() = default;

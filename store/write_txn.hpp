@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "store/error.hpp"
+#include "store/export.hpp"
 #include "store/types.hpp"
 
 namespace smppgw::store {
@@ -196,6 +198,16 @@ class WriteTxn {
   // Enqueues one outbox record (kind broadcast) per subscribed phone of the campaign after
   // `chunk.after`, at most chunk.limit. Cost: a range scan + 3 appends per recipient.
   virtual Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk& chunk) = 0;
+
+  // ---- Import (smppgwd --migrate-store; store/export.hpp) ----
+
+  // Writes rows of Store::export_rows exactly as given into a store that does not have them
+  // yet: ids kept, each row with its index entries (a queued outbox record joins its short
+  // code's pending queue), and nothing derived — no audit event, no count or counter change:
+  // campaign and pending counts and the counters are rows of their own, written as given.
+  // invalid_argument (nothing written) for more than kMaxExportRows rows or a row no member
+  // could have written (an empty or NUL-holding key part). Cost: ~2 puts per row.
+  virtual std::error_code import_rows(std::span<const ExportRow> rows) = 0;
 
  protected:
   WriteTxn() = default;

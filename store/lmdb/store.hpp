@@ -51,6 +51,8 @@ class LmdbStore final : public Store, private detail::WriteBackend {
                                                       std::size_t limit) const override;
   Result<AuditPage> audit_page(const AuditQuery& q) const override;
   Result<StoreInfo> info() const override;
+  Result<Chunk<ExportRow>> export_rows(ExportTable table, std::optional<std::string> cursor,
+                                       std::size_t limit) const override;  // export.cpp
 
  private:
   // A read transaction plus the shared side of the remap lock: mdb_env_set_mapsize must not

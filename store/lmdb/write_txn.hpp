@@ -83,6 +83,7 @@ class LmdbWriteTxn final : public WriteTxn {
   Result<OptOutBatchResult> apply_opt_out_batch(const OptOutBatch& batch) override;
   Result<std::uint64_t> next_broadcast_id() override;
   Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk& chunk) override;
+  std::error_code import_rows(std::span<const ExportRow> rows) override;  // import.cpp
 
  private:
   // Records the first backend failure; returns rc unchanged.
@@ -99,6 +100,7 @@ class LmdbWriteTxn final : public WriteTxn {
                                std::optional<SubscriptionState> from, SubscriptionState to,
                                const ChangeContext& ctx);
   std::error_code put_outbox(const OutboxMessage& m);
+  std::error_code import_row(const ExportRow& row);  // import.cpp
   // The entry (seq 0) of a set, if any (mo_parts.cpp).
   Result<std::optional<MoPartSet>> mo_part_set_entry(std::string_view set_key);
   // opt_out() once its arguments are checked (apply_opt_out_batch checks a chunk's once).

@@ -49,6 +49,8 @@ class PgStore final : public Store {
                                                       std::size_t limit) const override;
   Result<AuditPage> audit_page(const AuditQuery& q) const override;
   Result<StoreInfo> info() const override;
+  Result<Chunk<ExportRow>> export_rows(ExportTable table, std::optional<std::string> cursor,
+                                       std::size_t limit) const override;  // pg_store_export.cpp
 
   // Why the last read failed (the server and libpq's or the server's cause): error codes carry
   // no text, so /healthz can say why the store is unavailable. Empty if nothing failed yet.

@@ -107,6 +107,7 @@ class PgWriteTxn final : public WriteTxn {
   Result<OptOutBatchResult> apply_opt_out_batch(const OptOutBatch& batch) override;
   Result<std::uint64_t> next_broadcast_id() override;
   Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk& chunk) override;
+  std::error_code import_rows(std::span<const ExportRow> rows) override;  // write_txn_import.cpp
 
   // Everything a phone has, loaded as one unit (its rows of four tables).
   struct PhoneState {

@@ -37,3 +37,16 @@ TEST(Options, Errors) {
   EXPECT_NE(unknown.error().find("--frobnicate"), std::string::npos);
   EXPECT_FALSE(parse_options({"--config="}));
 }
+
+TEST(Options, MigrateStoreTakesTwoConfigurations) {
+  auto a = parse_options({"--migrate-store", "/etc/a.yaml", "/etc/b.yaml"});
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->migrate_store);
+  EXPECT_EQ(a->migrate_store->first, "/etc/a.yaml");
+  EXPECT_EQ(a->migrate_store->second, "/etc/b.yaml");
+  EXPECT_FALSE(parse_options({})->migrate_store);
+  auto one = parse_options({"--migrate-store", "/etc/a.yaml"});
+  ASSERT_FALSE(one);
+  EXPECT_NE(one.error().find("two configuration files"), std::string::npos);
+  EXPECT_FALSE(parse_options({"--migrate-store", "", "/etc/b.yaml"}));
+}

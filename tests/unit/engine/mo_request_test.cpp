@@ -280,6 +280,9 @@ class FailingOutbox : public store::WriteTxn {
       const store::BroadcastChunk& c) override {
     return in_.enqueue_broadcast_chunk(c);
   }
+  std::error_code import_rows(std::span<const store::ExportRow> rows) override {
+    return in_.import_rows(rows);
+  }
 
  private:
   store::WriteTxn& in_;
