@@ -167,7 +167,10 @@ class FakeTxn final : public WriteTxn {
   Result<std::uint64_t> next_broadcast_id() override { return fail(StoreErrc::invalid_argument); }
   Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk&) override {
     return fail(StoreErrc::invalid_argument);
+  }  std::error_code import_rows(std::span<const ExportRow>) override {
+    return make_error_code(StoreErrc::invalid_argument);
   }
+
 
  private:
   FakeServer& server_;
@@ -294,6 +297,10 @@ class FakeStore final : public Store {
     return fail(StoreErrc::invalid_argument);
   }
   Result<StoreInfo> info() const override { return fail(StoreErrc::invalid_argument); }
+  Result<Chunk<ExportRow>> export_rows(ExportTable, std::optional<std::string>,
+                                       std::size_t) const override {
+    return fail(StoreErrc::invalid_argument);
+  }
 
  private:
   detail::WriteBackend& write_backend() override { return backend_; }
