@@ -9,7 +9,7 @@
 namespace smppgw::store::test {
 namespace {
 
-class LmdbExportImport : public StoreFixture {
+class LmdbExportImport : public LmdbStoreFixture {
  protected:
   // Copies `store` into a fresh store in `to`, `chunk` rows per write request.
   void copy_to(const TempDir& to, std::size_t chunk) {
