@@ -1,6 +1,8 @@
 // The names of the exported tables (store/export.hpp), as reports print them.
 #include "store/export.hpp"
 
+#include "store/rules.hpp"
+
 #include <algorithm>
 
 namespace smppgw::store {
@@ -14,9 +16,7 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
 // A key part as every member accepts it (both backends refuse the same input).
-bool valid(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
-}
+constexpr auto valid = rules::valid_key_part;
 
 bool optional_component(std::string_view s) {
   return s.empty() || valid(s);

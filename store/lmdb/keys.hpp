@@ -5,6 +5,8 @@
 // or link name may contain (checked at the API edge), so "a\0..." sorts before "ab\0...".
 #pragma once
 
+#include "store/rules.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -203,7 +205,7 @@ inline std::uint64_t trailing_id(std::string_view key) {
 
 // True if `s` can be a key component (non-empty, no NUL, within LMDB's 511-byte key limit).
 inline bool valid_component(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
+  return rules::valid_key_part(s);
 }
 
 }  // namespace smppgw::store::keys

@@ -13,6 +13,7 @@
 // the phone has a company-wide opt-out, else none. The company-wide opt-out therefore covers
 // campaigns added later, and a later keyword join (a record) lifts it for one campaign.
 #include "store/lmdb/write_txn.hpp"
+#include "store/rules.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -25,29 +26,8 @@
 namespace smppgw::store::lmdb {
 namespace {
 
-// A text field that is not a key part: any UTF-8, but bounded (records must stay far below
-// LMDB's overflow-page territory to keep writes cheap).
-bool valid_text(std::string_view s) {
-  return s.size() <= 64 * 1024;
-}
-
-// The record's status implied by its parts (SPEC §5): failed as soon as one part failed,
-// expired if a part expired (and none failed), delivered when every part is, submitted when
-// every part has a carrier message id, else still queued.
-OutboxStatus aggregate(const OutboxMessage& m) {
-  bool any_failed = false, any_expired = false, any_pending = false, all_delivered = true;
-  for (const auto& p : m.parts) {
-    any_failed |= p.status == PartStatus::failed;
-    any_expired |= p.status == PartStatus::expired;
-    any_pending |= p.status == PartStatus::pending;
-    all_delivered &= p.status == PartStatus::delivered;
-  }
-  if (any_failed) return OutboxStatus::failed;
-  if (any_expired) return OutboxStatus::expired;
-  if (all_delivered && !m.parts.empty()) return OutboxStatus::delivered;
-  if (any_pending) return OutboxStatus::queued;
-  return OutboxStatus::submitted;
-}
+using rules::aggregate;
+using rules::valid_text;
 
 }  // namespace
 

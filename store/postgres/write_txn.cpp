@@ -3,25 +3,18 @@
 // A member that needs a phone or the counters not loaded yet returns data_needed before it
 // writes anything, so that a request never leaves half its writes in the overlay.
 #include "store/postgres/write_txn.hpp"
+#include "store/rules.hpp"
 
 #include <algorithm>
 
 namespace smppgw::store::postgres {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-
-// The same key-component check as LMDB's (keys::valid_component): the same input is refused
-// by both backends.
-bool valid(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
-}
-
-bool valid_text(std::string_view s) {
-  return s.size() <= 64 * 1024;
-}
+using rules::aggregate;
+using rules::corrupted;
+using rules::invalid;
+using rules::valid_text;
+constexpr auto valid = rules::valid_key_part;
 
 }  // namespace
 

@@ -5,21 +5,16 @@
 #include <algorithm>
 
 #include "store/postgres/write_txn.hpp"
+#include "store/rules.hpp"
 
 namespace smppgw::store::postgres {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-
-bool valid(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
-}
-
-bool valid_text(std::string_view s) {
-  return s.size() <= 64 * 1024;
-}
+using rules::aggregate;
+using rules::corrupted;
+using rules::invalid;
+using rules::valid_text;
+constexpr auto valid = rules::valid_key_part;
 
 }  // namespace
 

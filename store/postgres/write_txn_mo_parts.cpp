@@ -5,24 +5,20 @@
 #include <algorithm>
 
 #include "store/postgres/write_txn.hpp"
+#include "store/rules.hpp"
 
 namespace smppgw::store::postgres {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-
-bool valid(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
-}
+using rules::aggregate;
+using rules::corrupted;
+using rules::invalid;
+using rules::valid_text;
+constexpr auto valid = rules::valid_key_part;
 
 bool valid_key(const MoPartSetKey& key) {
   return valid(key.from) && valid(key.to) && key.total >= 2;
 }
-
-// As lmdb/mo_parts.cpp: a part carries at most one PDU's user data.
-constexpr std::size_t kMaxPartOctets = 64 * 1024;
 
 PgWriteTxn::MoKey mo_key(const MoPartSetKey& key) {
   return {key.from, key.to, key.reference, key.total};
@@ -74,7 +70,7 @@ Result<std::uint64_t> PgWriteTxn::open_mo_part_set(const MoPartSetKey& key, std:
 
 std::error_code PgWriteTxn::add_mo_part(const MoPartSetKey& key, const MoPart& part) {
   if (!valid_key(key) || part.seq == 0 || part.seq > key.total ||
-      part.octets.size() > kMaxPartOctets) {
+      part.octets.size() > rules::kMaxMoPartOctets) {
     return invalid();
   }
   if (poison_) return poison_;

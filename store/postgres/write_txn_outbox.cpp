@@ -4,41 +4,16 @@
 #include <algorithm>
 
 #include "store/postgres/write_txn.hpp"
+#include "store/rules.hpp"
 
 namespace smppgw::store::postgres {
 namespace {
 
-std::error_code invalid() {
-  return make_error_code(StoreErrc::invalid_argument);
-}
-
-std::error_code corrupted() {
-  return make_error_code(StoreErrc::corrupted);
-}
-
-bool valid(std::string_view s) {
-  return !s.empty() && s.size() <= 200 && s.find('\0') == std::string_view::npos;
-}
-
-bool valid_text(std::string_view s) {
-  return s.size() <= 64 * 1024;
-}
-
-// The record's status implied by its parts (SPEC §5), as lmdb/write_txn.cpp's aggregate().
-OutboxStatus aggregate(const OutboxMessage& m) {
-  bool any_failed = false, any_expired = false, any_pending = false, all_delivered = true;
-  for (const auto& p : m.parts) {
-    any_failed |= p.status == PartStatus::failed;
-    any_expired |= p.status == PartStatus::expired;
-    any_pending |= p.status == PartStatus::pending;
-    all_delivered &= p.status == PartStatus::delivered;
-  }
-  if (any_failed) return OutboxStatus::failed;
-  if (any_expired) return OutboxStatus::expired;
-  if (all_delivered && !m.parts.empty()) return OutboxStatus::delivered;
-  if (any_pending) return OutboxStatus::queued;
-  return OutboxStatus::submitted;
-}
+using rules::aggregate;
+using rules::corrupted;
+using rules::invalid;
+using rules::valid_text;
+constexpr auto valid = rules::valid_key_part;
 
 }  // namespace
 
