@@ -55,9 +55,9 @@ struct PostgresConfig {
 
 struct StoreConfig {
   StoreBackend backend = StoreBackend::lmdb;
-  std::uint64_t map_size = 8 * kGiB;  // lmdb
+  std::uint64_t map_size = 8 * kGiB;          // lmdb
   Durability durability = Durability::fsync;  // lmdb
-  PostgresConfig postgresql;  // backend postgresql
+  PostgresConfig postgresql;                  // backend postgresql
   friend bool operator==(const StoreConfig&, const StoreConfig&) = default;
 };
 
@@ -180,7 +180,7 @@ struct CampaignConfig {
   std::string name;
   std::string short_code;
   std::vector<std::string> keywords;
-  bool is_default = false;  // free text from numbers in no campaign on the short code
+  bool is_default = false;      // free text from numbers in no campaign on the short code
   std::string language = "en";  // a key of revocation.languages: how its subscribers write
   CampaignReplies replies;
   friend bool operator==(const CampaignConfig&, const CampaignConfig&) = default;

@@ -493,8 +493,8 @@ class ConfigReader {
                             {"stop", "stop_all", "resubscribe", "help"},
                             top.value_place("keywords")));
     if (top.has("revocation"))
-      read_revocation(Section(d_, top.node("revocation"), "revocation",
-                              {"revoke_all", "languages"}, top.value_place("revocation")));
+      read_revocation(Section(d_, top.node("revocation"), "revocation", {"revoke_all", "languages"},
+                              top.value_place("revocation")));
     if (top.has("campaigns")) read_campaigns(top);
     if (top.has("messages"))
       read_messages(Section(d_, top.node("messages"), "messages",
@@ -503,9 +503,9 @@ class ConfigReader {
 
   void read_store(Section s) {
     if (!s.ok()) return;
-    s.choice<StoreBackend>(
-        "backend", config_.store.backend,
-        {{"lmdb", StoreBackend::lmdb}, {"postgresql", StoreBackend::postgresql}}, "a store backend");
+    s.choice<StoreBackend>("backend", config_.store.backend,
+                           {{"lmdb", StoreBackend::lmdb}, {"postgresql", StoreBackend::postgresql}},
+                           "a store backend");
     s.size("map_size", config_.store.map_size, 1 * kMiB);
     s.choice<Durability>("durability", config_.store.durability,
                          {{"fsync", Durability::fsync}, {"nosync", Durability::nosync}},
@@ -514,17 +514,20 @@ class ConfigReader {
       // The LMDB keys mean nothing to a server: a leftover would mislead whoever reads the file.
       for (std::string_view key : {"map_size", "durability"}) {
         if (s.has(key))
-          s.error(key, "applies to backend lmdb only; PostgreSQL's durability is the "
-                       "server's (fsync=on, synchronous_commit=on): remove it");
+          s.error(key,
+                  "applies to backend lmdb only; PostgreSQL's durability is the "
+                  "server's (fsync=on, synchronous_commit=on): remove it");
       }
-      s.require("postgresql", "postgresql: { url: \"postgresql://smppgw@/smppgw?host=/run/postgresql\" }");
+      s.require("postgresql",
+                "postgresql: { url: \"postgresql://smppgw@/smppgw?host=/run/postgresql\" }");
       if (s.has("postgresql"))
         read_postgresql(Section(d_, s.node("postgresql"), "store.postgresql",
                                 {"url", "password_file", "connections", "schema"},
                                 s.value_place("postgresql")));
     } else if (s.has("postgresql")) {
-      s.error("postgresql", "used only with backend: postgresql; add \"backend: postgresql\" "
-                            "or remove it");
+      s.error("postgresql",
+              "used only with backend: postgresql; add \"backend: postgresql\" "
+              "or remove it");
     }
   }
 
@@ -843,15 +846,16 @@ class ConfigReader {
     const YAML::Node langs = s.node("languages");
     if (!langs.IsMap()) {
       s.error("languages", std::string("expected a mapping of language codes, found ") +
-                               type_name(langs) + "; write e.g. languages: { es: { revoke: [ALTO] } }");
+                               type_name(langs) +
+                               "; write e.g. languages: { es: { revoke: [ALTO] } }");
       return;
     }
     for (auto it = langs.begin(); it != langs.end(); ++it) {
       const Place kp = place_of(it->first.Mark());
       const std::string code = it->first.IsScalar() ? it->first.Scalar() : std::string();
-      const bool valid = code.size() >= 2 && code.size() <= 3 &&
-                         std::all_of(code.begin(), code.end(),
-                                     [](char c) { return c >= 'a' && c <= 'z'; });
+      const bool valid =
+          code.size() >= 2 && code.size() <= 3 &&
+          std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; });
       if (!valid) {
         d_.add(kp, "revocation.languages: " + quote(code) +
                        " is not a language code; write two or three lower-case letters such as "
@@ -865,15 +869,15 @@ class ConfigReader {
       if (auto d = config_.revocation.languages.find(code); d != config_.revocation.languages.end())
         phrases = d->second;
       std::vector<Place> places;
-      for (const auto& [key, out] : {std::pair<std::string_view, std::vector<std::string>*>{
-                                         "revoke", &phrases.revoke},
-                                     {"review", &phrases.review}}) {
+      for (const auto& [key, out] :
+           {std::pair<std::string_view, std::vector<std::string>*>{"revoke", &phrases.revoke},
+            {"review", &phrases.review}}) {
         if (!l.string_list(key, *out, &places)) continue;
         for (std::size_t i = 0; i < out->size(); ++i)
           if (normalize_mo_text((*out)[i]).empty())
             d_.add(i < places.size() ? places[i] : l.value_place(key),
-                   path + "." + std::string(key) + "[" + std::to_string(i) + "]: " +
-                       quote((*out)[i]) +
+                   path + "." + std::string(key) + "[" + std::to_string(i) +
+                       "]: " + quote((*out)[i]) +
                        " has no letters or digits once normalised; write words such as "
                        "\"remove me\"");
       }

@@ -19,8 +19,8 @@
 #include "daemon/link.hpp"
 #include "daemon/listener.hpp"
 #include "daemon/log_limited.hpp"
-#include "daemon/open_store.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/open_store.hpp"
 #include "daemon/service_notifier.hpp"
 #include "daemon/services.hpp"
 

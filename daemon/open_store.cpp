@@ -32,8 +32,8 @@ tl::expected<std::unique_ptr<store::Store>, StoreOpenError> open_configured_stor
   auto opened = store::open_store(options);
   if (!opened) {
     return tl::unexpected(StoreOpenError{
-        opened.error(), "cannot open the store in " + config.state_dir + ": " +
-                            opened.error().message()});
+        opened.error(),
+        "cannot open the store in " + config.state_dir + ": " + opened.error().message()});
   }
   return std::move(*opened);
 }

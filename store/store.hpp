@@ -169,8 +169,7 @@ class Store {
   // counters table is one row. Each chunk is its own read: the rows of a whole table are one
   // consistent copy only while nothing writes (the daemon is stopped). invalid_argument for a
   // bad limit or a cursor this backend did not give. Cost: one range scan of `limit` rows.
-  virtual Result<Chunk<ExportRow>> export_rows(ExportTable table,
-                                               std::optional<std::string> cursor,
+  virtual Result<Chunk<ExportRow>> export_rows(ExportTable table, std::optional<std::string> cursor,
                                                std::size_t limit) const = 0;
 
  protected:

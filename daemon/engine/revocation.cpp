@@ -17,53 +17,51 @@ using Set = std::unordered_set<std::string_view>;
 // list"): with only these around a stop term, the message is the stop term.
 const Set& courtesy() {
   static const Set s{
-      "please", "pls",     "plz",      "plez",   "plse",  "pleas", "plese",  "now",     "right",
-      "already", "just",   "it",       "thanks", "thank", "thx",   "ty",     "tks",     "ok",
-      "okay",   "k",       "i",        "im",     "said",  "say",   "saying", "told",    "you",
-      "u",      "ya",      "yall",     "can",    "could", "would", "will",   "want",    "wanna",
-      "to",     "like",    "id",       "need",   "me",    "my",    "all",    "this",    "that",
-      "these",  "those",   "the",      "asap",   "immediately",    "seriously", "god", "omg",
-      "damn",   "dammit",  "fucking",  "fuckin", "freaking", "frickin", "hell", "dude", "man",
-      "sir",    "maam",    "yes",      "yeah",   "yep",   "and",   "so",     "really",  "again",
-      "oh",     "hey",     "hi",       "hello",  "lol",   "ugh",   "sorry",  "guys",    "number",
-      "phone",  "from",    "of",       "off",    "out",   "for",   "good",   "forever", "anymore",
-      "any",    "more",    "no",       "a",      "an",    "is",    "am",     "are",     "do",
-      "us",     "our",     "your",     "now",    "pleaseee", "stupid", "ffs", "wtf", "btw",
-      "texts",  "text",    "messages", "message", "msgs", "msg",   "sms",    "list",    "these",
-      "ever",   "thankyou", "txt",     "txts",   "kindly", "must", "should", "let", "go",
+      "please", "pls", "plz", "plez", "plse", "pleas", "plese", "now", "right", "already", "just",
+      "it", "thanks", "thank", "thx", "ty", "tks", "ok", "okay", "k", "i", "im", "said", "say",
+      "saying", "told", "you", "u", "ya", "yall", "can", "could", "would", "will", "want", "wanna",
+      "to", "like", "id", "need", "me", "my", "all", "this", "that", "these", "those", "the",
+      "asap", "immediately", "seriously", "god", "omg", "damn", "dammit", "fucking", "fuckin",
+      "freaking", "frickin", "hell", "dude", "man", "sir", "maam", "yes", "yeah", "yep", "and",
+      "so", "really", "again", "oh", "hey", "hi", "hello", "lol", "ugh", "sorry", "guys", "number",
+      "phone", "from", "of", "off", "out", "for", "good", "forever", "anymore", "any", "more", "no",
+      "a", "an", "is", "am", "are", "do", "us", "our", "your", "now", "pleaseee", "stupid", "ffs",
+      "wtf", "btw", "texts", "text", "messages", "message", "msgs", "msg", "sms", "list", "these",
+      "ever", "thankyou", "txt", "txts", "kindly", "must", "should", "let", "go",
       // Spanish
-      "por",    "favor",   "porfavor", "porfa",  "xfa",   "gracias", "ya",   "mas",     "de",
-      "la",     "el",      "los",      "las",    "lista", "mensajes", "numero", "mi",   "ahora",
-      "quiero", "senor",   "sr",       "hola",   "si",    "bueno", "y",      "lo",      "esto",
-      "estos",  "todo",    "todos",    "a",      "me",    "ud",    "usted"};
+      "por", "favor", "porfavor", "porfa", "xfa", "gracias", "ya", "mas", "de", "la", "el", "los",
+      "las", "lista", "mensajes", "numero", "mi", "ahora", "quiero", "senor", "sr", "hola", "si",
+      "bueno", "y", "lo", "esto", "estos", "todo", "todos", "a", "me", "ud", "usted"};
   return s;
 }
 
 // The texts themselves: a stop word followed by one of these is about the texts.
 const Set& texts_words() {
   static const Set s{
-      "texting", "texts",     "text",    "txt",      "txts",    "txting",   "texted",  "textin",
-      "messaging", "messages", "message", "msgs",    "msg",     "msging",   "sending", "send",
-      "contacting", "contact", "spamming", "spam",   "sms",     "calling",  "calls",   "emailing",
-      "emails",  "bothering", "harassing", "notifications", "alerts", "alert", "promos", "promo",
-      "promotions", "ads",    "deals",   "coupons",  "marketing", "subscription", "list",
-      "pinging", "blowing",   "mensajes", "mensaje", "textos",  "texto",    "enviar",  "envien",
-      "enviando", "mandar",   "manden",  "promociones", "ofertas", "lista", "suscripcion"};
+      "texting",   "texts",        "text",        "txt",           "txts",       "txting",
+      "texted",    "textin",       "messaging",   "messages",      "message",    "msgs",
+      "msg",       "msging",       "sending",     "send",          "contacting", "contact",
+      "spamming",  "spam",         "sms",         "calling",       "calls",      "emailing",
+      "emails",    "bothering",    "harassing",   "notifications", "alerts",     "alert",
+      "promos",    "promo",        "promotions",  "ads",           "deals",      "coupons",
+      "marketing", "subscription", "list",        "pinging",       "blowing",    "mensajes",
+      "mensaje",   "textos",       "texto",       "enviar",        "envien",     "enviando",
+      "mandar",    "manden",       "promociones", "ofertas",       "lista",      "suscripcion"};
   return s;
 }
 
 // Words that, right after a stop word, make it an idiom about something else.
 const Set& idiom_after() {
-  static const Set s{"by",    "in",    "over",  "off",  "at",  "for", "on",  "there", "here",
-                     "and",   "sign",  "signs", "light", "lights", "watch", "gap", "loss",
-                     "motion", "n"};
+  static const Set s{"by",    "in",   "over", "off",    "at",    "for",   "on",
+                     "there", "here", "and",  "sign",   "signs", "light", "lights",
+                     "watch", "gap",  "loss", "motion", "n"};
   return s;
 }
 
 // Words that, right after "end", make it a noun ("end of the month", "end date").
 const Set& idiom_after_end() {
-  static const Set s{"of",   "up",   "date",  "time", "result", "user", "game",
-                     "point", "zone", "goal", "table", "cap"};
+  static const Set s{"of",   "up",    "date", "time", "result", "user",
+                     "game", "point", "zone", "goal", "table",  "cap"};
   return s;
 }
 
@@ -82,12 +80,12 @@ bool asks_about(const std::vector<std::string>& w, std::size_t i) {
 
 // Words that, right before a stop word, make it a noun ("bus stop", "the end").
 const Set& idiom_before() {
-  static const Set s{"bus",   "the",   "a",     "next",  "last",  "pit",   "one",  "full",
-                     "truck", "rest",  "first", "your",  "my",    "our",   "each", "every",
-                     "train", "tram",  "subway", "metro", "shuttle", "non", "photo", "week",
-                     "dead",  "deep",  "tail",  "rear",  "front", "back",  "high", "low",
-                     "far",   "year",  "month", "happy", "top",   "bottom", "west", "east",
-                     "north", "south", "an",    "his",   "her",   "their", "no"};
+  static const Set s{"bus",   "the",   "a",      "next",  "last",    "pit",    "one",   "full",
+                     "truck", "rest",  "first",  "your",  "my",      "our",    "each",  "every",
+                     "train", "tram",  "subway", "metro", "shuttle", "non",    "photo", "week",
+                     "dead",  "deep",  "tail",   "rear",  "front",   "back",   "high",  "low",
+                     "far",   "year",  "month",  "happy", "top",     "bottom", "west",  "east",
+                     "north", "south", "an",     "his",   "her",     "their",  "no"};
   return s;
 }
 
@@ -103,10 +101,11 @@ const Set& cannot() {
 
 // Real words one typo away from a stop term: never read as that term.
 const Set& near_words() {
-  static const Set s{"step",   "shop",    "stoop",   "stomp",   "atop",   "stops", "slop",
-                     "stow",   "stoa",    "strop",   "quite",   "quiet",  "quits", "quilt",
-                     "quiz",   "quid",    "quip",    "suit",    "cancer", "cancels", "revoked",
-                     "revokes", "unsubscribed", "unsubscribes", "optouts", "stood", "scop"};
+  static const Set s{"step",    "shop",    "stoop",   "stomp",   "atop",         "stops",
+                     "slop",    "stow",    "stoa",    "strop",   "quite",        "quiet",
+                     "quits",   "quilt",   "quiz",    "quid",    "quip",         "suit",
+                     "cancer",  "cancels", "revoked", "revokes", "unsubscribed", "unsubscribes",
+                     "optouts", "stood",   "scop"};
   return s;
 }
 
@@ -132,7 +131,7 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 // Latin-1 letters without their accents (the text is lower-cased already).
 const char* unaccented(char32_t cp) {
   static constexpr std::array<const char*, 32> lower{
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
       "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
   if (cp == 0xDF) return "ss";
   if (cp >= 0xE0 && cp <= 0xFF) return lower[cp - 0xE0];
@@ -149,8 +148,8 @@ bool one_typo(std::string_view a, std::string_view b) {
   for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i)
     for (std::size_t j = 1; j <= m; ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }

@@ -78,8 +78,8 @@ class RevocationReader {
 
  private:
   using Phrase = std::vector<std::string>;
-  std::vector<Phrase> stop_terms_;      // multi-word terms as their words too ("opt", "out")
-  std::vector<Phrase> revoke_phrases_;  // two or more words
+  std::vector<Phrase> stop_terms_;         // multi-word terms as their words too ("opt", "out")
+  std::vector<Phrase> revoke_phrases_;     // two or more words
   std::vector<std::string> revoke_words_;  // one-word revoke phrases
   std::vector<Phrase> review_phrases_;
   std::vector<std::string> fuzzy_terms_;  // one-word stop terms of four letters or more

@@ -192,9 +192,10 @@ TEST(LoadConfig, RevocationErrorsAreLocated) {
   EXPECT_EQ(only_error(std::string(kLink) + "revocation: { languages: { English: {} } }\n"),
             "t.yaml:9:28: revocation.languages: \"English\" is not a language code; write two or "
             "three lower-case letters such as en or es");
-  EXPECT_EQ(only_error(std::string(kLink) + "revocation: { languages: { es: { revoke: [\"!\"] } } }\n"),
-            "t.yaml:9:43: revocation.languages.es.revoke[0]: \"!\" has no letters or digits once "
-            "normalised; write words such as \"remove me\"");
+  EXPECT_EQ(
+      only_error(std::string(kLink) + "revocation: { languages: { es: { revoke: [\"!\"] } } }\n"),
+      "t.yaml:9:43: revocation.languages.es.revoke[0]: \"!\" has no letters or digits once "
+      "normalised; write words such as \"remove me\"");
   EXPECT_EQ(only_error(std::string(kLink) +
                        "campaigns: [{ id: x, short_code: \"12345\", language: fr }]\n"),
             "t.yaml:9:53: campaigns[0].language: \"fr\" has no revocation phrases; write one of "
@@ -211,10 +212,9 @@ TEST(LoadConfig, WrongTypes) {
   EXPECT_EQ(only_error(std::string(kLink) + "      window: [1, 2]\n"),
             "t.yaml:9:15: smpp.links[0].window: the number of outstanding requests must be a whole "
             "number from 1 to 10000; write e.g. window: 64");
-  EXPECT_EQ(
-      only_error(std::string(kLink) + "store: fast\n"),
-      "t.yaml:9:8: store: expected a mapping of keys (backend, map_size, durability and "
-      "postgresql), found a single value; write one \"key: value\" a line");
+  EXPECT_EQ(only_error(std::string(kLink) + "store: fast\n"),
+            "t.yaml:9:8: store: expected a mapping of keys (backend, map_size, durability and "
+            "postgresql), found a single value; write one \"key: value\" a line");
   EXPECT_EQ(only_error(std::string(kLink) + "campaigns: {id: x}\n"),
             "t.yaml:9:12: campaigns: expected a list of campaigns, found a mapping; write each "
             "campaign as a \"- id: ...\" item");

@@ -64,7 +64,8 @@ TEST(RevocationCorpus, PrecisionAndRecallAboveTheFloors) {
     if (got == r.label) ++right[got];
     if (r.label == "stop" || r.label == "stop_all") {
       ++revocations;
-      if (got == "stop" || got == "stop_all" || got == "possible_opt_out") ++revocations_caught;
+      if (got == "stop" || got == "stop_all" || got == "possible_opt_out")
+        ++revocations_caught;
       else
         std::cout << "missed revocation: " << r.text << " → " << got << "\n";
     } else if (got == "stop" && r.label != "stop") {

@@ -167,10 +167,10 @@ class FakeTxn final : public WriteTxn {
   Result<std::uint64_t> next_broadcast_id() override { return fail(StoreErrc::invalid_argument); }
   Result<BroadcastChunkResult> enqueue_broadcast_chunk(const BroadcastChunk&) override {
     return fail(StoreErrc::invalid_argument);
-  }  std::error_code import_rows(std::span<const ExportRow>) override {
+  }
+  std::error_code import_rows(std::span<const ExportRow>) override {
     return make_error_code(StoreErrc::invalid_argument);
   }
-
 
  private:
   FakeServer& server_;
