@@ -1,4 +1,5 @@
-// The command line of smppgwd (SPEC §1): --config FILE, --check-config, --version, --help.
+// The command line of smppgwd (SPEC §1): --config FILE, --check-config, --version, --help,
+// and --new-admin-token NAME [--role ROLE] [--users-file PATH] (issue 17).
 // Parsing is a pure function so that main() stays a few lines and the rules are tested.
 #pragma once
 
@@ -18,6 +19,10 @@ struct Options {
   bool check_config = false;  // validate the file, print errors, exit 0/1
   bool version = false;
   bool help = false;
+  // --new-admin-token: make a token for this user instead of running the daemon.
+  std::string new_token_user;
+  std::string new_token_role = "admin";  // --role: viewer, agent or admin
+  std::string users_file;                // --users-file: append the line there
 };
 
 // `args` excludes the program name. Accepts "--config FILE" and "--config=FILE".
