@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -239,14 +240,23 @@ TEST(AdminRolesReload, SighupAddsAUserAndAnInvalidFileKeepsTheUsers) {
   DaemonProcess daemon(options_with(users_text()));
   ASSERT_TRUE(daemon.start()) << daemon.error();
   HttpClient client("127.0.0.1", daemon.port());
-  const std::string dave = "dave-token-0123456789";
   auto me = [&](const std::string& token) {
     return client.request("GET", "/v1/me", {}, {}, token);
   };
-  EXPECT_EQ(me(dave).status, 401);
 
-  std::ofstream(daemon.users_file(), std::ios::app)
-      << users_file_line("dave", Role::agent, dave) << "\n";
+  // smppgwd --new-admin-token appends dave's line and prints his token (stdout: that alone).
+  const std::string command = std::string(SMPPGWD_BINARY) +
+                              " --new-admin-token dave --role agent --users-file " +
+                              daemon.users_file().string() + " 2>/dev/null";
+  FILE* out = ::popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  char buf[256] = {};
+  std::string printed;
+  while (std::fgets(buf, sizeof buf, out)) printed += buf;
+  ASSERT_EQ(::pclose(out), 0) << printed;
+  ASSERT_EQ(printed.size(), 65u) << printed;  // 64 hex digits and a newline
+  const std::string dave = printed.substr(0, 64);
+  EXPECT_EQ(me(dave).status, 401);  // not before the reload
   ASSERT_EQ(::kill(daemon.pid(), SIGHUP), 0);
   ASSERT_TRUE(eventually([&] { return me(dave).status == 200; })) << daemon.log();
   const auto j = Json::parse(me(dave).body);
