@@ -67,7 +67,7 @@ std::string usage() {
          "  --new-admin-token NAME\n"
          "                   print a new random token for the admin user NAME (once: only its\n"
          "                   SHA-256 is kept) and the admin.users_file line for it; --role\n"
-         "                   gives the role (default admin); --users-file PATH appends the\n"
+         "                   gives the role (default viewer); --users-file PATH appends the\n"
          "                   line to that file (created 0600 if missing) instead of printing it\n"
          "\n"
          "Signals: SIGHUP reloads the configuration; SIGTERM or SIGINT stops gracefully.\n";

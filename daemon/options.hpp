@@ -21,7 +21,7 @@ struct Options {
   bool help = false;
   // --new-admin-token: make a token for this user instead of running the daemon.
   std::string new_token_user;
-  std::string new_token_role = "admin";  // --role: viewer, agent or admin
+  std::string new_token_role = "viewer";  // --role: viewer, agent or admin
   std::string users_file;                // --users-file: append the line there
 };
 

@@ -46,7 +46,7 @@ TEST(Options, NewAdminToken) {
   EXPECT_TRUE(o->users_file.empty());
   auto f = parse_options({"--users-file", "/etc/smppgw/admin.users", "--new-admin-token", "bob"});
   ASSERT_TRUE(f) << f.error();
-  EXPECT_EQ(f->new_token_role, "admin");
+  EXPECT_EQ(f->new_token_role, "viewer");  // the least a user can do
   EXPECT_EQ(f->users_file, "/etc/smppgw/admin.users");
 
   auto no_name = parse_options({"--new-admin-token"});
