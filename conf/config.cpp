@@ -320,9 +320,10 @@ std::ostream& operator<<(std::ostream& os, const Config& c) {
   }
   os << "log: { level: " << to_string(c.log.level) << " }\n"
      << "admin:\n"
-     << "  listen: " << c.admin.listen.to_string() << "\n"
-     << "  token_file: " << Quoted{c.admin.token_file} << "\n"
-     << "  max_upload: " << format_size(c.admin.max_upload) << "\n";
+     << "  listen: " << c.admin.listen.to_string() << "\n";
+  if (!c.admin.token_file.empty()) os << "  token_file: " << Quoted{c.admin.token_file} << "\n";
+  if (!c.admin.users_file.empty()) os << "  users_file: " << Quoted{c.admin.users_file} << "\n";
+  os << "  max_upload: " << format_size(c.admin.max_upload) << "\n";
   if (c.admin.tls)
     os << "  tls: { cert_file: " << Quoted{c.admin.tls->cert_file}
        << ", key_file: " << Quoted{c.admin.tls->key_file} << " }\n";

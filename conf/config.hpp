@@ -74,7 +74,11 @@ struct TlsConfig {
 
 struct AdminConfig {
   Endpoint listen{"127.0.0.1", 8080};
+  // The shared token of the user `admin`; empty when a users file is given and token_file
+  // is not (named users only).
   std::string token_file = "/etc/smppgw/admin.token";
+  // Named users with roles (issue 17), re-read on SIGHUP; empty: none.
+  std::string users_file;
   std::uint64_t max_upload = 256 * kMiB;  // SPEC §2 default; larger bodies get 413
   std::optional<TlsConfig> tls;           // HTTPS when present
   friend bool operator==(const AdminConfig&, const AdminConfig&) = default;

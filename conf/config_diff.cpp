@@ -34,7 +34,14 @@ LinkChanges diff_links(const Config& before, const Config& after) {
   out.listener_changed = before.smpp.listen != after.smpp.listen;
   if (before.state_dir != after.state_dir) out.restart_required.emplace_back("state_dir");
   if (before.store != after.store) out.restart_required.emplace_back("store");
-  if (before.admin != after.admin) out.restart_required.emplace_back("admin");
+  // The users file is re-read on every reload (whatever its path); the rest needs a restart.
+  auto without_users = [](AdminConfig a) {
+    a.users_file.clear();
+    return a;
+  };
+  if (without_users(before.admin) != without_users(after.admin)) {
+    out.restart_required.emplace_back("admin");
+  }
   return out;
 }
 

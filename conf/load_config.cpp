@@ -484,7 +484,8 @@ class ConfigReader {
       read_log(Section(d_, top.node("log"), "log", {"level"}, top.value_place("log")));
     if (top.has("admin"))
       read_admin(Section(d_, top.node("admin"), "admin",
-                         {"listen", "token_file", "max_upload", "tls"}, top.value_place("admin")));
+                         {"listen", "token_file", "users_file", "max_upload", "tls"},
+                         top.value_place("admin")));
     if (top.has("smpp"))
       read_smpp(
           Section(d_, top.node("smpp"), "smpp", {"links", "listen"}, top.value_place("smpp")));
@@ -597,6 +598,13 @@ class ConfigReader {
     if (!s.ok()) return;
     read_endpoint(s, "listen", config_.admin.listen);
     s.non_empty_string("token_file", config_.admin.token_file, "/etc/smppgw/admin.token");
+    if (s.non_empty_string("users_file", config_.admin.users_file, "/etc/smppgw/admin.users")) {
+      // Its mode, owner and lines are checked when the daemon loads it (start and SIGHUP).
+      (void)read_file(s, "users_file", config_.admin.users_file,
+                      "create it (mode 0600) with lines from smppgwd --new-admin-token");
+      // Named users only, unless the shared token is asked for as well.
+      if (!s.has("token_file")) config_.admin.token_file.clear();
+    }
     s.size("max_upload", config_.admin.max_upload, 1 * kKiB);
     if (s.has("tls")) {
       Section t(d_, s.node("tls"), "admin.tls", {"cert_file", "key_file"}, s.value_place("tls"));

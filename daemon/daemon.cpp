@@ -67,6 +67,7 @@ struct Daemon::Impl {
 
   bool open_store();
   bool start_admin();
+  void reload_admin_users(const conf::AdminConfig& config);
   bool start_listener(const conf::ListenConfig& config);
   void reload_listener(const conf::Config& before, const conf::Config& after);
   std::vector<admin::LinkHealth> link_health() const;
@@ -130,18 +131,52 @@ bool Daemon::Impl::open_store() {
   return true;
 }
 
+namespace {
+
+// The users who may sign in: the users file's (if any) and the token file's `admin` (if
+// any). Errors name the file; the token file is created when missing, as before.
+tl::expected<std::shared_ptr<const admin::AdminUsers>, std::string> load_admin_users(
+    const conf::AdminConfig& config, bool log_created) {
+  admin::AdminUsers users;
+  if (!config.users_file.empty()) {
+    auto loaded = admin::AdminUsers::load(config.users_file);
+    if (!loaded) return tl::unexpected(loaded.error());
+    users = std::move(*loaded);
+  }
+  if (!config.token_file.empty()) {
+    bool created = false;
+    auto token = admin::AdminToken::load_or_create(config.token_file, &created);
+    if (!token) return tl::unexpected(token.error());
+    if (created && log_created) {
+      spdlog::info("admin: a new token was written to {}", config.token_file);
+    }
+    if (auto added = users.add_token_user(*token); !added) {
+      return tl::unexpected(added.error() + " (" + config.token_file + ")");
+    }
+  }
+  return std::make_shared<const admin::AdminUsers>(std::move(users));
+}
+
+}  // namespace
+
 bool Daemon::Impl::start_admin() {
   const auto& config = *settings.get()->config;
-  bool created = false;
-  auto token = admin::AdminToken::load_or_create(config.admin.token_file, &created);
-  if (!token) {
-    spdlog::critical("admin: {}", token.error());
+  auto users = load_admin_users(config.admin, true);
+  if (!users) {
+    spdlog::critical("admin: {}", users.error());
     return false;
   }
-  if (created) spdlog::info("admin: a new token was written to {}", config.admin.token_file);
+  if ((*users)->users().empty()) {
+    spdlog::critical("admin: {} lists no user and admin.token_file is not set; nobody could sign "
+                     "in (add lines from smppgwd --new-admin-token)",
+                     config.admin.users_file);
+    return false;
+  }
+  spdlog::info("admin: {} users may sign in", (*users)->users().size());
   admin_bridge = std::make_unique<AdminBridge>(*services, [this] { return link_health(); });
-  auto server = admin::AdminServer::start(
-      *io, *admin_bridge, admin::AdminServerOptions::from(config.admin, std::move(*token)));
+  auto options = admin::AdminServerOptions::from(config.admin, admin::AdminToken(""));
+  options.users = std::move(*users);
+  auto server = admin::AdminServer::start(*io, *admin_bridge, std::move(options));
   if (!server) {
     spdlog::critical("admin: {}", server.error());
     return false;
@@ -149,6 +184,23 @@ bool Daemon::Impl::start_admin() {
   admin_server = std::move(*server);
   spdlog::info("admin endpoint on {}:{}", config.admin.listen.host, admin_server->port());
   return true;
+}
+
+// SIGHUP: the users file named by the new configuration (or the token alone); an invalid
+// one is refused and the users in force stay.
+void Daemon::Impl::reload_admin_users(const conf::AdminConfig& config) {
+  if (!admin_server) return;
+  auto users = load_admin_users(config, true);
+  if (!users) {
+    spdlog::error("reload: admin users unchanged: {}", users.error());
+    return;
+  }
+  if ((*users)->users().empty()) {
+    spdlog::error("reload: admin users unchanged: {} lists no user", config.users_file);
+    return;
+  }
+  spdlog::info("reload: {} admin users may sign in", (*users)->users().size());
+  admin_server->set_users(std::move(*users));
 }
 
 std::vector<admin::LinkHealth> Daemon::Impl::link_health() const {
@@ -305,6 +357,11 @@ void Daemon::Impl::reload() {
     spdlog::info("reload: smpp.listen changed");
     reload_listener(*before->config, *next->config);
   }
+  // The users file is re-read even when the configuration names the same one; the token
+  // file (like the rest of admin) stays the one read at start.
+  conf::AdminConfig admin_users = before->config->admin;
+  admin_users.users_file = next->config->admin.users_file;
+  reload_admin_users(admin_users);
   wakeup.notify_all();  // campaigns may have moved: dispatchers look at their queues again
   spdlog::info(
       "reload done: {} links unchanged, {} with a new max_tps, {} changed, {} added, "

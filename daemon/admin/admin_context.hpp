@@ -6,11 +6,13 @@
 // How the daemon starts the server (see also daemon/admin/README.md):
 //
 //   class DaemonAdminContext : public admin::AdminContext { ... };   // over daemon::Services
-//   auto token = admin::AdminToken::load_or_create(config.admin.token_file, &created);
-//   if (!token) → start-up error (the message names the path)
+//   users: AdminUsers::load(config.admin.users_file) if set, plus add_token_user(
+//          AdminToken::load_or_create(config.admin.token_file, &created)) if set
+//   if either fails → start-up error (the message names the path, or file:line)
 //   if (created) log "admin token written to <path>" (never the token)
-//   auto server = admin::AdminServer::start(io_context, context,
-//                                           admin::AdminServerOptions::from(config.admin, *token));
+//   options = AdminServerOptions::from(config.admin, AdminToken("")); options.users = users;
+//   auto server = admin::AdminServer::start(io_context, context, std::move(options));
+//   on SIGHUP: the users again, then (*server)->set_users(...) (an error keeps the old ones)
 //   if (!server) → start-up error (bind failure, TLS files)
 //   ... io_context.run() on the event-loop threads ...
 //   on SIGTERM: (*server)->stop();   // closes the listener and every connection

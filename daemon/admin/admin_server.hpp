@@ -17,6 +17,7 @@
 #include "conf/config.hpp"
 #include "daemon/admin/admin_context.hpp"
 #include "daemon/admin/admin_token.hpp"
+#include "daemon/admin/admin_users.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -28,6 +29,8 @@ struct AdminServerOptions {
   conf::Endpoint listen{"127.0.0.1", 8080};
   std::optional<conf::TlsConfig> tls;  // HTTPS when set (PEM chain and key files)
   AdminToken token{""};
+  // The users who may sign in. When null, the one user `admin` holding `token`.
+  std::shared_ptr<const AdminUsers> users;
   // Threads for CSV parsing, exports and broadcasts (each may block on the writer).
   std::size_t worker_threads = 2;
   // A connection that sends nothing for this long (between or inside requests) is closed.
@@ -59,6 +62,9 @@ class AdminServer {
   AdminServer& operator=(const AdminServer&) = delete;
 
   std::uint16_t port() const;
+  // Replaces the users who may sign in (a SIGHUP reload); requests already signed in finish
+  // as the user they were. Thread-safe.
+  void set_users(std::shared_ptr<const AdminUsers> users);
   // Stops accepting and closes every connection (thread-safe, idempotent). Requests whose
   // writes were submitted still complete in the store; their answers are not sent.
   void stop();

@@ -191,6 +191,27 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string_v
   return json_response(status, error_body(code, message));
 }
 
+Json me_json(const AdminIdentity& user) {
+  // The routes this user may call, as "METHOD /path": the web page hides the rest.
+  Json allowed = Json::array();
+  for (const auto& r : kRoutes) {
+    if (role_allows(user.role, r.min_role.role)) {
+      allowed.push_back(std::string(r.method) + " " + std::string(r.path));
+    }
+  }
+  return Json{{"name", user.name}, {"role", to_string(user.role)}, {"allowed", std::move(allowed)}};
+}
+
+ApiResponse forbidden_response(const AdminIdentity& user, const Route& route) {
+  return error_response(403, "forbidden",
+                        user.name + " (role " + std::string(to_string(user.role)) +
+                            ") may not " + std::string(route.action));
+}
+
+std::string audit_ref(const AdminIdentity& user, std::string_view what) {
+  return "admin:" + user.name + " " + std::string(what);
+}
+
 bool parse_target(std::string_view target, ApiRequest& req) {
   const auto q = target.find('?');
   std::string_view path = target.substr(0, q);
@@ -330,6 +351,8 @@ boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req, const Rou
         co_return co_await audit(req);
       case RouteId::openapi:
         co_return ApiResponse{200, "application/json", std::string(openapi_document()), {}};
+      case RouteId::me:
+        co_return json_response(200, me_json(req.user));
       case RouteId::opt_outs_upload:
       case RouteId::opt_outs_export:
         break;  // streamed by the server
@@ -391,7 +414,7 @@ boost::asio::awaitable<ApiResponse> Api::inbox(const ApiRequest& req) {
   co_return json_response(200, inbox_page_json(*page));
 }
 
-boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest&,
+boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest& req,
                                                        std::string_view id_text) {
   auto id = parse_u64(id_text);
   if (!id) co_return error_response(404, "not_found", "There is no Inbox message with that id.");
@@ -409,7 +432,8 @@ boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest&,
   }
   bool changed = false;
   const engine::ProfileOptOut request{
-      msg.from, msg.campaign, now(), "inbox:" + std::to_string(msg.id), store::ChangeSource::admin};
+      msg.from, msg.campaign, now(), audit_ref(req.user, "inbox:" + std::to_string(msg.id)),
+      store::ChangeSource::admin};
   // This frame stays suspended until the write completes, so the writer may use its locals.
   ApplyFn apply = [request = &request,
                    changed = &changed](store::WriteTxn& txn) -> std::error_code {

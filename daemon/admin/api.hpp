@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "daemon/admin/admin_context.hpp"
+#include "daemon/admin/admin_users.hpp"
 #include "daemon/admin/api_json.hpp"
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/http_response.hpp"
@@ -28,10 +29,17 @@ struct ApiRequest {
   std::map<std::string, std::string> query;  // decoded; last value wins
   std::string content_type;
   std::string body;
+  AdminIdentity user;  // who signed in (the role was checked against the route's)
 };
 
 ApiResponse json_response(unsigned status, const Json& body);
 ApiResponse error_response(unsigned status, std::string_view code, std::string_view message);
+// GET /v1/me: the user's name, role and the routes ("GET /v1/inbox") the role may call.
+Json me_json(const AdminIdentity& user);
+// The 403 for `user` on `route`: "<user> (role viewer) may not <what the route does>".
+ApiResponse forbidden_response(const AdminIdentity& user, const Route& route);
+// The audit reference of a write made through the API: "admin:<user> <what>".
+std::string audit_ref(const AdminIdentity& user, std::string_view what);
 
 // Splits a request target into decoded path segments and query parameters of `req` (their
 // strings are reused); false when the percent-encoding is broken.

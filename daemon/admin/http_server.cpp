@@ -148,7 +148,15 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
             [&context](std::string_view code) { context.outbox_queued(code); })),
         api(context, workers, *writes),
         acceptor(asio::make_strand(io)),
-        sweep_timer(acceptor.get_executor()) {}
+        sweep_timer(acceptor.get_executor()),
+        users_in_force(this->options.users ? this->options.users
+                                           : token_only(this->options.token)) {}
+
+  static std::shared_ptr<const AdminUsers> token_only(const AdminToken& token) {
+    auto users = std::make_shared<AdminUsers>();
+    (void)users->add_token_user(token);  // an empty token signs nobody in
+    return users;
+  }
 
   ~Impl() { workers.join(); }
 
@@ -163,6 +171,14 @@ struct AdminServer::Impl : std::enable_shared_from_this<Impl> {
   std::optional<ssl::context> tls;
   std::atomic<bool> stopping{false};
   std::uint16_t port = 0;
+
+  // Replaced whole on a SIGHUP reload; a request holds the set it signed in with.
+  mutable std::mutex users_mutex;
+  std::shared_ptr<const AdminUsers> users_in_force;
+  std::shared_ptr<const AdminUsers> users() const {
+    std::lock_guard lock(users_mutex);
+    return users_in_force;
+  }
 
   std::mutex conns_mutex;
   std::unordered_set<ConnWatch*> conns;
@@ -418,12 +434,14 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
   if (path.empty() || path[0] != "v1") {
     co_return co_await answer_now(error_response(404, "not_found", "There is no such page."));
   }
-  if (!options.token.accepts(req.authorization)) {
+  auto user = users()->authenticate(req.authorization);
+  if (!user) {
     co_return co_await answer_now(error_response(
         401, "unauthorized",
-        "Send the admin token as \"Authorization: Bearer <token>\"; it is in the file named by "
-        "admin.token_file."));
+        "Send your admin token as \"Authorization: Bearer <token>\": the one in the file named "
+        "by admin.token_file, or the one made for you with smppgwd --new-admin-token."));
   }
+  api_req.user = std::move(*user);
   const auto route = match_route(api_req.method, path);
   if (!route) {
     if (path_has_route(path)) {
@@ -433,6 +451,10 @@ asio::awaitable<bool> AdminServer::Impl::serve(Stream& stream, Session& s) {
     }
     co_return co_await answer_now(error_response(
         404, "not_found", "There is no such route: see /v1/openapi.json for the API."));
+  }
+  // The role is checked before any body is read: a refused upload costs nothing.
+  if (!role_allows(api_req.user.role, route->route->min_role.role)) {
+    co_return co_await answer_now(forbidden_response(api_req.user, *route->route));
   }
   if (route->route->id == RouteId::opt_outs_upload)
     co_return co_await upload_opt_outs(stream, s, framing);
@@ -520,7 +542,9 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, Session
   StoreOptOutSink sink(
       context.writer(), campaign,
       kind->format == UploadFormat::json ? store::ChangeSource::admin : store::ChangeSource::csv,
-      "optout:" + std::to_string(store::unix_ms(at)) + "-" + std::to_string(++sequence), at);
+      audit_ref(target.user, "optout:" + std::to_string(store::unix_ms(at)) + "-" +
+                                 std::to_string(++sequence)),
+      at);
   auto request = std::make_shared<OptOutRequest>(*kind, *snap.phones, sink);
   std::unique_ptr<char[]> chunk(new char[kUploadChunkBytes]);
 
@@ -580,8 +604,9 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, Session
     co_return co_await write(stream, s, json_response(503, body), framing);
   }
   spdlog::info(
-      "admin: manual opt-out ({}): {} rows, {} opted out, {} already, {} duplicates, {} invalid",
-      scope, report.rows, report.opted_out, report.already_opted_out, report.duplicates,
+      "admin: manual opt-out by {} ({}): {} rows, {} opted out, {} already, {} duplicates, {} "
+      "invalid",
+      target.user.name, scope, report.rows, report.opted_out, report.already_opted_out, report.duplicates,
       report.invalid);
   co_return co_await write(stream, s, json_response(200, optout_report_json(scope, report)),
                            framing);
@@ -733,6 +758,11 @@ tl::expected<std::unique_ptr<AdminServer>, std::string> AdminServer::start(
 
 std::uint16_t AdminServer::port() const {
   return impl_->port;
+}
+
+void AdminServer::set_users(std::shared_ptr<const AdminUsers> users) {
+  std::lock_guard lock(impl_->users_mutex);
+  impl_->users_in_force = std::move(users);
 }
 
 void AdminServer::stop() {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/admin/admin_role.hpp"
+
 namespace smppgw::admin {
 
 enum class RouteId {
@@ -25,29 +27,44 @@ enum class RouteId {
   opt_outs_upload,
   opt_outs_export,
   openapi,
+  me,
+};
+
+// A route's minimum role. No default constructor: a row written without its role does not
+// compile.
+struct MinRole {
+  constexpr MinRole(Role r) : role(r) {}  // NOLINT(google-explicit-constructor): table rows
+  Role role;
 };
 
 struct Route {
   RouteId id;
   std::string_view method;  // "GET" (HEAD is answered as GET) or "POST"
   std::string_view path;    // as in the OpenAPI document: /v1/inbox/{id}/opt-out
+  MinRole min_role;         // who may use it (403 below)
+  std::string_view action;  // what it does, for the 403: "<user> (role viewer) may not <action>"
 };
 
 // Earlier rows win: /v1/messages/preview is matched before /v1/messages/{id}.
-inline constexpr std::array<Route, 13> kRoutes{{
-    {RouteId::campaigns, "GET", "/v1/campaigns"},
-    {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast"},
-    {RouteId::inbox, "GET", "/v1/inbox"},
-    {RouteId::inbox_opt_out, "POST", "/v1/inbox/{id}/opt-out"},
-    {RouteId::send_message, "POST", "/v1/messages"},
-    {RouteId::preview, "POST", "/v1/messages/preview"},
-    {RouteId::get_message, "GET", "/v1/messages/{id}"},
-    {RouteId::conversation, "GET", "/v1/conversations/{phone}"},
-    {RouteId::subscriber, "GET", "/v1/subscribers/{phone}"},
-    {RouteId::audit, "GET", "/v1/audit"},
-    {RouteId::opt_outs_upload, "POST", "/v1/opt-outs"},
-    {RouteId::opt_outs_export, "GET", "/v1/opt-outs.csv"},
-    {RouteId::openapi, "GET", "/v1/openapi.json"},
+inline constexpr std::array<Route, 14> kRoutes{{
+    {RouteId::campaigns, "GET", "/v1/campaigns", Role::viewer, "list the campaigns"},
+    {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast", Role::admin,
+     "send a broadcast"},
+    {RouteId::inbox, "GET", "/v1/inbox", Role::viewer, "read the Inbox"},
+    {RouteId::inbox_opt_out, "POST", "/v1/inbox/{id}/opt-out", Role::agent,
+     "opt a profile out"},
+    {RouteId::send_message, "POST", "/v1/messages", Role::agent, "send messages"},
+    {RouteId::preview, "POST", "/v1/messages/preview", Role::viewer, "preview a message"},
+    {RouteId::get_message, "GET", "/v1/messages/{id}", Role::viewer, "read a message"},
+    {RouteId::conversation, "GET", "/v1/conversations/{phone}", Role::viewer,
+     "read a conversation"},
+    {RouteId::subscriber, "GET", "/v1/subscribers/{phone}", Role::viewer,
+     "read a subscriber's profile"},
+    {RouteId::audit, "GET", "/v1/audit", Role::viewer, "read the audit log"},
+    {RouteId::opt_outs_upload, "POST", "/v1/opt-outs", Role::admin, "upload a Manual Opt-Out"},
+    {RouteId::opt_outs_export, "GET", "/v1/opt-outs.csv", Role::admin, "export the opt-outs"},
+    {RouteId::openapi, "GET", "/v1/openapi.json", Role::viewer, "read the API document"},
+    {RouteId::me, "GET", "/v1/me", Role::viewer, "see who is signed in"},
 }};
 
 struct RouteMatch {

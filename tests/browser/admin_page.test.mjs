@@ -19,11 +19,14 @@ const SIM = process.env.SMPPGW_SIM;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = resolve(process.env.SCREENSHOT_DIR || 'browser-screenshots');
 
+const VIEWER_TOKEN = 'carol-viewer-token-for-the-browser-test';
+
 test('the admin page: every view against the real daemon', { timeout: 150000, skip: !SMPPGWD || !SIM }, async (t) => {
   const daemon = await startDaemon({
     smppgwd: SMPPGWD, sim: SIM, prefix: 'smppgw-browser-', maxUpload: '16MiB',
     mo: ['+14155552671>12345:Hello, is the clinic open on Saturday?', '+14155552672>12345:SPRING'],
     campaigns: [{ id: 'spring-promo', name: 'Spring Promo', short_code: '12345', keywords: ['SPRING'], default: true }],
+    users: [{ name: 'carol', role: 'viewer', token: VIEWER_TOKEN }],
   });
   t.after(daemon.stop);
   const { base, token } = daemon;
@@ -200,6 +203,23 @@ test('the admin page: every view against the real daemon', { timeout: 150000, sk
   assert.equal((await counts())['Opted out'], '0');
   await page.locator('#optout-close').click();
   assert.equal(await page.locator('#optout-dialog').evaluate((d) => d.open), false);
+
+  // Signed in as the token file's admin: everything shown.
+  assert.equal(await text('#signed-in'), 'Signed in as admin (admin)');
+
+  // A viewer: signed in by name, no Manual Opt-Out, a row Menu that only views the chat,
+  // and the chat without its composer.
+  await page.locator('#token-change').click();
+  await page.locator('#token-input').fill(VIEWER_TOKEN);
+  await page.locator('#token-form button[type=submit]').click();
+  await until('#signed-in', (s) => s === 'Signed in as carol (viewer)', 'the viewer signed in');
+  assert.equal(await page.locator('#manual-optout-open').isVisible(), false);
+  await page.locator('#inbox-rows tr').nth(0).getByRole('button', { name: 'Menu' }).click();
+  assert.deepEqual(await page.getByRole('menuitem').allTextContents(), ['View chat']);
+  await page.getByRole('menuitem', { name: 'View chat' }).click();
+  await page.locator('#chat').waitFor();
+  assert.equal(await page.locator('.chat-compose').isVisible(), false);
+  await shot('11-viewer');
 
   assert.deepEqual(pageErrors, [], 'errors in the page');
 });

@@ -9,7 +9,12 @@ const state = {
   chat: null,          // {phone, campaign}
   chatTimer: null,
   previewSeq: 0,
+  me: null,            // GET /v1/me: {name, role, allowed: ["POST /v1/messages", ...]}
 };
+
+// Whether the signed-in user's role may call a route (as the API document spells it); the
+// page hides what it may not, and the server answers 403 anyway.
+const may = (method, path) => Boolean(state.me && state.me.allowed.includes(`${method} ${path}`));
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,6 +86,16 @@ $('token-form').addEventListener('submit', () => {
 });
 $('token-change').addEventListener('click', () => askToken());
 
+// ---- Who is signed in ----
+
+async function loadMe() {
+  const { data } = await api('GET', '/v1/me');
+  state.me = data;
+  $('signed-in').textContent = `Signed in as ${data.name} (${data.role})`;
+  $('manual-optout-open').hidden = !may('POST', '/v1/opt-outs');
+  document.querySelector('.chat-compose').hidden = !may('POST', '/v1/messages');
+}
+
 // ---- Campaigns ----
 
 async function loadCampaigns() {
@@ -139,10 +154,12 @@ function inboxRow(m) {
   toggle.addEventListener('click', (ev) => {
     ev.stopPropagation();
     closeMenus();
+    const item = (label, action) => el('li', {},
+      el('button', { type: 'button', role: 'menuitem', onclick: () => { closeMenus(); action(); } }, label));
     const menu = el('ul', { class: 'row-menu', role: 'menu' },
-      el('li', {}, el('button', { type: 'button', role: 'menuitem', onclick: () => { closeMenus(); openChat(m.from, m.campaign); } }, 'Start chat')),
-      el('li', {}, el('button', { type: 'button', role: 'menuitem', onclick: () => { closeMenus(); openReply(m); } }, 'Message this profile')),
-      el('li', {}, el('button', { type: 'button', role: 'menuitem', onclick: () => { closeMenus(); confirmOptOut(m); } }, 'Opt out profile')));
+      item(may('POST', '/v1/messages') ? 'Start chat' : 'View chat', () => openChat(m.from, m.campaign)));
+    if (may('POST', '/v1/messages')) menu.append(item('Message this profile', () => openReply(m)));
+    if (may('POST', '/v1/inbox/{id}/opt-out')) menu.append(item('Opt out profile', () => confirmOptOut(m)));
     menuCell.append(menu);
     menu.querySelector('button').focus();
   });
@@ -452,6 +469,7 @@ async function start() {
     return;
   }
   try {
+    await loadMe();
     await loadCampaigns();
   } catch (e) {
     if (e.status !== 401) notice(e.message);

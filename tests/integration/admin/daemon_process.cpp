@@ -37,6 +37,10 @@ bool DaemonProcess::start() {
   port_ = free_port();
   const std::uint16_t smsc_port = free_port();  // nothing listens: the link stays down
   const auto config = dir_ / "smppgw.yaml";
+  if (options_.users) {
+    std::ofstream(users_file()) << *options_.users;
+    std::filesystem::permissions(users_file(), std::filesystem::perms(options_.users_mode));
+  }
   std::ofstream(config) << "company: Acme Health\n"
                            "default_region: US\n"
                            "state_dir: "
@@ -53,7 +57,9 @@ bool DaemonProcess::start() {
                            "  token_file: "
                         << (dir_ / "admin.token").string()
                         << "\n"
-                           "  max_upload: "
+                        << (options_.users ? "  users_file: " + users_file().string() + "\n"
+                                           : std::string())
+                        << "  max_upload: "
                         << options_.max_upload << "\n"
                         << (options_.tls_cert_file.empty()
                                 ? std::string()
@@ -84,7 +90,7 @@ bool DaemonProcess::start() {
                            "    keywords: [FALL]\n"
                            "    replies: { join: \"joined\", help: \"help\", stop: \"stopped\", "
                            "resubscribe: \"back\" }\n";
-  const std::string log = (dir_ / "smppgwd.log").string();
+  const std::string log_path = (dir_ / "smppgwd.log").string();
   if (!options_.sim_binary.empty()) {
     std::vector<std::string> args{options_.sim_binary, "smsc", "--listen",
                                   "127.0.0.1:" + std::to_string(smsc_port)};
@@ -94,7 +100,7 @@ bool DaemonProcess::start() {
     }
     sim_pid_ = spawn_logged(std::move(args), (dir_ / "sim.log").string());
   }
-  pid_ = spawn_logged({options_.binary, "--config", config}, log);
+  pid_ = spawn_logged({options_.binary, "--config", config}, log_path);
   if (pid_ < 0) {
     error_ = "fork failed";
     return false;
@@ -104,10 +110,7 @@ bool DaemonProcess::start() {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      std::ifstream in(log);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      error_ = "smppgwd exited at start-up: " + ss.str();
+      error_ = "smppgwd exited at start-up: " + this->log();
       return false;
     }
     if (!options_.tls_cert_file.empty()) {
@@ -153,6 +156,13 @@ void DaemonProcess::stop() {
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+std::string DaemonProcess::log() const {
+  std::ifstream in(dir_ / "smppgwd.log");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::uint64_t DaemonProcess::peak_rss_bytes() const {

@@ -1,5 +1,5 @@
 // Runs the real smppgwd for admin tests and benchmarks: writes a configuration into a
-// temporary directory (state_dir, token file, a free admin port on 127.0.0.1), starts the
+// temporary directory (state_dir, token file, users file, a free admin port on 127.0.0.1), starts the
 // binary, waits for /healthz, and stops it with SIGTERM.
 #pragma once
 
@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct DaemonOptions {
   // checked by connecting, not by a plain-HTTP /healthz.
   std::string tls_cert_file;
   std::string tls_key_file;
+  // When set, written to <dir>/admin.users with `users_mode` and named by admin.users_file
+  // (token_file stays, so token() is the user `admin`).
+  std::optional<std::string> users;
+  unsigned users_mode = 0600;
 };
 
 class DaemonProcess {
@@ -43,6 +48,9 @@ class DaemonProcess {
   const std::string& token() const { return token_; }
   const std::string& error() const { return error_; }
   const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path users_file() const { return dir_ / "admin.users"; }
+  // The daemon's log so far.
+  std::string log() const;
   // Peak resident set size of the daemon so far (VmHWM), in bytes; 0 if unknown.
   std::uint64_t peak_rss_bytes() const;
 

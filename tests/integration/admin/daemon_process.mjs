@@ -4,6 +4,7 @@
 // counterpart of daemon_process.hpp.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -49,10 +50,11 @@ ${c.default ? '    default: true\n' : ''}    replies: { join: "Joined", help: "H
 
 // options: smppgwd, sim (binaries); mo: the sim's MO texts ("FROM>TO:TEXT"), delivered once
 // the daemon binds; campaigns: [{id, name, short_code, keywords, default}]; mapSize,
-// maxUpload; prefix of the temporary directory. Resolves to {base, port, token, dir, stop};
+// maxUpload; users: [{name, role, token}] written (as SHA-256) to a users file, mode 0600;
+// prefix of the temporary directory. Resolves to {base, port, token, dir, stop};
 // stop() ends the daemon and the sim and removes the directory (call it in t.after).
 export async function startDaemon({ smppgwd, sim, mo = [], campaigns, mapSize = '64MiB',
-                                    maxUpload = '1MiB', prefix = 'smppgw-node-' }) {
+                                    maxUpload = '1MiB', users = [], prefix = 'smppgw-node-' }) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const procs = [];
   const stop = async () => {
@@ -64,12 +66,19 @@ export async function startDaemon({ smppgwd, sim, mo = [], campaigns, mapSize = 
     const port = await freePort();
     procs.push(spawn(sim, ['smsc', '--listen', `127.0.0.1:${smscPort}`, ...mo.flatMap((m) => ['--mo', m])],
       { stdio: 'ignore' }));
+    const usersFile = join(dir, 'admin.users');
+    if (users.length > 0) {
+      const sha256 = (t) => createHash('sha256').update(t).digest('hex');
+      writeFileSync(usersFile, users.map((u) => `${u.name} ${u.role} ${sha256(u.token)}\n`).join(''),
+        { mode: 0o600 });
+    }
+    const usersKey = users.length > 0 ? `, users_file: ${usersFile}` : '';
     const shortCodes = [...new Set(campaigns.map((c) => `"${c.short_code}"`))].join(', ');
     writeFileSync(join(dir, 'smppgw.yaml'), `company: Acme Health
 default_region: US
 state_dir: ${dir}/state
 store: { map_size: ${mapSize}, durability: fsync }
-admin: { listen: 127.0.0.1:${port}, token_file: ${dir}/admin.token, max_upload: ${maxUpload} }
+admin: { listen: 127.0.0.1:${port}, token_file: ${dir}/admin.token${usersKey}, max_upload: ${maxUpload} }
 smpp:
   links:
     - { name: carrier-a, host: 127.0.0.1, port: ${smscPort}, system_id: acme, password: secret, short_codes: [${shortCodes}], reconnect: { min: 100ms, max: 1s } }

@@ -18,6 +18,7 @@ import addFormats from 'ajv-formats';
 import { startDaemon, waitFor } from './daemon_process.mjs';
 
 const SMPPGWD = process.env.SMPPGWD;
+const VIEWER_TOKEN = 'carol-viewer-token-for-the-contract-test';
 const SIM = process.env.SMPPGW_SIM;
 const here = dirname(fileURLToPath(import.meta.url));
 const DOC_PATH = process.env.SMPPGW_OPENAPI || join(here, '../../../docs/openapi.json');
@@ -76,6 +77,7 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
     smppgwd: SMPPGWD, sim: SIM, prefix: 'smppgw-openapi-',
     mo: ['+14155552671>12345:Hello, is the clinic open on Saturday?', '+14155552672>12345:SPRING',
       '+14155552673>67890:hi there'],
+    users: [{ name: 'carol', role: 'viewer', token: VIEWER_TOKEN }],
     campaigns: [
       { id: 'spring-promo', name: 'Spring Promo', short_code: '12345', keywords: ['SPRING'], default: true },
       { id: 'autumn', name: 'Autumn', short_code: '67890', keywords: ['AUTUMN'] },
@@ -86,9 +88,9 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
   const { port: adminPort, token } = daemon;
 
   // One request on its own connection: any method with any body, nothing added by a client.
-  const raw = (method, path, { body, type, auth = true, headers = {} } = {}) => new Promise((resolve, reject) => {
+  const raw = (method, path, { body, type, auth = true, as = token, headers = {} } = {}) => new Promise((resolve, reject) => {
     const h = { ...headers };
-    if (auth) h.Authorization = `Bearer ${token}`;
+    if (auth) h.Authorization = `Bearer ${as}`;
     if (type) h['Content-Type'] = type;
     if (body !== undefined) h['Content-Length'] = Buffer.byteLength(body);
     const req = http.request({ host: '127.0.0.1', port: adminPort, method, path, headers: h, agent: false }, (res) => {
@@ -116,6 +118,18 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
   }
 
   await waitFor(async () => (await call('GET', '/v1/inbox')).messages.length === 3, 'three Inbox rows');
+
+  // Every operation that documents a 403, called by a viewer: refused before anything is read.
+  for (const [template, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item).filter((m) => METHODS.includes(m))) {
+      if (!item[method].responses['403']) continue;
+      const r = await call(method.toUpperCase(), template, { param: '1', as: VIEWER_TOKEN, json: {} });
+      assert.match(r.message, /^carol \(role viewer\) may not /);
+    }
+  }
+  // Who is signed in.
+  assert.equal((await call('GET', '/v1/me')).name, 'admin');
+  assert.equal((await call('GET', '/v1/me', { as: VIEWER_TOKEN })).role, 'viewer');
 
   // The document served is the file.
   assert.deepEqual(await call('GET', '/v1/openapi.json'), doc);

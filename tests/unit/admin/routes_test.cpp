@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -73,6 +74,57 @@ TEST(Routes, TheOpenApiDocumentHasEveryRouteAndNoOther) {
   }
   EXPECT_EQ(documented, table_operations());
   EXPECT_EQ(kRoutes.size(), table_operations().size()) << "a route is listed twice";
+}
+
+// The role table as issue 17 sets it: reading is for every role, answering subscribers for
+// agents, bulk changes and exports for admins. A new route must be added here too.
+TEST(Routes, EachRouteHasItsMinimumRole) {
+  const std::map<std::string, Role> expected{
+      {"get /v1/campaigns", Role::viewer},
+      {"post /v1/campaigns/{id}/broadcast", Role::admin},
+      {"get /v1/inbox", Role::viewer},
+      {"post /v1/inbox/{id}/opt-out", Role::agent},
+      {"post /v1/messages", Role::agent},
+      {"post /v1/messages/preview", Role::viewer},
+      {"get /v1/messages/{id}", Role::viewer},
+      {"get /v1/conversations/{phone}", Role::viewer},
+      {"get /v1/subscribers/{phone}", Role::viewer},
+      {"get /v1/audit", Role::viewer},
+      {"post /v1/opt-outs", Role::admin},
+      {"get /v1/opt-outs.csv", Role::admin},
+      {"get /v1/openapi.json", Role::viewer},
+      {"get /v1/me", Role::viewer},
+  };
+  std::map<std::string, Role> table;
+  for (const auto& r : kRoutes) {
+    std::string m(r.method);
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    table.emplace(m + " " + std::string(r.path), r.min_role.role);
+    EXPECT_FALSE(r.action.empty()) << r.path << " has no action text for its 403";
+  }
+  EXPECT_EQ(table, expected);
+}
+
+// Every route a viewer may not call documents its 403, and no other does.
+TEST(Routes, TheDocumentListsA403ExactlyForRoutesAboveViewer) {
+  auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  for (const auto& r : kRoutes) {
+    std::string m(r.method);
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto& responses = doc.at("paths").at(std::string(r.path)).at(m).at("responses");
+    EXPECT_EQ(responses.contains("403"), r.min_role.role != Role::viewer) << m << " " << r.path;
+  }
+}
+
+TEST(Roles, OrderAndNames) {
+  EXPECT_TRUE(role_allows(Role::admin, Role::agent));
+  EXPECT_TRUE(role_allows(Role::agent, Role::agent));
+  EXPECT_FALSE(role_allows(Role::viewer, Role::agent));
+  EXPECT_FALSE(role_allows(Role::agent, Role::admin));
+  for (Role r : {Role::viewer, Role::agent, Role::admin}) EXPECT_EQ(parse_role(to_string(r)), r);
+  EXPECT_FALSE(parse_role("Admin"));
+  EXPECT_FALSE(parse_role(""));
 }
 
 }  // namespace

@@ -75,5 +75,15 @@ TEST(ConfigDiff, ListenerAndRestartOnlySettings) {
   EXPECT_EQ(d.restart_required, (std::vector<std::string>{"state_dir", "admin"}));
 }
 
+// The users file is re-read on every reload: naming another one needs no restart.
+TEST(ConfigDiff, AdminUsersFileIsNoRestartSetting) {
+  const Config before = load(kA);
+  Config after = before;
+  after.admin.users_file = "/etc/smppgw/admin.users";
+  EXPECT_TRUE(diff_links(before, after).restart_required.empty());
+  after.admin.token_file.clear();
+  EXPECT_EQ(diff_links(before, after).restart_required, std::vector<std::string>{"admin"});
+}
+
 }  // namespace
 }  // namespace smppgw::conf

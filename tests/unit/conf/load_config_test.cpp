@@ -294,6 +294,44 @@ TEST(LoadConfig, MissingRequiredKeys) {
                                "password: ... or password_file: /etc/smppgw/<name>.password"});
 }
 
+// admin.users_file: must be readable at load (its lines and mode are the daemon's to check);
+// without token_file beside it there is no shared token.
+TEST(LoadConfig, AdminUsersFile) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("smppgw-users-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = (dir / "admin.users").string();
+  std::ofstream(file) << "# none yet\n";
+  auto named = parse_config(std::string(kLink) + "admin: { users_file: " + file + " }\n", "t.yaml");
+  ASSERT_TRUE(named) << named.error();
+  EXPECT_EQ(named->admin.users_file, file);
+  EXPECT_TRUE(named->admin.token_file.empty());
+  std::ostringstream printed;
+  printed << *named;
+  EXPECT_NE(printed.str().find("users_file: \"" + file + "\""), std::string::npos);
+  EXPECT_EQ(printed.str().find("token_file"), std::string::npos);
+
+  auto both = parse_config(std::string(kLink) + "admin: { users_file: " + file +
+                               ", token_file: /etc/smppgw/admin.token }\n",
+                           "t.yaml");
+  ASSERT_TRUE(both) << both.error();
+  EXPECT_EQ(both->admin.token_file, "/etc/smppgw/admin.token");
+  auto plain = parse_config(kLink, "t.yaml");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->admin.token_file, "/etc/smppgw/admin.token");
+  EXPECT_TRUE(plain->admin.users_file.empty());
+
+  EXPECT_EQ(only_error(std::string(kLink) + "admin: { users_file: " + (dir / "none").string() +
+                       " }\n"),
+            "t.yaml:9:22: admin.users_file: cannot read \"" + (dir / "none").string() +
+                "\" (No such file or directory); create it (mode 0600) with lines from smppgwd "
+                "--new-admin-token");
+  EXPECT_EQ(only_error(std::string(kLink) + "admin: { users_file: \"\" }\n"),
+            "t.yaml:9:22: admin.users_file: must not be empty; write e.g. users_file: "
+            "/etc/smppgw/admin.users");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(LoadConfig, PasswordFileIsReadAndNeverPrinted) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("smppgw-conf-" + std::to_string(::getpid()));

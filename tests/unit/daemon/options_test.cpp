@@ -50,3 +50,26 @@ TEST(Options, MigrateStoreTakesTwoConfigurations) {
   EXPECT_NE(one.error().find("two configuration files"), std::string::npos);
   EXPECT_FALSE(parse_options({"--migrate-store", "", "/etc/b.yaml"}));
 }
+
+TEST(Options, NewAdminToken) {
+  auto o = parse_options({"--new-admin-token", "alice", "--role", "agent"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->new_token_user, "alice");
+  EXPECT_EQ(o->new_token_role, "agent");
+  EXPECT_TRUE(o->users_file.empty());
+  auto f = parse_options({"--users-file", "/etc/smppgw/admin.users", "--new-admin-token", "bob"});
+  ASSERT_TRUE(f) << f.error();
+  EXPECT_EQ(f->new_token_role, "viewer");  // the least a user can do
+  EXPECT_EQ(f->users_file, "/etc/smppgw/admin.users");
+
+  auto no_name = parse_options({"--new-admin-token"});
+  ASSERT_FALSE(no_name);
+  EXPECT_NE(no_name.error().find("needs the user's name"), std::string::npos);
+  EXPECT_FALSE(parse_options({"--new-admin-token", "--role", "agent"}));
+  auto bad_role = parse_options({"--new-admin-token", "a", "--role", "root"});
+  ASSERT_FALSE(bad_role);
+  EXPECT_NE(bad_role.error().find("viewer, agent or admin"), std::string::npos);
+  auto alone = parse_options({"--role", "viewer"});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().find("goes with --new-admin-token"), std::string::npos);
+}
