@@ -4,6 +4,7 @@
 // Times are passed in by callers (the store never reads a clock), at millisecond precision.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -386,6 +387,9 @@ struct ConversationEntry {
 
 // ---- Audit ------------------------------------------------------------------------------
 
+// The SHA-256 of an audit event (store/audit_chain.hpp).
+using AuditHash = std::array<std::uint8_t, 32>;
+
 // One subscription change (SPEC §4): written by the store itself for every change, never
 // by callers directly, so no change can go unaudited.
 struct AuditEvent {
@@ -398,7 +402,24 @@ struct AuditEvent {
   ChangeSource source = ChangeSource::sms;
   std::string ref;     // "mo:<inbox id>" or request id
   std::string reason;  // "STOP", "keyword SPRING", "csv upload", ...
+  // The hash of the event before it (zeros for the first), set by the store as it writes the
+  // event. Empty only in a row that lost it — the chain check reports that event.
+  std::optional<AuditHash> prev_hash;
   friend bool operator==(const AuditEvent&, const AuditEvent&) = default;
+};
+
+// Where the chain first fails to hold (GET /v1/audit/verify).
+struct AuditChainBreak {
+  std::uint64_t id = 0;  // the event whose prev_hash does not match its predecessor
+  std::string problem;   // "prev_hash does not match event 41", "id 42 missing", ...
+  friend bool operator==(const AuditChainBreak&, const AuditChainBreak&) = default;
+};
+
+struct AuditChainReport {
+  std::uint64_t events = 0;             // checked, in id order
+  AuditHash head{};                     // hash of the last event (zeros for none)
+  std::optional<AuditChainBreak> broken;  // empty: the chain holds
+  friend bool operator==(const AuditChainReport&, const AuditChainReport&) = default;
 };
 
 // GET /v1/audit?phone= : newest first.

@@ -14,6 +14,7 @@
 #include "daemon/admin/openapi_document.hpp"
 #include "daemon/engine/admin_requests.hpp"
 #include "protocol/text_analysis.hpp"
+#include "store/audit_chain.hpp"
 #include "store/bulk.hpp"
 
 namespace smppgw::admin {
@@ -349,6 +350,8 @@ boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req, const Rou
         co_return co_await subscriber(param);
       case RouteId::audit:
         co_return co_await audit(req);
+      case RouteId::audit_verify:
+        co_return co_await audit_verify();
       case RouteId::openapi:
         co_return ApiResponse{200, "application/json", std::string(openapi_document()), {}};
       case RouteId::me:
@@ -716,6 +719,12 @@ boost::asio::awaitable<ApiResponse> Api::audit(const ApiRequest& req) {
   auto page = context_.store().audit_page(q);
   if (!page) co_return store_error(page.error());
   co_return json_response(200, audit_page_json(*page));
+}
+
+boost::asio::awaitable<ApiResponse> Api::audit_verify() {
+  auto report = store::verify_audit_chain(context_.store());
+  if (!report) co_return store_error(report.error());
+  co_return json_response(200, audit_chain_json(*report));
 }
 
 }  // namespace smppgw::admin

@@ -69,6 +69,7 @@ class Api {
   boost::asio::awaitable<ApiResponse> subscriber(std::string_view phone);
   boost::asio::awaitable<ApiResponse> broadcast(const ApiRequest& req, std::string_view campaign);
   boost::asio::awaitable<ApiResponse> audit(const ApiRequest& req);
+  boost::asio::awaitable<ApiResponse> audit_verify();
 
   AdminContext& context_;
   boost::asio::thread_pool& workers_;

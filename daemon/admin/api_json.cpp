@@ -2,6 +2,7 @@
 #include "daemon/admin/api_json.hpp"
 
 #include "daemon/admin/rfc3339.hpp"
+#include "store/audit_chain.hpp"
 
 namespace smppgw::admin {
 
@@ -127,7 +128,17 @@ Json audit_event_json(const store::AuditEvent& e) {
               {"to", store::to_string(e.to_state)},
               {"source", store::to_string(e.source)},
               {"ref", text_or_null(e.ref)},
-              {"reason", text_or_null(e.reason)}};
+              {"reason", text_or_null(e.reason)},
+              {"prev_hash", store::to_hex(e.prev_hash.value_or(store::AuditHash{}))}};
+}
+
+Json audit_chain_json(const store::AuditChainReport& r) {
+  Json broken = nullptr;
+  if (r.broken) broken = Json{{"id", r.broken->id}, {"problem", r.broken->problem}};
+  return Json{{"ok", !r.broken},
+              {"events", r.events},
+              {"head", store::to_hex(r.head)},
+              {"first_broken", std::move(broken)}};
 }
 
 Json audit_page_json(const store::AuditPage& page) {

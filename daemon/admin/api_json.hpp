@@ -45,6 +45,8 @@ Json subscriber_json(std::string_view phone, const std::vector<store::Subscripti
 // GET /v1/audit row and page
 Json audit_event_json(const store::AuditEvent& e);
 Json audit_page_json(const store::AuditPage& page);
+// GET /v1/audit/verify.
+Json audit_chain_json(const store::AuditChainReport& report);
 // POST /v1/opt-outs result: {"scope","rows","opted_out","already_opted_out","duplicates",
 // "invalid","errors":[{"row","value","reason"}]}
 Json optout_report_json(std::string_view scope, const OptOutReport& report);

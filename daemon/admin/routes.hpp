@@ -24,6 +24,7 @@ enum class RouteId {
   conversation,
   subscriber,
   audit,
+  audit_verify,
   opt_outs_upload,
   opt_outs_export,
   openapi,
@@ -46,7 +47,7 @@ struct Route {
 };
 
 // Earlier rows win: /v1/messages/preview is matched before /v1/messages/{id}.
-inline constexpr std::array<Route, 14> kRoutes{{
+inline constexpr std::array<Route, 15> kRoutes{{
     {RouteId::campaigns, "GET", "/v1/campaigns", Role::viewer, "list the campaigns"},
     {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast", Role::admin,
      "send a broadcast"},
@@ -61,6 +62,8 @@ inline constexpr std::array<Route, 14> kRoutes{{
     {RouteId::subscriber, "GET", "/v1/subscribers/{phone}", Role::viewer,
      "read a subscriber's profile"},
     {RouteId::audit, "GET", "/v1/audit", Role::viewer, "read the audit log"},
+    // A pass over the whole trail: not for every viewer to start at will.
+    {RouteId::audit_verify, "GET", "/v1/audit/verify", Role::admin, "verify the audit chain"},
     {RouteId::opt_outs_upload, "POST", "/v1/opt-outs", Role::admin, "upload a Manual Opt-Out"},
     {RouteId::opt_outs_export, "GET", "/v1/opt-outs.csv", Role::admin, "export the opt-outs"},
     {RouteId::openapi, "GET", "/v1/openapi.json", Role::viewer, "read the API document"},

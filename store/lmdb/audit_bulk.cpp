@@ -26,7 +26,8 @@ void AuditBulkBuilder::start(const ChangeContext& ctx) {
 }
 
 void AuditBulkBuilder::add(std::string_view phone, std::string_view campaign,
-                           std::optional<SubscriptionState> from, SubscriptionState to) {
+                           std::optional<SubscriptionState> from, SubscriptionState to,
+                           const AuditHash& prev_hash) {
   auto it = std::find(campaigns_.begin(), campaigns_.end(), campaign);
   if (it == campaigns_.end()) it = campaigns_.insert(campaigns_.end(), std::string(campaign));
   offsets_.push_back(static_cast<std::uint32_t>(entries_bytes_.size()));
@@ -36,6 +37,7 @@ void AuditBulkBuilder::add(std::string_view phone, std::string_view campaign,
   entries_bytes_.push_back(static_cast<char>(index & 0xff));
   entries_bytes_.push_back(static_cast<char>(index >> 8));
   append_str(entries_bytes_, phone);
+  entries_bytes_.append(reinterpret_cast<const char*>(prev_hash.data()), prev_hash.size());
   ++entries_;
 }
 
@@ -101,6 +103,12 @@ std::optional<AuditEvent> AuditBulkView::event(std::uint64_t first_id, std::uint
   const std::uint8_t to = d.u8();
   const std::uint16_t campaign = d.u16();
   const std::string_view phone = d.str();
+  std::optional<AuditHash> prev;
+  if (d.ok() && d.remaining() == std::tuple_size_v<AuditHash>) {
+    auto h = d.bytes(std::tuple_size_v<AuditHash>);
+    prev.emplace();
+    std::copy(h.begin(), h.end(), prev->begin());
+  }
   if (!d.done() || (from != 0 && !valid_state(from)) || !valid_state(to) ||
       campaign >= campaigns_.size() || phone.empty()) {
     return std::nullopt;
@@ -115,6 +123,7 @@ std::optional<AuditEvent> AuditBulkView::event(std::uint64_t first_id, std::uint
   e.source = source_;
   e.ref.assign(ref_);
   e.reason.assign(reason_);
+  e.prev_hash = prev;
   return e;
 }
 

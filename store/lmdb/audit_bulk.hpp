@@ -8,7 +8,8 @@
 //   audit_bulk: be64(first id) → u32 count, time at, u8 source, str ref, str reason,
 //                                u16 campaigns, campaigns × str campaign,
 //                                count × u32 offset (into the entries), then the entries:
-//                                u8 from (0 = none), u8 to, u16 campaign index, str phone
+//                                u8 from (0 = none), u8 to, u16 campaign index, str phone,
+//                                32 bytes prev_hash (schema 7: audit_chain.hpp)
 //
 // Event `first + i` is entry i; the offsets make reading one of them (the per-phone audit
 // listing does) constant time. Each event keeps its own `phones` entry phone\0a<id>, so the
@@ -35,7 +36,7 @@ class AuditBulkBuilder {
   std::uint32_t size() const { return entries_; }
   // One event; the ids are the row's first id + the order of add().
   void add(std::string_view phone, std::string_view campaign, std::optional<SubscriptionState> from,
-           SubscriptionState to);
+           SubscriptionState to, const AuditHash& prev_hash);
   // The row's value.
   void encode(std::string& out) const;
 
@@ -57,6 +58,7 @@ class AuditBulkView {
   static std::optional<AuditBulkView> parse(std::string_view v);
   std::uint32_t size() const { return size_; }
   // Event i (< size()) with id `first_id + i`; nullopt if its entry is malformed (corrupted).
+  // An entry without its prev_hash (written before schema 7) gives the event without one.
   std::optional<AuditEvent> event(std::uint64_t first_id, std::uint32_t i) const;
 
  private:

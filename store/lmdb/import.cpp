@@ -5,6 +5,7 @@
 // single rows (the audit_bulk compaction is a write-time optimisation of Manual Opt-Out).
 #include <algorithm>
 
+#include "store/audit_chain.hpp"
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
@@ -101,6 +102,8 @@ std::error_code LmdbWriteTxn::import_row(const ExportRow& row) {
             records::encode(buf_, e);
             if (auto ec = put(t_.audit, keys::id_buf(e.id), buf_)) return ec;
             phone_entries_.add(e.phone, keys::phone_tag::audit, e.id);
+            // Events come in id order: the last one given is the chain's head.
+            if (e.id >= ids_.audit) ids_.audit_head = audit_hash(e);
             ids_.audit = std::max(ids_.audit, e.id);
             return {};
           },

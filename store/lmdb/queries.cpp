@@ -244,6 +244,73 @@ Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std
   return std::optional<AuditEvent>(std::move(*e));
 }
 
+std::error_code scan_audit_forward(const Txn& txn, const Tables& t, std::uint64_t first_id,
+                                   std::size_t limit, std::vector<AuditEvent>& out,
+                                   std::optional<std::uint64_t>& next_id) {
+  next_id.reset();
+  Cursor single, bulk;
+  if (int rc = Cursor::open(txn, t.audit, single)) return lmdb_error(rc);
+  if (int rc = Cursor::open(txn, t.audit_bulk, bulk)) return lmdb_error(rc);
+  std::string_view sk, sv, bk, bv;
+  int src = single.seek(keys::id(first_id), sk, sv);
+  // The bulk row holding first_id starts at or below it: the row at first_id, else the one
+  // before the first row above it (the last row if none is above).
+  int brc = bulk.seek(keys::id(first_id), bk, bv);
+  if (brc == 0 && keys::read_be64(bk) > first_id) {
+    brc = bulk.get(MDB_PREV, bk, bv);
+    if (brc == MDB_NOTFOUND) brc = bulk.seek(keys::id(first_id), bk, bv);
+  } else if (brc == MDB_NOTFOUND) {
+    brc = bulk.get(MDB_LAST, bk, bv);
+  }
+  std::optional<records::AuditBulkView> row;
+  std::uint64_t first = 0;
+  std::uint32_t next = 0;  // the row's next entry to give
+  auto load_row = [&]() -> std::error_code {
+    for (;;) {
+      row.reset();
+      if (brc == MDB_NOTFOUND) return {};
+      if (brc != 0) return lmdb_error(brc);
+      if (bk.size() != 8) return corrupted();
+      row = records::AuditBulkView::parse(bv);
+      if (!row) return corrupted();
+      first = keys::read_be64(bk);
+      next =
+          first >= first_id
+              ? 0
+              : static_cast<std::uint32_t>(std::min<std::uint64_t>(first_id - first, row->size()));
+      if (next < row->size()) return {};
+      brc = bulk.get(MDB_NEXT, bk, bv);  // every event of this row is before first_id
+    }
+  };
+  if (auto ec = load_row()) return ec;
+  for (;;) {
+    if (src != 0 && src != MDB_NOTFOUND) return lmdb_error(src);
+    const bool have_single = src == 0;
+    if (!have_single && !row) return {};
+    if (have_single && sk.size() != 8) return corrupted();
+    const std::uint64_t single_id = have_single ? keys::read_be64(sk) : 0;
+    const bool from_bulk = row && (!have_single || first + next < single_id);
+    const std::uint64_t id = from_bulk ? first + next : single_id;
+    if (out.size() == limit) {
+      next_id = id;
+      return {};
+    }
+    std::optional<AuditEvent> e;
+    if (from_bulk) {
+      e = row->event(first, next);
+      if (++next == row->size()) {
+        brc = bulk.get(MDB_NEXT, bk, bv);
+        if (auto ec = load_row()) return ec;
+      }
+    } else {
+      e = records::decode_audit(single_id, sv);
+      src = single.get(MDB_NEXT, sk, sv);
+    }
+    if (!e) return corrupted();
+    out.push_back(std::move(*e));
+  }
+}
+
 std::error_code scan_audit_back(const Txn& txn, const Tables& t,
                                 std::optional<std::uint64_t> before,
                                 const std::function<bool(AuditEvent&&)>& visit) {

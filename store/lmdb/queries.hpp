@@ -73,6 +73,11 @@ Result<std::uint64_t> last_id(const Txn& txn, MDB_dbi dbi);
 Result<std::uint64_t> last_audit_id(const Txn& txn, const Tables& t);
 // Event `id` from whichever table holds it; nullopt if neither does.
 Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std::uint64_t id);
+// Up to `limit` audit events with ids >= first_id, in id order, from both audit tables;
+// next_id is the id to continue from when more remain.
+std::error_code scan_audit_forward(const Txn& txn, const Tables& t, std::uint64_t first_id,
+                                   std::size_t limit, std::vector<AuditEvent>& out,
+                                   std::optional<std::uint64_t>& next_id);
 // Every event with id < before (all if empty), newest first, from both tables; `visit`
 // returns false to stop. Returns the first backend error, or corrupted for a bad row.
 std::error_code scan_audit_back(const Txn& txn, const Tables& t,

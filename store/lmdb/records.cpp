@@ -285,12 +285,13 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
 }
 
 void encode(std::string& out, const AuditEvent& a) {
-  encode_audit(out, a.at, a.phone, a.campaign, a.from_state, a.to_state, a.source, a.ref, a.reason);
+  encode_audit(out, a.at, a.phone, a.campaign, a.from_state, a.to_state, a.source, a.ref, a.reason,
+               a.prev_hash ? &*a.prev_hash : nullptr);
 }
 
 void encode_audit(std::string& out, Timestamp at, std::string_view phone, std::string_view campaign,
                   std::optional<SubscriptionState> from, SubscriptionState to, ChangeSource source,
-                  std::string_view ref, std::string_view reason) {
+                  std::string_view ref, std::string_view reason, const AuditHash* prev_hash) {
   Encoder e(out);
   e.time(at);
   e.str(phone);
@@ -300,6 +301,7 @@ void encode_audit(std::string& out, Timestamp at, std::string_view phone, std::s
   e.u8(static_cast<std::uint8_t>(source));
   e.str(ref);
   e.str(reason);
+  if (prev_hash) e.bytes({reinterpret_cast<const char*>(prev_hash->data()), prev_hash->size()});
 }
 
 std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v) {
@@ -314,6 +316,11 @@ std::optional<AuditEvent> decode_audit(std::uint64_t id, std::string_view v) {
   auto src = d.u8();
   a.ref = d.str();
   a.reason = d.str();
+  if (d.ok() && d.remaining() == std::tuple_size_v<AuditHash>) {
+    auto h = d.bytes(std::tuple_size_v<AuditHash>);
+    a.prev_hash.emplace();
+    std::copy(h.begin(), h.end(), a.prev_hash->begin());
+  }
   if (!d.done() || (from != 0 && !valid_state(from)) || !valid_state(to) || !valid_source(src)) {
     return std::nullopt;
   }

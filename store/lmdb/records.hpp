@@ -34,6 +34,7 @@ class Encoder {
   void i64(std::int64_t v) { fixed(static_cast<std::uint64_t>(v), 8); }
   void str(std::string_view s) { append_str(out_, s); }
   void time(Timestamp t) { i64(unix_ms(t)); }
+  void bytes(std::string_view b) { out_.append(b); }
 
  private:
   void fixed(std::uint64_t v, int n) {
@@ -56,6 +57,13 @@ class Decoder {
   std::uint64_t u64() { return fixed(8); }
   std::int64_t i64() { return static_cast<std::int64_t>(fixed(8)); }
   Timestamp time() { return timestamp_from_unix_ms(i64()); }
+  // `n` raw bytes.
+  std::string_view bytes(std::size_t n) {
+    if (!ok_ || in_.size() - pos_ < n) return bad();
+    auto s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
   std::string_view str() {
     std::uint64_t n = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -144,13 +152,15 @@ void encode(std::string& out, const OutboxMessage& m);
 void encode_new(std::string& out, const NewOutboxMessage& m);
 std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v);
 
-// audit: be64(id) → the event
+// audit: be64(id) → the event, then its prev_hash (32 bytes; schema 7, audit_chain.hpp).
+// A row without the hash decodes with prev_hash empty: only the migration to schema 7
+// meets one legitimately; anywhere else the chain check reports it.
 void encode(std::string& out, const AuditEvent& e);
 // The same bytes as encode(AuditEvent) from the parts, without building the event (the
 // writer appends one per subscription change; copying its strings cost more than encoding).
 void encode_audit(std::string& out, Timestamp at, std::string_view phone, std::string_view campaign,
                   std::optional<SubscriptionState> from, SubscriptionState to, ChangeSource source,
-                  std::string_view ref, std::string_view reason);
+                  std::string_view ref, std::string_view reason, const AuditHash* prev_hash);
 // The same bytes as encode(Subscription) from the parts.
 void encode_subscription(std::string& out, SubscriptionState state, Timestamp since,
                          ChangeSource source, std::string_view changed_by);

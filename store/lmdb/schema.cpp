@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "store/audit_chain.hpp"
+#include "store/lmdb/audit_bulk.hpp"
 #include "store/lmdb/keys.hpp"
+#include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
 
 namespace smppgw::store::lmdb {
@@ -158,8 +161,65 @@ int add_inbox_flagged(Txn&, const Tables&) {
   return 0;
 }
 
+// 6 → 7: the audit hash chain (audit_chain.hpp). Every stored event gets its prev_hash, in
+// id order across both audit tables: single rows are rewritten as they come; a Manual
+// Opt-Out chunk's row once all its events are hashed (its events are consecutive, so one row
+// is held at a time). Read in chunks so that memory stays bounded on a large store; the rows
+// rewritten are all below the next chunk's first id, so no read sees a rewritten row twice.
+int chain_audit_events(Txn& txn, const Tables& t) {
+  constexpr std::size_t kChunk = 10000;
+  AuditHash head{};
+  std::uint64_t from = 1;
+  std::string buf;
+  // The Manual Opt-Out row being rebuilt: its first id, size and the events hashed so far.
+  std::uint64_t row_first = 0;
+  std::uint32_t row_size = 0;
+  std::vector<AuditEvent> row_events;
+  records::AuditBulkBuilder builder;
+  for (;;) {
+    std::vector<AuditEvent> events;
+    std::optional<std::uint64_t> next;
+    if (auto ec = scan_audit_forward(txn, t, from, kChunk, events, next)) return MDB_CORRUPTED;
+    for (auto& e : events) {
+      e.prev_hash = head;
+      head = audit_hash(e);
+      std::string_view v;
+      const int rc = txn.get(t.audit, keys::id(e.id), v);
+      if (rc == 0) {
+        records::encode(buf, e);
+        if (int prc = txn.put(t.audit, keys::id(e.id), buf)) return prc;
+        continue;
+      }
+      if (rc != MDB_NOTFOUND) return rc;
+      if (row_events.empty()) {
+        // The row holding e.id starts at it (events are read in order, and the row's
+        // earlier events were hashed before).
+        if (int grc = txn.get(t.audit_bulk, keys::id(e.id), v)) return grc;
+        auto n = records::audit_bulk_size(v);
+        if (!n || *n == 0) return MDB_CORRUPTED;
+        row_first = e.id;
+        row_size = *n;
+      }
+      row_events.push_back(std::move(e));
+      if (row_events.size() == row_size) {
+        const auto& f = row_events.front();
+        builder.start(ChangeContext{f.at, f.source, f.ref, f.reason});
+        for (const auto& b : row_events) {
+          builder.add(b.phone, b.campaign, b.from_state, b.to_state, *b.prev_hash);
+        }
+        builder.encode(buf);
+        if (int prc = txn.put(t.audit_bulk, keys::id(row_first), buf)) return prc;
+        row_events.clear();
+      }
+    }
+    if (!next) return row_events.empty() ? 0 : MDB_CORRUPTED;
+    from = *next;
+  }
+}
+
 const std::array<Migration, kSchemaVersion - 1> kMigrations{
-    migrate_per_phone_tables, add_audit_bulk, move_subscriptions, add_mo_parts, add_inbox_flagged};
+    migrate_per_phone_tables, add_audit_bulk,      move_subscriptions,
+    add_mo_parts,             add_inbox_flagged,   chain_audit_events};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;

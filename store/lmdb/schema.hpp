@@ -19,7 +19,8 @@ namespace smppgw::store::lmdb {
 //      of a record in `phones` plus a copy of its state in subs_by_campaign
 //   5: mo_parts and mo_parts_due, the parts of concatenated MO committed one by one
 //   6: inbox_flagged, the Inbox rows of kind possible_opt_out (GET /v1/inbox?flag=...)
-inline constexpr std::uint32_t kSchemaVersion = 6;
+//   7: every audit event carries the hash of the one before it (store/audit_chain.hpp)
+inline constexpr std::uint32_t kSchemaVersion = 7;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //

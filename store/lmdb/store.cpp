@@ -37,6 +37,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "store/audit_chain.hpp"
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/queries.hpp"
 #include "store/lmdb/records.hpp"
@@ -604,6 +605,13 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   }
   ids.outbox = *outbox;
   ids.audit = *audit;
+  if (ids.audit != 0) {
+    // The next event chains to the last one (audit_chain.hpp).
+    auto last = lmdb::get_audit(txn, tables, ids.audit);
+    if (!last) return fail(last.error());
+    if (!*last) return fail(StoreErrc::corrupted);
+    ids.audit_head = audit_hash(**last);
+  }
   if (int rc = txn.commit()) return fail(lmdb::lmdb_error(rc));
   return std::unique_ptr<Store>(
       std::make_unique<lmdb::LmdbStore>(std::move(*env), tables, ids, options));

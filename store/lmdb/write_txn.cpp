@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/audit_chain.hpp"
 #include "store/lmdb/audit_bulk.hpp"
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/queries.hpp"
@@ -258,16 +259,21 @@ std::error_code LmdbWriteTxn::append_audit(std::string_view phone, std::string_v
                                            std::optional<SubscriptionState> from,
                                            SubscriptionState to, const ChangeContext& ctx) {
   const std::uint64_t id = ids_.audit + 1;
+  // The chain (audit_chain.hpp): this event carries the hash of the one before it.
+  const AuditHash prev = ids_.audit_head;
+  ids_.audit_head = audit_hash(
+      prev, AuditFields{id, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason});
   if (bulk_) {
     // The chunk's one audit_bulk row, written at its end, holds the event (audit_bulk.hpp).
     // Sorted phones, one event each: the chunk's `phones` keys arrive in key order and
     // append to full pages.
-    bulk_audit_.add(phone, campaign, from, to);
+    bulk_audit_.add(phone, campaign, from, to, prev);
     if (auto ec = put_appending(t_.phones, keys::phone_id_buf(phone, keys::phone_tag::audit, id),
                                 {}, append_phones_))
       return ec;
   } else {
-    records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason);
+    records::encode_audit(buf_, ctx.at, phone, campaign, from, to, ctx.source, ctx.ref, ctx.reason,
+                          &prev);
     if (auto ec = put(t_.audit, keys::id_buf(id), buf_, MDB_APPEND)) return ec;
     phone_entries_.add(phone, keys::phone_tag::audit, id);
   }

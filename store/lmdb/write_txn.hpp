@@ -23,6 +23,7 @@ struct IdCounters {
   std::uint64_t inbox = 0;
   std::uint64_t outbox = 0;
   std::uint64_t audit = 0;
+  AuditHash audit_head{};  // hash of the last audit event (audit_chain.hpp); zeros for none
 };
 
 class LmdbWriteTxn final : public WriteTxn {

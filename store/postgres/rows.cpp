@@ -4,6 +4,8 @@
 
 #include "store/postgres/sql_text.hpp"
 
+#include <algorithm>
+
 namespace smppgw::store::postgres::rows {
 namespace {
 
@@ -190,6 +192,10 @@ std::optional<AuditEvent> audit_event(const Row& row, std::size_t first) {
   e.source = c.enumeration<ChangeSource>();
   e.ref = c.text();
   e.reason = c.text();
+  const std::string prev = c.bytes();
+  if (prev.size() != std::tuple_size_v<AuditHash>) return std::nullopt;
+  e.prev_hash.emplace();
+  std::copy(prev.begin(), prev.end(), e.prev_hash->begin());
   return done(c, std::move(e));
 }
 

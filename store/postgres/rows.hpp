@@ -26,7 +26,7 @@ inline constexpr const char* kOutboxColumns =
     "segments, error, broadcast_id, attempts, part_status, part_link, part_carrier_id, "
     "part_error, part_receipt_key";
 inline constexpr const char* kAuditColumns =
-    "id, at, phone, campaign, from_state, to_state, source, ref, reason";
+    "id, at, phone, campaign, from_state, to_state, source, ref, reason, prev_hash";
 inline constexpr const char* kMoPartSetColumns =
     "phone, short_code, reference, total, phase, since, inbox_id, link";
 inline constexpr const char* kMoPartColumns = "seq, data_coding, udh_octets, octets, arrived_at";

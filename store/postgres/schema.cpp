@@ -100,9 +100,30 @@ constexpr std::array<std::string_view, 23> kVersion2 = {
     "arrived_at bigint NOT NULL, PRIMARY KEY (phone, short_code, reference, total, seq))",
 };
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 3: the audit hash chain (store/audit_chain.hpp). Events written before it get their
+// prev_hash here, in id order, by the same canonical encoding computed in SQL: be64 id, be64
+// at, be16 from_state (-1 = none, which int2send writes as 0xffff), be16 to_state, be16
+// source, then each text as be32 byte length and its UTF-8 bytes. One pass over the table at
+// upgrade; the write path sets the column on every new event.
+constexpr std::array<std::string_view, 3> kVersion3 = {
+    "ALTER TABLE audit ADD COLUMN prev_hash bytea",
+    "DO $$ DECLARE h bytea := decode(repeat('00', 32), 'hex'); r record; "
+    "BEGIN FOR r IN SELECT * FROM audit ORDER BY id LOOP "
+    "UPDATE audit SET prev_hash = h WHERE id = r.id; "
+    "h := sha256(h || int8send(r.id) || int8send(r.at) || int2send(coalesce(r.from_state, (-1)::smallint)) "
+    "|| int2send(r.to_state) || int2send(r.source) "
+    "|| int4send(octet_length(convert_to(r.phone, 'UTF8'))) || convert_to(r.phone, 'UTF8') "
+    "|| int4send(octet_length(convert_to(r.campaign, 'UTF8'))) || convert_to(r.campaign, 'UTF8') "
+    "|| int4send(octet_length(convert_to(r.ref, 'UTF8'))) || convert_to(r.ref, 'UTF8') "
+    "|| int4send(octet_length(convert_to(r.reason, 'UTF8'))) || convert_to(r.reason, 'UTF8')); "
+    "END LOOP; END $$",
+    "ALTER TABLE audit ALTER COLUMN prev_hash SET NOT NULL",
+};
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 }};
 
 }  // namespace

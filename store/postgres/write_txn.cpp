@@ -3,6 +3,7 @@
 // A member that needs a phone or the counters not loaded yet returns data_needed before it
 // writes anything, so that a request never leaves half its writes in the overlay.
 #include "store/postgres/write_txn.hpp"
+#include "store/audit_chain.hpp"
 #include "store/rules.hpp"
 
 #include <algorithm>
@@ -84,6 +85,9 @@ void PgWriteTxn::append_audit(std::string_view phone, std::string_view campaign,
   e.source = ctx.source;
   e.ref = ctx.ref;
   e.reason = ctx.reason;
+  // The chain (audit_chain.hpp): the counters row is locked, so no other node appends between.
+  e.prev_hash = c.audit_head;
+  c.audit_head = audit_hash(e);
   ov_.audit.push_back(std::move(e));
 }
 

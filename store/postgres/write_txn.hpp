@@ -119,6 +119,7 @@ class PgWriteTxn final : public WriteTxn {
   struct Counters {
     std::uint64_t inbox = 0, outbox = 0, audit = 0, broadcast = 0;
     std::int64_t company_opt_outs = 0;
+    AuditHash audit_head{};  // hash of event `audit` (audit_chain.hpp), loaded with the row
   };
   using ReceiptRef = std::pair<std::uint64_t, std::uint16_t>;  // (outbox id, part)
   using ReceiptKey = std::pair<std::string, std::string>;      // (link, receipt key)
@@ -232,6 +233,7 @@ class PgWriteTxn final : public WriteTxn {
     counts,
     range,
     counters,
+    audit_head,
   };
   std::vector<Load> plan_;
   std::vector<DueKey> plan_due_;

@@ -119,7 +119,7 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
        "at = EXCLUDED.at");
 
   // ---- Appended rows: audit, inbox ----
-  Arrays audit(9);
+  Arrays audit(10);
   for (const auto& e : ov_.audit) {
     audit.cols[0].add(num(e.id));
     audit.cols[1].add(ms(e.at));
@@ -134,11 +134,13 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
     audit.cols[6].add(num(e.source));
     audit.cols[7].add(e.ref);
     audit.cols[8].add(e.reason);
+    const AuditHash& prev = e.prev_hash.value_or(AuditHash{});  // set by append_audit
+    audit.cols[9].add_bytea({reinterpret_cast<const char*>(prev.data()), prev.size()});
   }
   emit(audit,
-       "INSERT INTO audit (id, at, phone, campaign, from_state, to_state, source, ref, reason) "
-       "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], "
-       "$5::smallint[], $6::smallint[], $7::smallint[], $8::text[], $9::text[])");
+       "INSERT INTO audit (id, at, phone, campaign, from_state, to_state, source, ref, reason, "
+       "prev_hash) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], "
+       "$5::smallint[], $6::smallint[], $7::smallint[], $8::text[], $9::text[], $10::bytea[])");
   Arrays inbox(8);
   for (const auto& m : ov_.inbox) {
     inbox.cols[0].add(num(m.id));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "store/audit_chain.hpp"
 #include "store/postgres/rows.hpp"
 #include "store/postgres/sql_text.hpp"
 #include "store/postgres/write_txn.hpp"
@@ -150,6 +151,12 @@ std::vector<Statement> PgWriteTxn::load_statements() {
   }
   if (needs_.counters) {
     add(Load::counters, {"SELECT name, value FROM counters ORDER BY name FOR UPDATE", {}});
+    // After the lock, so that it sees the last event committed by any node: the next event
+    // chains to it (audit_chain.hpp).
+    add(Load::audit_head,
+        {std::string("SELECT ") + rows::kAuditColumns +
+             " FROM audit WHERE id = (SELECT value FROM counters WHERE name = 'audit_id')",
+         {}});
   }
   return out;
 }
@@ -299,6 +306,18 @@ std::error_code PgWriteTxn::loaded(std::vector<Rows>& results) {
         }
         if (seen != 31) return poison_ = corrupted();
         counters_ = c;
+        break;
+      }
+      case Load::audit_head: {
+        // Planned right after the counters, so counters_ is this pass's.
+        if (!counters_ || rs.size() != (counters_->audit == 0 ? 0u : 1u)) {
+          return poison_ = corrupted();
+        }
+        if (!rs.empty()) {
+          auto last = rows::audit_event(rs[0]);
+          if (!last || last->id != counters_->audit) return poison_ = corrupted();
+          counters_->audit_head = audit_hash(*last);
+        }
         break;
       }
     }

@@ -81,6 +81,8 @@ Call call_for(RouteId id) {
       return {"GET", "/v1/subscribers/%2B14155552671", "", ""};
     case RouteId::audit:
       return {"GET", "/v1/audit", "", ""};
+    case RouteId::audit_verify:
+      return {"GET", "/v1/audit/verify", "", ""};
     case RouteId::opt_outs_upload:
       return {"POST", "/v1/opt-outs", "\x89PNG", "image/png"};
     case RouteId::opt_outs_export:
@@ -141,9 +143,9 @@ TEST_F(AdminRolesTest, EveryRouteByEveryRoleIsAllowedOrForbidden) {
       }
     }
   }
-  // viewer: 5 routes above it; agent: 3 (broadcast, upload, export).
-  EXPECT_EQ(forbidden, 8);
-  EXPECT_EQ(allowed, static_cast<int>(kRoutes.size() * 4) - 8);
+  // viewer: 6 routes above it; agent: 4 (broadcast, upload, export, audit verify).
+  EXPECT_EQ(forbidden, 10);
+  EXPECT_EQ(allowed, static_cast<int>(kRoutes.size() * 4) - 10);
 }
 
 TEST_F(AdminRolesTest, TheForbiddenMessagesReadAsSentences) {
@@ -204,6 +206,13 @@ TEST_F(AdminRolesTest, AuditRowsNameTheUser) {
   ASSERT_FALSE(listed["events"].empty()) << listed.dump();
   EXPECT_EQ(listed["events"][0]["ref"].get<std::string>().rfind("admin:bob optout:", 0), 0u)
       << listed.dump();
+  // The trail those changes made is one unbroken hash chain, its newest link in the listing.
+  const auto chain = json(as(bob, {"GET", "/v1/audit/verify", "", ""}));
+  EXPECT_EQ(chain["ok"], true) << chain.dump();
+  EXPECT_TRUE(chain["first_broken"].is_null()) << chain.dump();
+  EXPECT_GE(chain["events"].get<int>(), 2) << chain.dump();
+  EXPECT_EQ(chain["head"].get<std::string>().size(), 64u) << chain.dump();
+  EXPECT_EQ(listed["events"][0]["prev_hash"].get<std::string>().size(), 64u) << listed.dump();
 }
 
 TEST(AdminRolesStart, AUsersFileOthersMayReadIsRefused) {

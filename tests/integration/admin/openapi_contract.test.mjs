@@ -183,6 +183,7 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
   await call('GET', '/v1/subscribers/{phone}', { param: 'not a phone' });
   await call('GET', '/v1/audit', { query: '?phone=%2B14155552671' });
   await call('GET', '/v1/audit', { query: '?limit=many' });
+  await call('GET', '/v1/audit/verify');
 
   // Manual Opt-Out in each media type, then each refusal.
   await call('POST', '/v1/opt-outs', { body: 'phone\r\n+14155550101\r\nnot a number\r\n+14155550101\r\n', type: 'text/csv' });

@@ -1,5 +1,7 @@
 // Key and value encodings (store/keys.hpp, store/records.cpp): keys sort the way the queries
 // read, every record survives a round trip, and a damaged value is detected, not misread.
+#include <array>
+
 #include <gtest/gtest.h>
 
 #include "store/error.hpp"
@@ -96,6 +98,19 @@ TEST(Records, InboxOutboxAuditRoundTrip) {
   a.from_state = SubscriptionState::subscribed;
   records::encode(v, a);
   EXPECT_EQ(records::decode_audit(3, v), a);
+  // Schema 7: with the chain's prev_hash; a row of an earlier schema has none.
+  a.prev_hash.emplace();
+  a.prev_hash->fill(0xab);
+  records::encode(v, a);
+  EXPECT_EQ(v.size(), 32 + [&] {
+    auto b = a;
+    b.prev_hash.reset();
+    std::string w;
+    records::encode(w, b);
+    return w.size();
+  }());
+  EXPECT_EQ(records::decode_audit(3, v), a);
+  EXPECT_FALSE(records::decode_audit(3, v.substr(0, v.size() - 1)));
 }
 
 // The outbox layout before the receipt-key trailer, byte for byte as that encoder wrote it:
@@ -169,10 +184,13 @@ TEST(Records, AuditBulkRowRoundTripAndDamage) {
   records::AuditBulkBuilder b;
   b.start(ctx);
   EXPECT_TRUE(b.empty());
-  b.add("+14155550001", "spring", SubscriptionState::subscribed, SubscriptionState::opted_out);
-  b.add("+14155550002", "spring", std::nullopt, SubscriptionState::opted_out);
-  b.add("+14155550002", kAllCampaigns, std::nullopt, SubscriptionState::opted_out);
-  b.add(std::string(200, '7'), "tips", std::nullopt, SubscriptionState::opted_out);
+  std::array<AuditHash, 4> prev{};
+  for (std::uint8_t i = 0; i < 4; ++i) prev[i].fill(static_cast<std::uint8_t>(0x10 + i));
+  b.add("+14155550001", "spring", SubscriptionState::subscribed, SubscriptionState::opted_out,
+        prev[0]);
+  b.add("+14155550002", "spring", std::nullopt, SubscriptionState::opted_out, prev[1]);
+  b.add("+14155550002", kAllCampaigns, std::nullopt, SubscriptionState::opted_out, prev[2]);
+  b.add(std::string(200, '7'), "tips", std::nullopt, SubscriptionState::opted_out, prev[3]);
   std::string v;
   b.encode(v);
   EXPECT_EQ(records::audit_bulk_size(v), 4u);
@@ -189,7 +207,11 @@ TEST(Records, AuditBulkRowRoundTripAndDamage) {
       {44, at(5), std::string(200, '7'), "tips", std::nullopt, SubscriptionState::opted_out,
        ChangeSource::csv, "req-9", "csv upload"},
   };
-  for (std::uint32_t i = 0; i < 4; ++i) EXPECT_EQ(row->event(41, i), want[i]) << i;
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    auto w = want[i];
+    w.prev_hash = prev[i];
+    EXPECT_EQ(row->event(41, i), w) << i;
+  }
   EXPECT_FALSE(row->event(41, 4));
   // A builder restarted for the next chunk forgets the previous one.
   b.start(ctx);

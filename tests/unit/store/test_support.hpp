@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/audit_chain.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
 
@@ -102,6 +103,16 @@ class StoreFixtureBase : public ::testing::Test {
   }
   void TearDown() override {
     if (!home_ || home_->unavailable()) return;
+    // Whatever a test wrote, the audit trail is one unbroken hash chain (audit_chain.hpp).
+    if (store) {
+      auto chain = verify_audit_chain(*store);
+      if (!chain) {
+        ADD_FAILURE() << "audit chain: " << chain.error().message();
+      } else if (chain->broken) {
+        ADD_FAILURE() << "audit chain broken at event " << chain->broken->id << ": "
+                      << chain->broken->problem;
+      }
+    }
     close();
     auto bad = home_->check_invariants();
     for (const auto& b : bad) ADD_FAILURE() << "invariant: " << b;

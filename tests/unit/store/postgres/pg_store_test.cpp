@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/audit_chain.hpp"
 #include "store/postgres/schema.hpp"
 #include "store/postgres/sql_text.hpp"
 #include "store/writer.hpp"
@@ -161,11 +162,14 @@ class PostgresStore : public test::PgTest {
                  ChangeSource::admin,
                  "req-" + std::to_string(id),
                  "STOP"};
-    sql("INSERT INTO audit (id, at, phone, campaign, from_state, to_state, source, ref, reason) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    e.prev_hash.emplace();
+    e.prev_hash->fill(static_cast<std::uint8_t>(id));  // the reads return it as stored
+    sql("INSERT INTO audit (id, at, phone, campaign, from_state, to_state, source, ref, reason, "
+        "prev_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         {n(static_cast<std::int64_t>(e.id)), ms(e.at), e.phone, e.campaign,
          e.from_state ? std::optional(n(static_cast<int>(*e.from_state))) : std::nullopt,
-         n(static_cast<int>(e.to_state)), n(static_cast<int>(e.source)), e.ref, e.reason});
+         n(static_cast<int>(e.to_state)), n(static_cast<int>(e.source)), e.ref, e.reason,
+         sql::bytea({reinterpret_cast<const char*>(e.prev_hash->data()), e.prev_hash->size()})});
     return e;
   }
 
@@ -570,6 +574,33 @@ TEST_F(PostgresStore, AuditPagesAreNewestFirst) {
             StoreErrc::invalid_argument);
   EXPECT_EQ(store_->audit_page({std::string(), 10, std::nullopt}).error(),
             StoreErrc::invalid_argument);
+}
+
+// The schema-3 migration chains the events stored before it in SQL; its encoding must be the
+// write path's (store/audit_chain.cpp) byte for byte, texts beyond ASCII included.
+TEST_F(PostgresStore, TheMigrationChainsOldEventsAsTheWritePathDoesAndATamperedEventShows) {
+  for (std::uint64_t id = 1; id <= 4; ++id) (void)audit(id, id % 2 ? "+1101" : "+1102", 7);
+  sql("UPDATE audit SET reason = E'opt out \u00f1 \U0001F600' WHERE id = 3");
+  const Migration& chain = migrations()[2];
+  ASSERT_EQ(chain.version, 3);
+  sql(std::string(chain.statements[1]));  // the DO block over the stored events
+  auto page = store_->audit_page({std::nullopt, 10, std::nullopt});
+  ASSERT_TRUE(page) << page.error().message();
+  ASSERT_EQ(page->events.size(), 4u);
+  EXPECT_EQ(page->events.back().prev_hash, AuditHash{});
+  AuditChainChecker checker;
+  for (auto it = page->events.rbegin(); it != page->events.rend(); ++it) checker.add(*it);
+  EXPECT_FALSE(checker.report().broken) << checker.report().broken->problem;
+  auto report = verify_audit_chain(*store_);
+  ASSERT_TRUE(report) << report.error().message();
+  EXPECT_EQ(*report, checker.report());
+
+  sql("UPDATE audit SET ref = 'req-x' WHERE id = 2");
+  report = verify_audit_chain(*store_);
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(report->broken);
+  EXPECT_EQ(report->broken->id, 3u);
+  EXPECT_EQ(report->events, 4u);
 }
 
 TEST_F(PostgresStore, InvalidKeysAreRefusedByEveryPointRead) {
