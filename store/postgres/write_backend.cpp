@@ -118,10 +118,15 @@ class PgWriteBackend final : public detail::WriteBackend {
       c.error().code = make_error_code(StoreErrc::unavailable);
       return c;
     }
-    if (!options.schema.empty()) {
-      if (auto set = c->exec({search_path_sql(options.schema), {}}); !set)
-        return tl::unexpected(std::move(set.error()));
-    }
+    // Generic plans: the writer's statements take whole chunks as array parameters (a Manual
+    // Opt-Out chunk is 25,000 phones), and a custom plan would see each array as a constant —
+    // the planner then estimates `= ANY($1)` element by element (tens of ms per statement) and,
+    // with 25,000 of a table's rows expected, may pick a sequential scan. A generic plan
+    // estimates a parameter array as a few elements: index probes, whatever the values.
+    std::vector<Statement> setup;
+    if (!options.schema.empty()) setup.push_back({search_path_sql(options.schema), {}});
+    setup.push_back({"SET plan_cache_mode TO force_generic_plan", {}});
+    if (auto set = c->pipeline(setup); !set) return tl::unexpected(std::move(set.error()));
     return c;
   }
 
