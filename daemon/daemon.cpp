@@ -167,9 +167,10 @@ bool Daemon::Impl::start_admin() {
     return false;
   }
   if ((*users)->users().empty()) {
-    spdlog::critical("admin: {} lists no user and admin.token_file is not set; nobody could sign "
-                     "in (add lines from smppgwd --new-admin-token)",
-                     config.admin.users_file);
+    spdlog::critical(
+        "admin: {} lists no user and admin.token_file is not set; nobody could sign "
+        "in (add lines from smppgwd --new-admin-token)",
+        config.admin.users_file);
     return false;
   }
   spdlog::info("admin: {} users may sign in", (*users)->users().size());

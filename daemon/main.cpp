@@ -37,8 +37,7 @@ int new_admin_token(const smppgw::daemon::Options& options) {
   const auto role = admin::parse_role(options.new_token_role).value_or(admin::Role::viewer);
   const std::string line = admin::users_file_line(name, role, *token);
   if (!options.users_file.empty()) {
-    if (auto appended = admin::append_users_file_line(options.users_file, name, line);
-        !appended) {
+    if (auto appended = admin::append_users_file_line(options.users_file, name, line); !appended) {
       std::cerr << "smppgwd: " << appended.error() << "\n";
       return 1;
     }

@@ -23,11 +23,10 @@ tl::expected<Options, std::string> parse_options(const std::vector<std::string_v
       i += 2;
     } else if (arg == "--new-admin-token" || arg == "--role" || arg == "--users-file") {
       if (i + 1 >= args.size() || args[i + 1].empty() || args[i + 1].starts_with("--")) {
-        return tl::make_unexpected(std::string(arg) + (arg == "--new-admin-token"
-                                                           ? " needs the user's name"
-                                                           : arg == "--role"
-                                                                 ? " needs viewer, agent or admin"
-                                                                 : " needs a file name"));
+        return tl::make_unexpected(std::string(arg) +
+                                   (arg == "--new-admin-token" ? " needs the user's name"
+                                    : arg == "--role"          ? " needs viewer, agent or admin"
+                                                               : " needs a file name"));
       }
       std::string value(args[++i]);
       if (arg != "--new-admin-token") token_extra = arg;

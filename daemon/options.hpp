@@ -28,7 +28,7 @@ struct Options {
   // --new-admin-token: make a token for this user instead of running the daemon.
   std::string new_token_user;
   std::string new_token_role = "viewer";  // --role: viewer, agent or admin
-  std::string users_file;                // --users-file: append the line there
+  std::string users_file;                 // --users-file: append the line there
 };
 
 // `args` excludes the program name. Accepts "--config FILE" and "--config=FILE".

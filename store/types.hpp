@@ -416,8 +416,8 @@ struct AuditChainBreak {
 };
 
 struct AuditChainReport {
-  std::uint64_t events = 0;             // checked, in id order
-  AuditHash head{};                     // hash of the last event (zeros for none)
+  std::uint64_t events = 0;               // checked, in id order
+  AuditHash head{};                       // hash of the last event (zeros for none)
   std::optional<AuditChainBreak> broken;  // empty: the chain holds
   friend bool operator==(const AuditChainReport&, const AuditChainReport&) = default;
 };

@@ -68,8 +68,8 @@ std::string sha256_hex(std::string_view data) {
 bool valid_user_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxUserName) return false;
   for (char c : name) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                    c == '-' || c == '@';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
     if (!ok) return false;
   }
   return true;
@@ -233,8 +233,8 @@ tl::expected<void, std::string> append_users_file_line(const std::string& path,
     }
     fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (fd < 0) {
-      return tl::unexpected("cannot open the admin users file " + path + " to append: " +
-                            std::strerror(errno));
+      return tl::unexpected("cannot open the admin users file " + path +
+                            " to append: " + std::strerror(errno));
     }
     // A last line without its newline gets one first.
     struct stat st {};

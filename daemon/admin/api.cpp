@@ -205,8 +205,8 @@ Json me_json(const AdminIdentity& user) {
 
 ApiResponse forbidden_response(const AdminIdentity& user, const Route& route) {
   return error_response(403, "forbidden",
-                        user.name + " (role " + std::string(to_string(user.role)) +
-                            ") may not " + std::string(route.action));
+                        user.name + " (role " + std::string(to_string(user.role)) + ") may not " +
+                            std::string(route.action));
 }
 
 std::string audit_ref(const AdminIdentity& user, std::string_view what) {
@@ -434,9 +434,9 @@ boost::asio::awaitable<ApiResponse> Api::inbox_opt_out(const ApiRequest& req,
                              "with a Manual Opt-Out instead.");
   }
   bool changed = false;
-  const engine::ProfileOptOut request{
-      msg.from, msg.campaign, now(), audit_ref(req.user, "inbox:" + std::to_string(msg.id)),
-      store::ChangeSource::admin};
+  const engine::ProfileOptOut request{msg.from, msg.campaign, now(),
+                                      audit_ref(req.user, "inbox:" + std::to_string(msg.id)),
+                                      store::ChangeSource::admin};
   // This frame stays suspended until the write completes, so the writer may use its locals.
   ApplyFn apply = [request = &request,
                    changed = &changed](store::WriteTxn& txn) -> std::error_code {

@@ -542,8 +542,8 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, Session
   StoreOptOutSink sink(
       context.writer(), campaign,
       kind->format == UploadFormat::json ? store::ChangeSource::admin : store::ChangeSource::csv,
-      audit_ref(target.user, "optout:" + std::to_string(store::unix_ms(at)) + "-" +
-                                 std::to_string(++sequence)),
+      audit_ref(target.user,
+                "optout:" + std::to_string(store::unix_ms(at)) + "-" + std::to_string(++sequence)),
       at);
   auto request = std::make_shared<OptOutRequest>(*kind, *snap.phones, sink);
   std::unique_ptr<char[]> chunk(new char[kUploadChunkBytes]);
@@ -606,8 +606,8 @@ asio::awaitable<bool> AdminServer::Impl::upload_opt_outs(Stream& stream, Session
   spdlog::info(
       "admin: manual opt-out by {} ({}): {} rows, {} opted out, {} already, {} duplicates, {} "
       "invalid",
-      target.user.name, scope, report.rows, report.opted_out, report.already_opted_out, report.duplicates,
-      report.invalid);
+      target.user.name, scope, report.rows, report.opted_out, report.already_opted_out,
+      report.duplicates, report.invalid);
   co_return co_await write(stream, s, json_response(200, optout_report_json(scope, report)),
                            framing);
 }

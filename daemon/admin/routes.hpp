@@ -49,11 +49,9 @@ struct Route {
 // Earlier rows win: /v1/messages/preview is matched before /v1/messages/{id}.
 inline constexpr std::array<Route, 15> kRoutes{{
     {RouteId::campaigns, "GET", "/v1/campaigns", Role::viewer, "list the campaigns"},
-    {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast", Role::admin,
-     "send a broadcast"},
+    {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast", Role::admin, "send a broadcast"},
     {RouteId::inbox, "GET", "/v1/inbox", Role::viewer, "read the Inbox"},
-    {RouteId::inbox_opt_out, "POST", "/v1/inbox/{id}/opt-out", Role::agent,
-     "opt a profile out"},
+    {RouteId::inbox_opt_out, "POST", "/v1/inbox/{id}/opt-out", Role::agent, "opt a profile out"},
     {RouteId::send_message, "POST", "/v1/messages", Role::agent, "send messages"},
     {RouteId::preview, "POST", "/v1/messages/preview", Role::viewer, "preview a message"},
     {RouteId::get_message, "GET", "/v1/messages/{id}", Role::viewer, "read a message"},

@@ -244,6 +244,24 @@ Result<std::optional<AuditEvent>> get_audit(const Txn& txn, const Tables& t, std
   return std::optional<AuditEvent>(std::move(*e));
 }
 
+namespace {
+
+// The audit_bulk row a cursor stands on (brc its last answer): none at the end, else the
+// row and its first id; a malformed key or row is corrupted.
+std::error_code read_bulk_row(int brc, std::string_view bk, std::string_view bv,
+                              std::optional<records::AuditBulkView>& row, std::uint64_t& first) {
+  row.reset();
+  if (brc == MDB_NOTFOUND) return {};
+  if (brc != 0) return lmdb_error(brc);
+  if (bk.size() != 8) return corrupted();
+  row = records::AuditBulkView::parse(bv);
+  if (!row) return corrupted();
+  first = keys::read_be64(bk);
+  return {};
+}
+
+}  // namespace
+
 std::error_code scan_audit_forward(const Txn& txn, const Tables& t, std::uint64_t first_id,
                                    std::size_t limit, std::vector<AuditEvent>& out,
                                    std::optional<std::uint64_t>& next_id) {
@@ -267,13 +285,8 @@ std::error_code scan_audit_forward(const Txn& txn, const Tables& t, std::uint64_
   std::uint32_t next = 0;  // the row's next entry to give
   auto load_row = [&]() -> std::error_code {
     for (;;) {
-      row.reset();
-      if (brc == MDB_NOTFOUND) return {};
-      if (brc != 0) return lmdb_error(brc);
-      if (bk.size() != 8) return corrupted();
-      row = records::AuditBulkView::parse(bv);
-      if (!row) return corrupted();
-      first = keys::read_be64(bk);
+      if (auto ec = read_bulk_row(brc, bk, bv, row, first)) return ec;
+      if (!row) return {};
       next =
           first >= first_id
               ? 0
@@ -325,13 +338,8 @@ std::error_code scan_audit_back(const Txn& txn, const Tables& t,
   std::uint64_t first = 0;
   std::uint32_t next = 0;  // entries [0, next) are still to give
   auto load_row = [&]() -> std::error_code {
-    row.reset();
-    if (brc == MDB_NOTFOUND) return {};
-    if (brc != 0) return lmdb_error(brc);
-    if (bk.size() != 8) return corrupted();
-    row = records::AuditBulkView::parse(bv);
-    if (!row) return corrupted();
-    first = keys::read_be64(bk);
+    if (auto ec = read_bulk_row(brc, bk, bv, row, first)) return ec;
+    if (!row) return {};
     next = row->size();
     if (before && *before <= first + next) next = static_cast<std::uint32_t>(*before - first);
     return {};

@@ -218,8 +218,8 @@ int chain_audit_events(Txn& txn, const Tables& t) {
 }
 
 const std::array<Migration, kSchemaVersion - 1> kMigrations{
-    migrate_per_phone_tables, add_audit_bulk,      move_subscriptions,
-    add_mo_parts,             add_inbox_flagged,   chain_audit_events};
+    migrate_per_phone_tables, add_audit_bulk,    move_subscriptions, add_mo_parts,
+    add_inbox_flagged,        chain_audit_events};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;

@@ -46,8 +46,10 @@ std::string users_text() {
 }
 
 DaemonOptions options_with(std::optional<std::string> users, unsigned mode = 0600) {
-  DaemonOptions o{SMPPGWD_BINARY, "12MiB", "fsync", "1GiB", SMPPGW_SIM_BINARY,
-                  {std::string(kSubscriber) + ">12345:Is the clinic open on Saturday?"}};
+  DaemonOptions o{
+      SMPPGWD_BINARY,    "12MiB",
+      "fsync",           "1GiB",
+      SMPPGW_SIM_BINARY, {std::string(kSubscriber) + ">12345:Is the clinic open on Saturday?"}};
   o.users = std::move(users);
   o.users_mode = mode;
   return o;
@@ -188,14 +190,13 @@ TEST_F(AdminRolesTest, AuditRowsNameTheUser) {
     }
   }
   ASSERT_NE(id, 0u) << "the simulated MO never reached the Inbox";
-  const auto opt_out =
-      as(alice, {"POST", "/v1/inbox/" + std::to_string(id) + "/opt-out", "", ""});
+  const auto opt_out = as(alice, {"POST", "/v1/inbox/" + std::to_string(id) + "/opt-out", "", ""});
   ASSERT_EQ(opt_out.status, 200) << opt_out.body;
-  const auto upload =
-      as(bob, {"POST", "/v1/opt-outs", "phone\r\n+14155550199\r\n", "text/csv"});
+  const auto upload = as(bob, {"POST", "/v1/opt-outs", "phone\r\n+14155550199\r\n", "text/csv"});
   ASSERT_EQ(upload.status, 200) << upload.body;
 
-  const auto mine = json(as(test_users()[0].token, {"GET", "/v1/audit?phone=%2B14155552671", "", ""}));
+  const auto mine =
+      json(as(test_users()[0].token, {"GET", "/v1/audit?phone=%2B14155552671", "", ""}));
   ASSERT_FALSE(mine["events"].empty()) << mine.dump();
   bool by_alice = false;
   for (const auto& e : mine["events"]) {
@@ -228,9 +229,9 @@ TEST(AdminRolesStart, AUsersFileOthersMayReadIsRefused) {
 TEST(AdminRolesStart, AMalformedUsersFileIsRefusedWithItsLine) {
   DaemonProcess daemon(options_with(users_text() + "dave agent not-a-hash\n"));
   ASSERT_FALSE(daemon.start());
-  EXPECT_NE(daemon.error().find(daemon.users_file().string() +
-                                ":5: the third word must be the SHA-256"),
-            std::string::npos)
+  EXPECT_NE(
+      daemon.error().find(daemon.users_file().string() + ":5: the third word must be the SHA-256"),
+      std::string::npos)
       << daemon.error();
 }
 

@@ -55,12 +55,10 @@ bool DaemonProcess::start() {
                         << port_
                         << "\n"
                            "  token_file: "
-                        << (dir_ / "admin.token").string()
-                        << "\n"
+                        << (dir_ / "admin.token").string() << "\n"
                         << (options_.users ? "  users_file: " + users_file().string() + "\n"
                                            : std::string())
-                        << "  max_upload: "
-                        << options_.max_upload << "\n"
+                        << "  max_upload: " << options_.max_upload << "\n"
                         << (options_.tls_cert_file.empty()
                                 ? std::string()
                                 : "  tls: { cert_file: \"" + options_.tls_cert_file +

@@ -1,6 +1,6 @@
 // Runs the real smppgwd for admin tests and benchmarks: writes a configuration into a
-// temporary directory (state_dir, token file, users file, a free admin port on 127.0.0.1), starts the
-// binary, waits for /healthz, and stops it with SIGTERM.
+// temporary directory (state_dir, token file, users file, a free admin port on 127.0.0.1), starts
+// the binary, waits for /healthz, and stops it with SIGTERM.
 #pragma once
 
 #include <sys/types.h>

@@ -25,9 +25,9 @@ std::string two_users() {
 }
 
 fs::path temp_dir() {
-  auto dir = fs::temp_directory_path() /
-             ("smppgw-users-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  auto dir =
+      fs::temp_directory_path() / ("smppgw-users-" + std::to_string(::getpid()) + "-" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

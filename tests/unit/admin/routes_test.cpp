@@ -90,6 +90,7 @@ TEST(Routes, EachRouteHasItsMinimumRole) {
       {"get /v1/conversations/{phone}", Role::viewer},
       {"get /v1/subscribers/{phone}", Role::viewer},
       {"get /v1/audit", Role::viewer},
+      {"get /v1/audit/verify", Role::admin},
       {"post /v1/opt-outs", Role::admin},
       {"get /v1/opt-outs.csv", Role::admin},
       {"get /v1/openapi.json", Role::viewer},

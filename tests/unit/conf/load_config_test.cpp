@@ -321,11 +321,11 @@ TEST(LoadConfig, AdminUsersFile) {
   EXPECT_EQ(plain->admin.token_file, "/etc/smppgw/admin.token");
   EXPECT_TRUE(plain->admin.users_file.empty());
 
-  EXPECT_EQ(only_error(std::string(kLink) + "admin: { users_file: " + (dir / "none").string() +
-                       " }\n"),
-            "t.yaml:9:22: admin.users_file: cannot read \"" + (dir / "none").string() +
-                "\" (No such file or directory); create it (mode 0600) with lines from smppgwd "
-                "--new-admin-token");
+  EXPECT_EQ(
+      only_error(std::string(kLink) + "admin: { users_file: " + (dir / "none").string() + " }\n"),
+      "t.yaml:9:22: admin.users_file: cannot read \"" + (dir / "none").string() +
+          "\" (No such file or directory); create it (mode 0600) with lines from smppgwd "
+          "--new-admin-token");
   EXPECT_EQ(only_error(std::string(kLink) + "admin: { users_file: \"\" }\n"),
             "t.yaml:9:22: admin.users_file: must not be empty; write e.g. users_file: "
             "/etc/smppgw/admin.users");

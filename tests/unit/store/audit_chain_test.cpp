@@ -9,8 +9,14 @@ namespace smppgw::store {
 namespace {
 
 AuditEvent first_event() {
-  AuditEvent e{1,    timestamp_from_unix_ms(1700000000123), "+14155550001", "spring",
-               std::nullopt, SubscriptionState::opted_out, ChangeSource::sms,  "mo:7",
+  AuditEvent e{1,
+               timestamp_from_unix_ms(1700000000123),
+               "+14155550001",
+               "spring",
+               std::nullopt,
+               SubscriptionState::opted_out,
+               ChangeSource::sms,
+               "mo:7",
                "STOP"};
   e.prev_hash = AuditHash{};
   return e;

@@ -346,7 +346,6 @@ TEST(OpenStore, RefusesBadOptionsAndUnwritableDirectories) {
   EXPECT_EQ(open_store(o).error(), StoreErrc::invalid_argument);
 }
 
-
 // ---- The audit hash chain (schema 7, store/audit_chain.hpp) -------------------------------
 
 // Rewrites every audit event of a closed store as schema 6 wrote it, without prev_hash: the

@@ -102,13 +102,14 @@ TEST(Records, InboxOutboxAuditRoundTrip) {
   a.prev_hash.emplace();
   a.prev_hash->fill(0xab);
   records::encode(v, a);
-  EXPECT_EQ(v.size(), 32 + [&] {
-    auto b = a;
-    b.prev_hash.reset();
-    std::string w;
-    records::encode(w, b);
-    return w.size();
-  }());
+  EXPECT_EQ(
+      v.size(), 32 + [&] {
+        auto b = a;
+        b.prev_hash.reset();
+        std::string w;
+        records::encode(w, b);
+        return w.size();
+      }());
   EXPECT_EQ(records::decode_audit(3, v), a);
   EXPECT_FALSE(records::decode_audit(3, v.substr(0, v.size() - 1)));
 }
