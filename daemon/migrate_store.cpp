@@ -18,13 +18,6 @@ namespace {
 
 constexpr std::size_t kChunkRows = 10000;
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
 // A row's fields, each length-prefixed, hashed (FNV-1a, then a final mix so that sums of
 // hashes of similar rows do not cancel).
 class RowHash {

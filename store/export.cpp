@@ -8,13 +8,6 @@
 namespace smppgw::store {
 namespace {
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
 // A key part as every member accepts it (both backends refuse the same input).
 constexpr auto valid = rules::valid_key_part;
 
@@ -86,6 +79,11 @@ bool importable(const ExportRow& row) {
           [](const StoreCounters&) { return true; },
       },
       row);
+}
+
+bool importable(std::span<const ExportRow> rows) {
+  return rows.size() <= kMaxExportRows &&
+         std::all_of(rows.begin(), rows.end(), [](const ExportRow& r) { return importable(r); });
 }
 
 }  // namespace smppgw::store

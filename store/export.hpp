@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -85,5 +86,17 @@ bool importable(const ExportRow& row);
 
 // The most rows one export_rows call returns, and one import_rows call takes.
 inline constexpr std::size_t kMaxExportRows = 100000;
+
+// A chunk import_rows takes: at most kMaxExportRows rows, each importable. Both backends
+// check the whole chunk with it before writing anything.
+bool importable(std::span<const ExportRow> rows);
+
+// std::visit over an ExportRow with one lambda per row type.
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace smppgw::store

@@ -12,22 +12,8 @@
 #include "store/lmdb/write_txn.hpp"
 
 namespace smppgw::store::lmdb {
-namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-}  // namespace
-
 std::error_code LmdbWriteTxn::import_rows(std::span<const ExportRow> rows) {
-  if (rows.size() > kMaxExportRows ||
-      !std::all_of(rows.begin(), rows.end(), [](const ExportRow& r) { return importable(r); })) {
-    return invalid();
-  }
+  if (!importable(rows)) return invalid();
   if (poison_) return poison_;
   for (const auto& row : rows) {
     if (auto ec = import_row(row)) return ec;

@@ -9,22 +9,8 @@
 #include "store/postgres/write_txn.hpp"
 
 namespace smppgw::store::postgres {
-namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-}  // namespace
-
 std::error_code PgWriteTxn::import_rows(std::span<const ExportRow> rows) {
-  if (rows.size() > kMaxExportRows ||
-      !std::all_of(rows.begin(), rows.end(), [](const ExportRow& r) { return importable(r); })) {
-    return make_error_code(StoreErrc::invalid_argument);
-  }
+  if (!importable(rows)) return make_error_code(StoreErrc::invalid_argument);
   if (poison_) return poison_;
   const bool has_counters = std::any_of(rows.begin(), rows.end(), [](const ExportRow& r) {
     return std::holds_alternative<StoreCounters>(r);

@@ -28,12 +28,14 @@
 #include "store/bulk.hpp"
 #include "store/postgres/store.hpp"
 #include "store/writer.hpp"
+#include "tools/bench/keyword_mo_load.hpp"
 #include "tools/bench/median.hpp"
 
 namespace {
 
 using smppgw::bench::median;
 using namespace smppgw::store;
+using smppgw::bench::run_keyword_mos;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kProducers = 4;
@@ -115,58 +117,9 @@ struct MoResult {
 MoResult run_mo_commit(const Cluster& cluster, int run, std::uint64_t total) {
   BenchStore bench(cluster, run);
   Writer& writer = bench.writer();
-  std::atomic<std::uint64_t> done{0}, failed{0};
   const auto t0 = Clock::now();
-  std::vector<std::thread> producers;
-  for (int p = 0; p < kProducers; ++p) {
-    producers.emplace_back([&, p] {
-      std::uint64_t x = 0x9E3779B97F4A7C15ull * (p + 1);
-      for (std::uint64_t i = p; i < total; i += kProducers) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        const std::int64_t ms = 1'700'000'000'000 + static_cast<std::int64_t>(i);
-        WriteRequest req;
-        req.apply = [phone = phone_of(x % kPhones), ms](WriteTxn& txn) -> std::error_code {
-          const Timestamp at = timestamp_from_unix_ms(ms);
-          auto st = txn.state(phone, "spring");
-          if (!st) return st.error();
-          NewInboxMessage mo{at,         phone, "12345", "spring", "SPRING", InboxKind::keyword,
-                             "carrier-a"};
-          auto id = txn.add_inbox(mo);
-          if (!id) return id.error();
-          const std::string ref = "mo:" + std::to_string(*id);
-          ChangeContext ctx{at, ChangeSource::sms, ref, "keyword SPRING"};
-          auto change = *st == SubscriptionState::subscribed
-                            ? txn.opt_out(phone, "spring", ctx)
-                            : txn.subscribe(phone, "spring", "12345", ctx);
-          if (!change) return change.error();
-          NewOutboxMessage reply{at,
-                                 phone,
-                                 "12345",
-                                 "spring",
-                                 "Acme: you joined Spring Promo. Reply HELP for help, STOP to "
-                                 "cancel.",
-                                 OutboxKind::auto_reply};
-          auto out = txn.enqueue_outbox(reply);
-          return out ? std::error_code{} : out.error();
-        };
-        req.complete = [&](std::error_code ec) {
-          if (ec) failed.fetch_add(1, std::memory_order_relaxed);
-          done.fetch_add(1, std::memory_order_release);
-        };
-        if (writer.submit(std::move(req))) std::exit(1);
-      }
-    });
-  }
-  for (auto& t : producers) t.join();
-  writer.flush();
+  run_keyword_mos(writer, total, kPhones, kProducers, phone_of, "pg_store_mo_commit");
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  if (failed || done != total) {
-    std::fprintf(stderr, "pg_store_mo_commit: %llu failed\n",
-                 static_cast<unsigned long long>(failed.load()));
-    std::exit(1);
-  }
   const auto stats = writer.stats();
   std::fprintf(stderr, "  pg mo_commit: %llu requests in %.3f s, %llu commits, %llu reruns\n",
                static_cast<unsigned long long>(total), secs,

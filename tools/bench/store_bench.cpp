@@ -35,6 +35,7 @@
 #include "store/bulk.hpp"
 #include "store/store.hpp"
 #include "store/writer.hpp"
+#include "tools/bench/keyword_mo_load.hpp"
 #include "tools/bench/median.hpp"
 
 namespace {
@@ -42,6 +43,7 @@ namespace {
 using smppgw::bench::median;
 
 using namespace smppgw::store;
+using smppgw::bench::run_keyword_mos;
 using Clock = std::chrono::steady_clock;
 
 // CPU seconds used by the whole process (all threads): on a shared machine the wall-clock
@@ -149,62 +151,13 @@ MoResult run_mo_commit(std::uint64_t total, std::size_t max_group) {
   {
     BenchStore bench(max_group);
     Writer& writer = bench.writer();
-    std::atomic<std::uint64_t> done{0}, failed{0};
     const auto t0 = Clock::now();
     const double c0 = cpu_seconds();
     const double w0 = written_bytes();
-    std::vector<std::thread> producers;
-    for (int p = 0; p < kProducers; ++p) {
-      producers.emplace_back([&, p] {
-        std::uint64_t x = 0x9E3779B97F4A7C15ull * (p + 1);
-        for (std::uint64_t i = p; i < total; i += kProducers) {
-          x ^= x << 13;
-          x ^= x >> 7;
-          x ^= x << 17;
-          const std::int64_t ms = 1'700'000'000'000 + static_cast<std::int64_t>(i);
-          WriteRequest req;
-          req.apply = [phone = phone_of(x % g_phones), ms](WriteTxn& txn) -> std::error_code {
-            const Timestamp at = timestamp_from_unix_ms(ms);
-            auto st = txn.state(phone, "spring");
-            if (!st) return st.error();
-            NewInboxMessage mo{at,         phone, "12345", "spring", "SPRING", InboxKind::keyword,
-                               "carrier-a"};
-            auto id = txn.add_inbox(mo);
-            if (!id) return id.error();
-            const std::string ref = "mo:" + std::to_string(*id);
-            ChangeContext ctx{at, ChangeSource::sms, ref, "keyword SPRING"};
-            auto change = *st == SubscriptionState::subscribed
-                              ? txn.opt_out(phone, "spring", ctx)
-                              : txn.subscribe(phone, "spring", "12345", ctx);
-            if (!change) return change.error();
-            NewOutboxMessage reply{at,
-                                   phone,
-                                   "12345",
-                                   "spring",
-                                   "Acme: you joined Spring Promo. Reply HELP for help, STOP to "
-                                   "cancel.",
-                                   OutboxKind::auto_reply};
-            auto out = txn.enqueue_outbox(reply);
-            return out ? std::error_code{} : out.error();
-          };
-          req.complete = [&](std::error_code ec) {
-            if (ec) failed.fetch_add(1, std::memory_order_relaxed);
-            done.fetch_add(1, std::memory_order_release);
-          };
-          if (writer.submit(std::move(req))) std::exit(1);
-        }
-      });
-    }
-    for (auto& t : producers) t.join();
-    writer.flush();
+    run_keyword_mos(writer, total, g_phones, kProducers, phone_of, "store_mo_commit");
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = cpu_seconds() - c0;
     const double written = written_bytes() - w0;
-    if (failed || done != total) {
-      std::fprintf(stderr, "store_mo_commit: %llu failed\n",
-                   static_cast<unsigned long long>(failed.load()));
-      std::exit(1);
-    }
     auto stats = writer.stats();
     result = {double(total) / secs, stats.mean_group_size()};
     std::fprintf(stderr,
