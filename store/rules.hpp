@@ -51,4 +51,19 @@ inline OutboxStatus aggregate(const OutboxMessage& m) {
   return OutboxStatus::submitted;
 }
 
+// The record a broadcast chunk enqueues for each recipient, `to` left for the caller.
+inline NewOutboxMessage broadcast_record(const BroadcastChunk& chunk) {
+  NewOutboxMessage m;
+  m.at = chunk.at;
+  m.from = chunk.short_code;
+  m.campaign = chunk.campaign;
+  m.text = chunk.text;
+  m.kind = OutboxKind::broadcast;
+  m.encoding = chunk.encoding;
+  m.segments = chunk.segments;
+  m.broadcast_id = chunk.broadcast_id;
+  m.sent_by = chunk.sent_by;
+  return m;
+}
+
 }  // namespace smppgw::store::rules

@@ -121,6 +121,12 @@ class Store {
   // ---- Outbox ----
 
   virtual Result<std::optional<OutboxMessage>> outbox_message(std::uint64_t id) const = 0;
+  // One phone's records, newest first, `limit` (1..kMaxPageLimit) at a time, ids < before
+  // (GET /v1/subscribers/{phone}/evidence). Cost: one range scan of the phone's index + 1
+  // lookup per record.
+  virtual Result<OutboxPage> phone_outbox(std::string_view phone,
+                                          std::optional<std::uint64_t> before,
+                                          std::size_t limit) const = 0;
 
   // Queued records of a short code in id order (the dispatcher's queue), ids > after_id, at
   // most `limit`. The dispatcher keeps its own cursor of what it has in flight; a record

@@ -347,6 +347,9 @@ struct OutboxMessage {
   std::string error;              // why failed/expired/suppressed (human text)
   std::optional<std::uint64_t> broadcast_id;
   std::uint32_t attempts = 0;  // how many times the dispatcher was told to retry it
+  // The admin user who posted it through the API (a reply, chat or broadcast); empty for
+  // what the gateway sends on its own (confirmations, HELP and keyword answers).
+  std::string sent_by;
   friend bool operator==(const OutboxMessage&, const OutboxMessage&) = default;
 };
 
@@ -362,6 +365,13 @@ struct NewOutboxMessage {
   TextEncoding encoding = TextEncoding::gsm7;
   std::uint16_t segments = 1;  // 1..255
   std::optional<std::uint64_t> broadcast_id;
+  std::string sent_by;  // OutboxMessage::sent_by
+};
+
+// Store::phone_outbox: newest first; next_before is the cursor of the next page, if any.
+struct OutboxPage {
+  std::vector<OutboxMessage> messages;
+  std::optional<std::uint64_t> next_before;
 };
 
 // What a delivery receipt did (WriteTxn::apply_receipt).
@@ -468,7 +478,8 @@ struct BroadcastChunk {
   TextEncoding encoding = TextEncoding::gsm7;
   std::uint16_t segments = 1;
   Timestamp at{};
-  std::string after;  // exclusive phone cursor; empty for the first chunk
+  std::string sent_by;  // the admin user who posted the broadcast (OutboxMessage::sent_by)
+  std::string after;    // exclusive phone cursor; empty for the first chunk
   std::size_t limit = 10000;
 };
 

@@ -12,6 +12,7 @@
 #include "daemon/admin/async_bridge.hpp"
 #include "daemon/admin/json_fields.hpp"
 #include "daemon/admin/openapi_document.hpp"
+#include "daemon/admin/subscriber_evidence.hpp"
 #include "daemon/engine/admin_requests.hpp"
 #include "protocol/text_analysis.hpp"
 #include "store/audit_chain.hpp"
@@ -348,6 +349,8 @@ boost::asio::awaitable<ApiResponse> Api::handle(const ApiRequest& req, const Rou
         co_return co_await conversation(req, param);
       case RouteId::subscriber:
         co_return co_await subscriber(param);
+      case RouteId::subscriber_evidence:
+        co_return co_await subscriber_evidence(req, param);
       case RouteId::audit:
         co_return co_await audit(req);
       case RouteId::audit_verify:
@@ -525,6 +528,7 @@ boost::asio::awaitable<ApiResponse> Api::send_message(const ApiRequest& req) {
   mt.kind = reply_to ? store::OutboxKind::reply : store::OutboxKind::chat;
   mt.encoding = store_encoding(analysis->encoding);
   mt.segments = static_cast<std::uint16_t>(analysis->segments);
+  mt.sent_by = req.user.name;
   struct Outcome {
     bool opted_out = false;
     std::uint64_t id = 0;
@@ -611,6 +615,33 @@ boost::asio::awaitable<ApiResponse> Api::subscriber(std::string_view phone_text)
   co_return json_response(200, subscriber_json(*phone, *subs, *company));
 }
 
+boost::asio::awaitable<ApiResponse> Api::subscriber_evidence(const ApiRequest& req,
+                                                             std::string_view phone_text) {
+  const auto snap = context_.snapshot();
+  bool csv = false;
+  if (auto it = req.query.find("format"); it != req.query.end()) {
+    if (it->second == "csv") {
+      csv = true;
+    } else if (it->second != "json") {
+      co_return error_response(422, "invalid_value", "format must be json or csv.");
+    }
+  }
+  auto phone = subscriber_phone(snap, phone_text, "phone");
+  if (!phone) co_return phone.error();
+  auto evidence = collect_subscriber_evidence(context_.store(), *phone, now());
+  if (!evidence) co_return store_error(evidence.error());
+  // An export: the browser saves it as a file named by the number without its "+".
+  const std::string file =
+      "attachment; filename=\"evidence-" + phone->substr(1) + (csv ? ".csv\"" : ".json\"");
+  if (!csv) {
+    auto r = json_response(200, evidence_json(*evidence));
+    r.headers.emplace_back("Content-Disposition", file);
+    co_return r;
+  }
+  co_return ApiResponse{
+      200, "text/csv; charset=utf-8", evidence_csv(*evidence), {{"Content-Disposition", file}}};
+}
+
 boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
                                                    std::string_view campaign_id) {
   const auto snap = context_.snapshot();
@@ -639,7 +670,8 @@ boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
   const std::string short_code = campaign->short_code;
   const std::string cid = campaign->id;
   const smpp::TextAnalysis a = *analysis;
-  const auto job = [&ctx, short_code, cid, a]() -> Totals {
+  const std::string sent_by = req.user.name;
+  const auto job = [&ctx, short_code, cid, a, sent_by]() -> Totals {
     Totals t;
     auto id = std::make_shared<std::uint64_t>(0);
     store::WriteRequest first{[id](store::WriteTxn& txn) -> std::error_code {
@@ -665,6 +697,7 @@ boost::asio::awaitable<ApiResponse> Api::broadcast(const ApiRequest& req,
       chunk->encoding = store_encoding(a.encoding);
       chunk->segments = static_cast<std::uint16_t>(a.segments);
       chunk->at = at;
+      chunk->sent_by = sent_by;
       chunk->after = after;
       auto result = std::make_shared<store::Result<store::BroadcastChunkResult>>();
       auto req = store::make_broadcast_request(

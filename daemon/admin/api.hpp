@@ -67,6 +67,8 @@ class Api {
   boost::asio::awaitable<ApiResponse> preview(const ApiRequest& req);
   boost::asio::awaitable<ApiResponse> conversation(const ApiRequest& req, std::string_view phone);
   boost::asio::awaitable<ApiResponse> subscriber(std::string_view phone);
+  boost::asio::awaitable<ApiResponse> subscriber_evidence(const ApiRequest& req,
+                                                          std::string_view phone);
   boost::asio::awaitable<ApiResponse> broadcast(const ApiRequest& req, std::string_view campaign);
   boost::asio::awaitable<ApiResponse> audit(const ApiRequest& req);
   boost::asio::awaitable<ApiResponse> audit_verify();

@@ -77,6 +77,7 @@ Json outbox_message_json(const store::OutboxMessage& m) {
               {"segments", m.segments},
               {"carrier_message_id", text_or_null(carrier_ids)},
               {"error", text_or_null(error)},
+              {"sent_by", text_or_null(m.sent_by)},
               {"created_at", rfc3339(m.created_at)},
               {"updated_at", rfc3339(m.updated_at)}};
 }
@@ -161,8 +162,6 @@ Json optout_report_json(std::string_view scope, const OptOutReport& report) {
               {"errors", std::move(errors)}};
 }
 
-namespace {
-
 void append_csv_field(std::string& out, std::string_view v) {
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += v;
@@ -175,8 +174,6 @@ void append_csv_field(std::string& out, std::string_view v) {
   }
   out += '"';
 }
-
-}  // namespace
 
 void append_optout_csv_row(std::string& out, const store::OptOutRow& row) {
   append_csv_field(out, row.phone);

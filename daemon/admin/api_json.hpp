@@ -51,6 +51,9 @@ Json audit_chain_json(const store::AuditChainReport& report);
 // "invalid","errors":[{"row","value","reason"}]}
 Json optout_report_json(std::string_view scope, const OptOutReport& report);
 
+// One CSV field, quoted as RFC 4180 says when it holds a comma, quote or line break.
+void append_csv_field(std::string& out, std::string_view v);
+
 // One line of GET /v1/opt-outs.csv (phone,campaign,since,source), CRLF-terminated, with
 // RFC 4180 quoting where a field needs it.
 void append_optout_csv_row(std::string& out, const store::OptOutRow& row);

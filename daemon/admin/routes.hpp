@@ -23,6 +23,7 @@ enum class RouteId {
   get_message,
   conversation,
   subscriber,
+  subscriber_evidence,
   audit,
   audit_verify,
   opt_outs_upload,
@@ -47,7 +48,7 @@ struct Route {
 };
 
 // Earlier rows win: /v1/messages/preview is matched before /v1/messages/{id}.
-inline constexpr std::array<Route, 15> kRoutes{{
+inline constexpr std::array<Route, 16> kRoutes{{
     {RouteId::campaigns, "GET", "/v1/campaigns", Role::viewer, "list the campaigns"},
     {RouteId::broadcast, "POST", "/v1/campaigns/{id}/broadcast", Role::admin, "send a broadcast"},
     {RouteId::inbox, "GET", "/v1/inbox", Role::viewer, "read the Inbox"},
@@ -59,6 +60,9 @@ inline constexpr std::array<Route, 15> kRoutes{{
      "read a conversation"},
     {RouteId::subscriber, "GET", "/v1/subscribers/{phone}", Role::viewer,
      "read a subscriber's profile"},
+    // Nothing in it a viewer cannot read route by route: compliance staff export it.
+    {RouteId::subscriber_evidence, "GET", "/v1/subscribers/{phone}/evidence", Role::viewer,
+     "export a subscriber's consent record"},
     {RouteId::audit, "GET", "/v1/audit", Role::viewer, "read the audit log"},
     // A pass over the whole trail: not for every viewer to start at will.
     {RouteId::audit_verify, "GET", "/v1/audit/verify", Role::admin, "verify the audit chain"},

@@ -63,9 +63,9 @@ store::Result<Acceptance> apply_accept_message(store::WriteTxn& txn,
   Acceptance a;
   a.state = *state;
   if (suppressed(message.kind, *state)) return a;
-  auto id = txn.enqueue_outbox(
-      store::NewOutboxMessage{message.at, message.to, message.from, message.campaign, message.text,
-                              message.kind, message.encoding, message.segments, std::nullopt});
+  auto id = txn.enqueue_outbox(store::NewOutboxMessage{
+      message.at, message.to, message.from, message.campaign, message.text, message.kind,
+      message.encoding, message.segments, std::nullopt, message.sent_by});
   if (!id) return store::fail(id.error());
   a.accepted = true;
   a.outbox_id = *id;

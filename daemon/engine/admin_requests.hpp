@@ -49,6 +49,7 @@ struct OutgoingMessage {
   store::TextEncoding encoding = store::TextEncoding::gsm7;
   std::uint16_t segments = 1;
   store::Timestamp at{};
+  std::string sent_by;  // the admin user who posted it (kept on the record)
 };
 
 struct Acceptance {

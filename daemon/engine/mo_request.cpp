@@ -32,9 +32,8 @@ store::Result<MoResult> apply_mo(store::WriteTxn& txn, const KeywordEngine& engi
   result.decision = engine.decide(mo, *state);
   const Decision& d = result.decision;
 
-  auto inbox_id = txn.add_inbox(
-      store::NewInboxMessage{mo.received_at, mo.from, mo.to, d.campaign, mo.text, d.kind, mo.link,
-                              mo.inbox_id});
+  auto inbox_id = txn.add_inbox(store::NewInboxMessage{mo.received_at, mo.from, mo.to, d.campaign,
+                                                       mo.text, d.kind, mo.link, mo.inbox_id});
   if (!inbox_id) return store::fail(inbox_id.error());
   result.inbox_id = *inbox_id;
 
@@ -78,9 +77,16 @@ store::Result<MoResult> apply_mo(store::WriteTxn& txn, const KeywordEngine& engi
     auto now = txn.state(mo.from, reply.campaign);
     if (!now) return store::fail(now.error());
     if (suppressed(kind, *now)) continue;
-    auto id = txn.enqueue_outbox(
-        store::NewOutboxMessage{mo.received_at, mo.from, mo.to, reply.campaign, reply.text, kind,
-                                reply.encoding, reply.segments, std::nullopt});
+    auto id = txn.enqueue_outbox(store::NewOutboxMessage{mo.received_at,
+                                                         mo.from,
+                                                         mo.to,
+                                                         reply.campaign,
+                                                         reply.text,
+                                                         kind,
+                                                         reply.encoding,
+                                                         reply.segments,
+                                                         std::nullopt,
+                                                         {}});
     if (!id) return store::fail(id.error());
     result.outbox_ids.push_back(*id);
   }

@@ -213,6 +213,10 @@ void encode(std::string& out, const OutboxMessage& m) {
     e.u8(kOutboxReceiptKeys);
     for (const auto& p : m.parts) e.str(p.receipt_key);
   }
+  if (!m.sent_by.empty()) {
+    e.u8(kOutboxSentBy);
+    e.str(m.sent_by);
+  }
 }
 
 void encode_new(std::string& out, const NewOutboxMessage& m) {
@@ -238,6 +242,10 @@ void encode_new(std::string& out, const NewOutboxMessage& m) {
   e.u8(m.broadcast_id ? 1 : 0);
   e.u64(m.broadcast_id.value_or(0));
   e.u32(0);
+  if (!m.sent_by.empty()) {
+    e.u8(kOutboxSentBy);
+    e.str(m.sent_by);
+  }
 }
 
 std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v) {
@@ -269,9 +277,18 @@ std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v)
   auto has_b = d.u8();
   auto b = d.u64();
   m.attempts = d.u32();
-  if (d.ok() && d.remaining() > 0) {  // the receipt-key trailer
-    if (d.u8() != kOutboxReceiptKeys) return std::nullopt;
-    for (auto& p : m.parts) p.receipt_key = d.str();
+  std::uint8_t last_trailer = 0;
+  while (d.ok() && d.remaining() > 0) {  // the trailers, in the order of their tags
+    const std::uint8_t tag = d.u8();
+    if (tag <= last_trailer) return std::nullopt;
+    if (tag == kOutboxReceiptKeys) {
+      for (auto& p : m.parts) p.receipt_key = d.str();
+    } else if (tag == kOutboxSentBy) {
+      m.sent_by = d.str();
+    } else {
+      return std::nullopt;
+    }
+    last_trailer = tag;
   }
   if (!d.done() || !valid<OutboxKind>(kind) || !valid<OutboxStatus>(status) ||
       !valid<TextEncoding>(enc)) {

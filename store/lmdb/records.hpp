@@ -146,7 +146,11 @@ std::optional<InboxMessage> decode_inbox(std::uint64_t id, std::string_view v);
 // record written before it, whose carrier ids are their canonical forms) decodes with empty
 // keys, i.e. the key is the id as stored. A binary older than the trailer reads a record
 // that has one as corrupted.
+// Schema 8 adds a second trailer, after the first when both are there: the tag kOutboxSentBy
+// and the admin user who posted the record (OutboxMessage::sent_by), written only when there
+// is one. Trailers come in the order of their tags, each at most once.
 inline constexpr std::uint8_t kOutboxReceiptKeys = 1;
+inline constexpr std::uint8_t kOutboxSentBy = 2;
 void encode(std::string& out, const OutboxMessage& m);
 // The bytes encode(OutboxMessage) gives the queued record a new MT becomes.
 void encode_new(std::string& out, const NewOutboxMessage& m);

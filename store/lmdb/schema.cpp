@@ -217,9 +217,17 @@ int chain_audit_events(Txn& txn, const Tables& t) {
   }
 }
 
+// 7 → 8: an outbox record may end with the kOutboxSentBy trailer (records.hpp). Stored
+// records stay as they are (they were not posted by a named user, or do not say so); the
+// version changes so that an older binary, which would read a record with the trailer as
+// corrupted, refuses the store instead.
+int add_outbox_sender(Txn&, const Tables&) {
+  return 0;
+}
+
 const std::array<Migration, kSchemaVersion - 1> kMigrations{
-    migrate_per_phone_tables, add_audit_bulk,    move_subscriptions, add_mo_parts,
-    add_inbox_flagged,        chain_audit_events};
+    migrate_per_phone_tables, add_audit_bulk,     move_subscriptions, add_mo_parts,
+    add_inbox_flagged,        chain_audit_events, add_outbox_sender};
 
 int write_version(Txn& txn, const Tables& t, std::uint32_t v) {
   std::string out;

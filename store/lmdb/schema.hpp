@@ -20,7 +20,8 @@ namespace smppgw::store::lmdb {
 //   5: mo_parts and mo_parts_due, the parts of concatenated MO committed one by one
 //   6: inbox_flagged, the Inbox rows of kind possible_opt_out (GET /v1/inbox?flag=...)
 //   7: every audit event carries the hash of the one before it (store/audit_chain.hpp)
-inline constexpr std::uint32_t kSchemaVersion = 7;
+//   8: an outbox record names the admin user who posted it (records.hpp, kOutboxSentBy)
+inline constexpr std::uint32_t kSchemaVersion = 8;
 
 // Every table (named database); key → value layouts are in keys.hpp / records.hpp.
 //

@@ -478,6 +478,30 @@ Result<AuditPage> LmdbStore::audit_page(const AuditQuery& q) const {
   return page;
 }
 
+Result<OutboxPage> LmdbStore::phone_outbox(std::string_view phone,
+                                           std::optional<std::uint64_t> before,
+                                           std::size_t limit) const {
+  if (!valid(phone) || limit == 0 || limit > kMaxPageLimit) return fail(invalid());
+  auto r = begin_read();
+  if (!r) return fail(r.error());
+  OutboxPage page;
+  // One more than a page is read: its presence says whether there is a next page.
+  auto take = [&](OutboxMessage&& m) {
+    if (page.messages.size() == limit) {
+      page.next_before = page.messages.back().id;
+      return false;
+    }
+    page.messages.push_back(std::move(m));
+    return true;
+  };
+  if (auto ec =
+          scan_index_rows(r->txn, t_, t_.phones, keys::phone_prefix(phone, keys::phone_tag::outbox),
+                          before, get_outbox, take)) {
+    return fail(ec);
+  }
+  return page;
+}
+
 // ---- Health ----
 
 Result<StoreInfo> LmdbStore::info() const {

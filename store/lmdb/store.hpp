@@ -50,6 +50,8 @@ class LmdbStore final : public Store, private detail::WriteBackend {
                                                       std::optional<std::string> campaign,
                                                       std::size_t limit) const override;
   Result<AuditPage> audit_page(const AuditQuery& q) const override;
+  Result<OutboxPage> phone_outbox(std::string_view phone, std::optional<std::uint64_t> before,
+                                  std::size_t limit) const override;
   Result<StoreInfo> info() const override;
   Result<Chunk<ExportRow>> export_rows(ExportTable table, std::optional<std::string> cursor,
                                        std::size_t limit) const override;  // export.cpp

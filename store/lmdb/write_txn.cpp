@@ -472,7 +472,8 @@ std::error_code LmdbWriteTxn::put_outbox(const OutboxMessage& m) {
 
 Result<std::uint64_t> LmdbWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
   if (!valid(msg.to) || !valid(msg.from) || (!msg.campaign.empty() && !valid(msg.campaign)) ||
-      !valid_text(msg.text) || msg.segments == 0 || msg.segments > 255) {
+      !valid_text(msg.text) || !valid_text(msg.sent_by) || msg.segments == 0 ||
+      msg.segments > 255) {
     return fail(invalid());
   }
   const std::uint64_t id = ids_.outbox + 1;
@@ -728,15 +729,7 @@ Result<BroadcastChunkResult> LmdbWriteTxn::enqueue_broadcast_chunk(const Broadca
       });
   if (ec) return fail(ec);
   if (bad) return fail(corrupted());
-  NewOutboxMessage m;
-  m.at = chunk.at;
-  m.from = chunk.short_code;
-  m.campaign = chunk.campaign;
-  m.text = chunk.text;
-  m.kind = OutboxKind::broadcast;
-  m.encoding = chunk.encoding;
-  m.segments = chunk.segments;
-  m.broadcast_id = chunk.broadcast_id;
+  NewOutboxMessage m = rules::broadcast_record(chunk);
   for (auto& phone : phones) {
     m.to = std::move(phone);
     auto id = enqueue_outbox(m);

@@ -510,6 +510,27 @@ Result<AuditPage> PgStore::audit_page(const AuditQuery& q) const {
   return page;
 }
 
+Result<OutboxPage> PgStore::phone_outbox(std::string_view phone,
+                                         std::optional<std::uint64_t> before,
+                                         std::size_t limit) const {
+  if (!valid(phone) || limit == 0 || limit > kMaxPageLimit) return fail(invalid());
+  Sql s(select(rows::kOutboxColumns, "outbox"));
+  s.where("phone = " + s.param(std::string(phone)));
+  if (before && *before <= kMaxId) s.where("id < " + s.param(*before));
+  s.append(" ORDER BY id DESC LIMIT " + s.param(limit + 1));
+  auto r = query(std::move(s).statement());
+  if (!r) return fail(r.error());
+  auto messages = all(*r, rows::outbox_message);
+  if (!messages) return fail(messages.error());
+  OutboxPage page;
+  page.messages = std::move(*messages);
+  if (page.messages.size() > limit) {
+    page.messages.pop_back();
+    page.next_before = page.messages.back().id;
+  }
+  return page;
+}
+
 // ---- Health ----
 
 Result<StoreInfo> PgStore::info() const {

@@ -48,6 +48,8 @@ class PgStore final : public Store {
                                                       std::optional<std::string> campaign,
                                                       std::size_t limit) const override;
   Result<AuditPage> audit_page(const AuditQuery& q) const override;
+  Result<OutboxPage> phone_outbox(std::string_view phone, std::optional<std::uint64_t> before,
+                                  std::size_t limit) const override;
   Result<StoreInfo> info() const override;
   Result<Chunk<ExportRow>> export_rows(ExportTable table, std::optional<std::string> cursor,
                                        std::size_t limit) const override;  // pg_store_export.cpp

@@ -160,6 +160,7 @@ std::optional<OutboxMessage> outbox_message(const Row& row, std::size_t first) {
   const auto carrier_ids = c.strings();
   const auto errors = c.strings();
   const auto receipt_keys = c.strings();
+  m.sent_by = c.text();
   if (!c.ok() || segments < 1 || segments > 255) return std::nullopt;
   const auto n = static_cast<std::size_t>(segments);
   if (statuses.size() != n || links.size() != n || carrier_ids.size() != n || errors.size() != n ||

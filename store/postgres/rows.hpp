@@ -24,7 +24,7 @@ inline constexpr const char* kInboxColumns =
 inline constexpr const char* kOutboxColumns =
     "id, created_at, updated_at, phone, short_code, campaign, text, kind, status, encoding, "
     "segments, error, broadcast_id, attempts, part_status, part_link, part_carrier_id, "
-    "part_error, part_receipt_key";
+    "part_error, part_receipt_key, sent_by";
 inline constexpr const char* kAuditColumns =
     "id, at, phone, campaign, from_state, to_state, source, ref, reason, prev_hash";
 inline constexpr const char* kMoPartSetColumns =

@@ -121,10 +121,18 @@ constexpr std::array<std::string_view, 3> kVersion3 = {
     "ALTER TABLE audit ALTER COLUMN prev_hash SET NOT NULL",
 };
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Version 4: an outbox record names the admin user who posted it (OutboxMessage::sent_by);
+// records written before it did not say, and keep the empty name. A constant default: no
+// table rewrite.
+constexpr std::array<std::string_view, 1> kVersion4 = {
+    "ALTER TABLE outbox ADD COLUMN sent_by text NOT NULL DEFAULT ''",
+};
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4},
 }};
 
 }  // namespace

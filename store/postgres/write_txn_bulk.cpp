@@ -102,15 +102,7 @@ Result<BroadcastChunkResult> PgWriteTxn::enqueue_broadcast_chunk(const Broadcast
   } else if (bound) {
     last = *bound;  // every phone up to the bound is decided: the next chunk starts after it
   }
-  NewOutboxMessage m;
-  m.at = chunk.at;
-  m.from = chunk.short_code;
-  m.campaign = chunk.campaign;
-  m.text = chunk.text;
-  m.kind = OutboxKind::broadcast;
-  m.encoding = chunk.encoding;
-  m.segments = chunk.segments;
-  m.broadcast_id = chunk.broadcast_id;
+  NewOutboxMessage m = rules::broadcast_record(chunk);
   for (auto phone : phones) {
     m.to = phone;
     auto id = enqueue_outbox(m);

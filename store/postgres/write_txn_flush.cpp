@@ -196,7 +196,7 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
                    {"text", "l"}}));
 
   // ---- Outbox records (whole images; parts as arrays, one array literal per record) ----
-  Arrays outbox_new(19), outbox_changed(19);
+  Arrays outbox_new(20), outbox_changed(20);
   for (const auto& [id, m] : ov_.outbox) {
     auto w = outbox_.find(id);
     const bool loaded = w != outbox_.end() && w->second;
@@ -234,32 +234,20 @@ std::vector<Statement> PgWriteTxn::flush_statements() const {
     c[16].add(sql::text_array(carrier));
     c[17].add(sql::text_array(error));
     c[18].add(sql::text_array(key));
+    c[19].add(m.sent_by);
   }
-  const std::string outbox_rows = zipped({{"bigint", "i"},
-                                          {"bigint", "ca"},
-                                          {"bigint", "ua"},
-                                          {"text", "ph"},
-                                          {"text", "sc"},
-                                          {"text", "cp"},
-                                          {"bytea", "tx"},
-                                          {"smallint", "k"},
-                                          {"smallint", "st"},
-                                          {"smallint", "en"},
-                                          {"smallint", "sg"},
-                                          {"text", "er"},
-                                          {"bigint", "b"},
-                                          {"int", "at"},
-                                          {"text", "ps"},
-                                          {"text", "pl"},
-                                          {"text", "pc"},
-                                          {"text", "pe"},
-                                          {"text", "pr"}});
+  const std::string outbox_rows =
+      zipped({{"bigint", "i"},    {"bigint", "ca"},   {"bigint", "ua"},   {"text", "ph"},
+              {"text", "sc"},     {"text", "cp"},     {"bytea", "tx"},    {"smallint", "k"},
+              {"smallint", "st"}, {"smallint", "en"}, {"smallint", "sg"}, {"text", "er"},
+              {"bigint", "b"},    {"int", "at"},      {"text", "ps"},     {"text", "pl"},
+              {"text", "pc"},     {"text", "pe"},     {"text", "pr"},     {"text", "sb"}});
   emit(outbox_new,
        "INSERT INTO outbox (id, created_at, updated_at, phone, short_code, campaign, text, kind, "
        "status, encoding, segments, error, broadcast_id, attempts, part_status, part_link, "
-       "part_carrier_id, part_error, part_receipt_key) "
+       "part_carrier_id, part_error, part_receipt_key, sent_by) "
        "SELECT i, ca, ua, ph, sc, cp, tx, k, st, en, sg, er, b, at, ps::smallint[], "
-       "pl::text[], pc::text[], pe::text[], pr::text[] FROM " +
+       "pl::text[], pc::text[], pe::text[], pr::text[], sb FROM " +
            outbox_rows);
   // What changes after a record is created: its status, error, attempts and parts.
   emit(outbox_changed,

@@ -57,7 +57,8 @@ void PgWriteTxn::put_outbox(OutboxMessage m) {
 
 Result<std::uint64_t> PgWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
   if (!valid(msg.to) || !valid(msg.from) || (!msg.campaign.empty() && !valid(msg.campaign)) ||
-      !valid_text(msg.text) || msg.segments == 0 || msg.segments > 255) {
+      !valid_text(msg.text) || !valid_text(msg.sent_by) || msg.segments == 0 ||
+      msg.segments > 255) {
     return fail(invalid());
   }
   if (poison_) return fail(poison_);
@@ -77,6 +78,7 @@ Result<std::uint64_t> PgWriteTxn::enqueue_outbox(const NewOutboxMessage& msg) {
   m.segments = msg.segments;
   m.parts.resize(msg.segments);
   m.broadcast_id = msg.broadcast_id;
+  m.sent_by = msg.sent_by;
   count_pending(msg.from, +1);
   const std::uint64_t id = m.id;
   put_outbox(std::move(m));

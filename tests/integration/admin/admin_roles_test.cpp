@@ -81,6 +81,8 @@ Call call_for(RouteId id) {
       return {"GET", "/v1/conversations/%2B14155552671", "", ""};
     case RouteId::subscriber:
       return {"GET", "/v1/subscribers/%2B14155552671", "", ""};
+    case RouteId::subscriber_evidence:
+      return {"GET", "/v1/subscribers/%2B14155552671/evidence", "", ""};
     case RouteId::audit:
       return {"GET", "/v1/audit", "", ""};
     case RouteId::audit_verify:
@@ -214,6 +216,20 @@ TEST_F(AdminRolesTest, AuditRowsNameTheUser) {
   EXPECT_GE(chain["events"].get<int>(), 2) << chain.dump();
   EXPECT_EQ(chain["head"].get<std::string>().size(), 64u) << chain.dump();
   EXPECT_EQ(listed["events"][0]["prev_hash"].get<std::string>().size(), 64u) << listed.dump();
+}
+
+// An outbox record names who posted it; the gateway's own messages name no one.
+TEST_F(AdminRolesTest, OutboxRecordsNameTheUserWhoPostedThem) {
+  const std::string& alice = test_users()[1].token;
+  const auto sent = as(alice, {"POST", "/v1/messages",
+                               R"({"to":"+14155550142","campaign":"spring-promo","text":"Hi"})",
+                               "application/json"});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  const auto id = json(sent)["id"].get<std::uint64_t>();
+  const auto record =
+      json(as(test_users()[0].token, {"GET", "/v1/messages/" + std::to_string(id), "", ""}));
+  EXPECT_EQ(record["sent_by"], "alice") << record.dump();
+  EXPECT_EQ(record["kind"], "chat") << record.dump();
 }
 
 TEST(AdminRolesStart, AUsersFileOthersMayReadIsRefused) {

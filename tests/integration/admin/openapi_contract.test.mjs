@@ -181,6 +181,15 @@ test('every /v1 route answers as docs/openapi.json says', { timeout: 120000, ski
   await call('GET', '/v1/conversations/{phone}', { param: 'not a phone' });
   await call('GET', '/v1/subscribers/{phone}', { param: '+14155552671' });
   await call('GET', '/v1/subscribers/{phone}', { param: 'not a phone' });
+  // The consent record: the agent's opt-out above, from the Inbox row it was taken on.
+  const evidence = await call('GET', '/v1/subscribers/{phone}/evidence', { param: '+14155552671' });
+  const last = evidence.changes.at(-1);
+  assert.equal(last.event.to, 'opted_out');
+  assert.equal(last.message.id, hello.id);
+  const evidenceCsv = await call('GET', '/v1/subscribers/{phone}/evidence', { param: '+14155552671', query: '?format=csv' });
+  assert.equal(evidenceCsv.trimEnd().split('\r\n').length, evidence.changes.length + 1);
+  await call('GET', '/v1/subscribers/{phone}/evidence', { param: 'not a phone' });
+  await call('GET', '/v1/subscribers/{phone}/evidence', { param: '+14155552671', query: '?format=xml' });
   await call('GET', '/v1/audit', { query: '?phone=%2B14155552671' });
   await call('GET', '/v1/audit', { query: '?limit=many' });
   await call('GET', '/v1/audit/verify');

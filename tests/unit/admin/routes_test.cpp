@@ -89,6 +89,7 @@ TEST(Routes, EachRouteHasItsMinimumRole) {
       {"get /v1/messages/{id}", Role::viewer},
       {"get /v1/conversations/{phone}", Role::viewer},
       {"get /v1/subscribers/{phone}", Role::viewer},
+      {"get /v1/subscribers/{phone}/evidence", Role::viewer},
       {"get /v1/audit", Role::viewer},
       {"get /v1/audit/verify", Role::admin},
       {"post /v1/opt-outs", Role::admin},

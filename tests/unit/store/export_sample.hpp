@@ -71,7 +71,8 @@ inline std::error_code write_sample(WriteTxn& txn) {
                        OutboxKind::chat,
                        TextEncoding::gsm7,
                        static_cast<std::uint16_t>(i == 3 ? 2 : 1),
-                       std::nullopt};
+                       std::nullopt,
+                       i % 2 ? "maria" : ""};  // a record named by its sender, one not
     if (auto r = txn.enqueue_outbox(m); !r) return r.error();
   }
   for (std::uint64_t o = 2; o <= 4; ++o) {

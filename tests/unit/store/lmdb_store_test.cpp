@@ -335,6 +335,34 @@ TEST_F(StoreReadTest, Version3StoreIsMigratedWithEveryQueryAnsweredAsBefore) {
   EXPECT_EQ(after.audit, before.audit);
 }
 
+// A version-7 store (before outbox records could name their sender) opens as version 8 with
+// its records unchanged, and a record written afterwards carries its sender.
+TEST_F(StoreReadTest, Version7StoreKeepsItsOutboxRecordsAndNamesSendersFromThenOn) {
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto r = w.enqueue_outbox(NewOutboxMessage{t(1), phone(1), "12345", "spring", "old"});
+    return r ? std::error_code{} : r.error();
+  }));
+  const auto before = *store->outbox_message(1);
+  ASSERT_TRUE(before);
+  reopen_after([](const std::filesystem::path& d) {
+    RawWrite raw(d);
+    MDB_dbi meta;
+    ASSERT_EQ(lmdb::open_dbi(raw.txn, "meta", meta), 0);
+    std::string v;
+    records::Encoder(v).u32(7);
+    ASSERT_EQ(raw.txn.put(meta, lmdb::kMetaSchemaVersion, v), 0);
+    ASSERT_EQ(raw.txn.commit(), 0);
+  });
+  EXPECT_EQ(*store->outbox_message(1), before);
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    NewOutboxMessage m{t(2), phone(1), "12345", "spring", "new"};
+    m.sent_by = "maria";
+    auto r = w.enqueue_outbox(m);
+    return r ? std::error_code{} : r.error();
+  }));
+  EXPECT_EQ((*store->outbox_message(2))->sent_by, "maria");
+}
+
 TEST(OpenStore, RefusesBadOptionsAndUnwritableDirectories) {
   StoreOptions o;
   EXPECT_EQ(open_store(o).error(), StoreErrc::invalid_argument);

@@ -180,6 +180,32 @@ TEST(Records, OutboxReceiptKeysRoundTripAsATrailer) {
   EXPECT_FALSE(records::decode_outbox(4, extra));
 }
 
+TEST(Records, OutboxSenderIsASecondTrailerAfterTheReceiptKeys) {
+  auto m = *records::decode_outbox(4, old_layout_outbox());
+  m.sent_by = "maria";
+  std::string v;
+  records::encode(v, m);
+  EXPECT_EQ(records::decode_outbox(4, v), m);
+  // Alone: the tag, then the name as a string field, after the older layout.
+  EXPECT_EQ(v, old_layout_outbox() + std::string("\x02\x05") + "maria");
+
+  // With receipt keys: the keys' trailer first, then the sender's.
+  m.parts[0].carrier_message_id = "5F2A01";
+  m.parts[0].receipt_key = "6236673";
+  records::encode(v, m);
+  EXPECT_EQ(records::decode_outbox(4, v), m);
+  const std::string sender = std::string("\x02\x05") + "maria";
+  ASSERT_EQ(v.substr(v.size() - sender.size()), sender);
+  EXPECT_EQ(static_cast<std::uint8_t>(v[v.size() - sender.size() - 9]),
+            records::kOutboxReceiptKeys);
+
+  // Out of order or twice is damage: a record is never read with a field it did not carry.
+  std::string reordered = old_layout_outbox() + sender + std::string("\x01\x07") + "6236673";
+  EXPECT_FALSE(records::decode_outbox(4, reordered));
+  EXPECT_FALSE(records::decode_outbox(4, old_layout_outbox() + sender + sender));
+  EXPECT_FALSE(records::decode_outbox(4, v.substr(0, v.size() - 1)));
+}
+
 TEST(Records, AuditBulkRowRoundTripAndDamage) {
   const ChangeContext ctx{at(5), ChangeSource::csv, "req-9", "csv upload"};
   records::AuditBulkBuilder b;
@@ -300,8 +326,8 @@ TEST(Records, NewMessagesEncodeAsTheRecordsTheyBecome) {
   for (std::optional<std::uint64_t> broadcast :
        {std::optional<std::uint64_t>{}, std::optional<std::uint64_t>{77}}) {
     NewOutboxMessage out{
-        at(1'700'000'000'456),  "+14155550100",     "12345", "spring", "Reply STOP to cancel",
-        OutboxKind::auto_reply, TextEncoding::ucs2, 3,       broadcast};
+        at(1'700'000'000'456),  "+14155550100",     "12345", "spring",  "Reply STOP to cancel",
+        OutboxKind::auto_reply, TextEncoding::ucs2, 3,       broadcast, broadcast ? "maria" : ""};
     OutboxMessage rec;
     rec.created_at = rec.updated_at = out.at;
     rec.to = out.to;
@@ -314,6 +340,7 @@ TEST(Records, NewMessagesEncodeAsTheRecordsTheyBecome) {
     rec.segments = out.segments;
     rec.parts.resize(out.segments);
     rec.broadcast_id = out.broadcast_id;
+    rec.sent_by = out.sent_by;
     records::encode_new(a, out);
     records::encode(b, rec);
     EXPECT_EQ(a, b);
@@ -321,6 +348,7 @@ TEST(Records, NewMessagesEncodeAsTheRecordsTheyBecome) {
     ASSERT_TRUE(back);
     EXPECT_EQ(back->parts.size(), 3u);
     EXPECT_EQ(back->broadcast_id, broadcast);
+    EXPECT_EQ(back->sent_by, out.sent_by);
   }
 }
 

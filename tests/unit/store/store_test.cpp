@@ -435,6 +435,38 @@ TEST_P(StoreReadTest, OptedOutExportInChunksCoversRecordsAndCompanyWide) {
             StoreErrc::invalid_argument);
 }
 
+TEST_P(StoreReadTest, PhoneOutboxPagesOnePhonesRecordsNewestFirst) {
+  std::vector<std::uint64_t> mine;
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    for (int i = 0; i < 7; ++i) {
+      NewOutboxMessage m{t(i), phone(i % 3 == 2 ? 2 : 1), "1", "a", "m" + std::to_string(i)};
+      auto id = w.enqueue_outbox(m);
+      if (!id) return id.error();
+      if (i % 3 != 2) mine.push_back(*id);
+    }
+    return std::error_code{};
+  }));
+  ASSERT_EQ(mine.size(), 5u);
+  std::vector<std::uint64_t> seen;
+  std::vector<std::size_t> sizes;
+  std::optional<std::uint64_t> before;
+  do {
+    auto page = store->phone_outbox(phone(1), before, 2);
+    ASSERT_TRUE(page) << page.error().message();
+    sizes.push_back(page->messages.size());
+    for (const auto& m : page->messages) {
+      EXPECT_EQ(m.to, phone(1));
+      seen.push_back(m.id);
+    }
+    before = page->next_before;
+  } while (before);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 2, 1}));
+  EXPECT_EQ(seen, std::vector<std::uint64_t>(mine.rbegin(), mine.rend()));
+  EXPECT_TRUE(store->phone_outbox(phone(9), std::nullopt, 10)->messages.empty());
+  EXPECT_EQ(store->phone_outbox(phone(1), std::nullopt, 0).error(), StoreErrc::invalid_argument);
+  EXPECT_EQ(store->phone_outbox("", std::nullopt, 10).error(), StoreErrc::invalid_argument);
+}
+
 TEST_P(StoreReadTest, DataAndIdsSurviveReopen) {
   fill_inbox(3);
   ASSERT_FALSE(write([&](WriteTxn& w) {

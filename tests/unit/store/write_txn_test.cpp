@@ -323,6 +323,45 @@ TEST_P(WriteTxnTest, SinglePartLifeCycleQueuedSubmittedDelivered) {
   EXPECT_EQ((*m)->parts[0].carrier_message_id, "ABC123");
 }
 
+TEST_P(WriteTxnTest, ARecordKeepsWhoPostedItThroughItsLifeCycleAndAReopen) {
+  std::uint64_t posted = 0, own = 0;
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    auto m = mt("+14155550010");
+    m.sent_by = "maria";
+    auto a = w.enqueue_outbox(m);
+    auto b = w.enqueue_outbox(mt("+14155550011"));  // the gateway's own: no user
+    if (!a || !b) return std::error_code(a ? b.error() : a.error());
+    posted = *a;
+    own = *b;
+    return std::error_code{};
+  }));
+  ASSERT_FALSE(write([&](WriteTxn& w) {
+    (void)w.record_part_submitted(posted, 0, "carrier-a", "ABC123", "ABC123", t(11));
+    (void)w.apply_receipt("carrier-a", "ABC123", PartStatus::delivered, "", t(12));
+    return std::error_code{};
+  }));
+  reopen();
+  auto m = store->outbox_message(posted);
+  ASSERT_TRUE(m && *m);
+  EXPECT_EQ((*m)->status, OutboxStatus::delivered);
+  EXPECT_EQ((*m)->sent_by, "maria");
+  EXPECT_EQ((*store->outbox_message(own))->sent_by, "");
+  auto queued = store->pending_outbox("12345", 0, 10);
+  ASSERT_TRUE(queued);
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ((*queued)[0].sent_by, "");
+
+  // A name past the text bound is refused like any other field, and nothing is queued.
+  auto too_long = mt("+14155550012");
+  too_long.sent_by.assign(64 * 1024 + 1, 'x');
+  EXPECT_EQ(write([&](WriteTxn& w) {
+              auto r = w.enqueue_outbox(too_long);
+              return r ? std::error_code{} : r.error();
+            }),
+            StoreErrc::invalid_argument);
+  EXPECT_EQ(*store->pending_count("12345"), 1u);
+}
+
 TEST_P(WriteTxnTest, CarrierIdIsKeptAsWrittenAndReceiptsFindItByItsKey) {
   std::uint64_t id = 0;
   ASSERT_FALSE(write([&](WriteTxn& w) {
@@ -624,6 +663,7 @@ TEST_P(WriteTxnTest, BroadcastChunksEnqueueEverySubscriberOnce) {
   chunk.short_code = "12345";
   chunk.text = "Sale today";
   chunk.at = t(3);
+  chunk.sent_by = "maria";
   chunk.limit = 10;
   std::vector<std::uint64_t> recipients;
   std::uint64_t suppressed = 0;
@@ -647,6 +687,7 @@ TEST_P(WriteTxnTest, BroadcastChunksEnqueueEverySubscriberOnce) {
     EXPECT_EQ(m.kind, OutboxKind::broadcast);
     EXPECT_EQ(m.broadcast_id, bid);
     EXPECT_EQ(m.campaign, "a");
+    EXPECT_EQ(m.sent_by, "maria");
     phones.insert(m.to);
   }
   EXPECT_EQ(phones.size(), 25u);

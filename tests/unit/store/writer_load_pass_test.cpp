@@ -293,6 +293,10 @@ class FakeStore final : public Store {
                                                       std::size_t) const override {
     return fail(StoreErrc::invalid_argument);
   }
+  Result<OutboxPage> phone_outbox(std::string_view, std::optional<std::uint64_t>,
+                                  std::size_t) const override {
+    return OutboxPage{};
+  }
   Result<AuditPage> audit_page(const AuditQuery&) const override {
     return fail(StoreErrc::invalid_argument);
   }

@@ -603,6 +603,23 @@ TEST_F(PostgresStore, TheMigrationChainsOldEventsAsTheWritePathDoesAndATamperedE
   EXPECT_EQ(report->events, 4u);
 }
 
+// Version 4 adds outbox.sent_by: a record a version-3 binary wrote reads as before, naming
+// no one; the column then carries the name the write path gives it.
+TEST_F(PostgresStore, TheSenderMigrationKeepsOldRecordsAndNamesNoOneInThem) {
+  sql("ALTER TABLE outbox DROP COLUMN sent_by");
+  const OutboxMessage old = outbox(1, "+1101", "spring", 5);  // as version 3 wrote it
+  const Migration& sender = migrations()[3];
+  ASSERT_EQ(sender.version, 4);
+  for (auto statement : sender.statements) sql(std::string(statement));
+  auto m = store_->outbox_message(1);
+  ASSERT_TRUE(m) << m.error().message();
+  ASSERT_TRUE(*m);
+  EXPECT_EQ(**m, old);
+  EXPECT_EQ((*m)->sent_by, "");
+  sql("UPDATE outbox SET sent_by = 'maria' WHERE id = 1");
+  EXPECT_EQ((*store_->outbox_message(1))->sent_by, "maria");
+}
+
 TEST_F(PostgresStore, InvalidKeysAreRefusedByEveryPointRead) {
   for (const std::string& bad : {std::string(), std::string("+1\0", 3), std::string(201, '1')}) {
     EXPECT_EQ(store_->state(bad, "spring").error(), StoreErrc::invalid_argument);
