@@ -77,16 +77,16 @@ store::Result<MoResult> apply_mo(store::WriteTxn& txn, const KeywordEngine& engi
     auto now = txn.state(mo.from, reply.campaign);
     if (!now) return store::fail(now.error());
     if (suppressed(kind, *now)) continue;
-    auto id = txn.enqueue_outbox(store::NewOutboxMessage{mo.received_at,
-                                                         mo.from,
-                                                         mo.to,
-                                                         reply.campaign,
-                                                         reply.text,
-                                                         kind,
-                                                         reply.encoding,
-                                                         reply.segments,
-                                                         std::nullopt,
-                                                         {}});
+    store::NewOutboxMessage answer;  // the gateway's own: no sender, no broadcast
+    answer.at = mo.received_at;
+    answer.to = mo.from;
+    answer.from = mo.to;
+    answer.campaign = reply.campaign;
+    answer.text = reply.text;
+    answer.kind = kind;
+    answer.encoding = reply.encoding;
+    answer.segments = reply.segments;
+    auto id = txn.enqueue_outbox(answer);
     if (!id) return store::fail(id.error());
     result.outbox_ids.push_back(*id);
   }

@@ -19,6 +19,13 @@ bool valid_source(std::uint8_t v) {
   return valid<ChangeSource>(v);
 }
 
+// The kOutboxSentBy trailer of an outbox record, when it has a sender.
+void put_sender(Encoder& e, std::string_view sent_by) {
+  if (sent_by.empty()) return;
+  e.u8(kOutboxSentBy);
+  e.str(sent_by);
+}
+
 }  // namespace
 
 void encode(std::string& out, const Subscription& s) {
@@ -213,10 +220,7 @@ void encode(std::string& out, const OutboxMessage& m) {
     e.u8(kOutboxReceiptKeys);
     for (const auto& p : m.parts) e.str(p.receipt_key);
   }
-  if (!m.sent_by.empty()) {
-    e.u8(kOutboxSentBy);
-    e.str(m.sent_by);
-  }
+  put_sender(e, m.sent_by);
 }
 
 void encode_new(std::string& out, const NewOutboxMessage& m) {
@@ -242,10 +246,7 @@ void encode_new(std::string& out, const NewOutboxMessage& m) {
   e.u8(m.broadcast_id ? 1 : 0);
   e.u64(m.broadcast_id.value_or(0));
   e.u32(0);
-  if (!m.sent_by.empty()) {
-    e.u8(kOutboxSentBy);
-    e.str(m.sent_by);
-  }
+  put_sender(e, m.sent_by);
 }
 
 std::optional<OutboxMessage> decode_outbox(std::uint64_t id, std::string_view v) {

@@ -8,7 +8,9 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "store/postgres/rows.hpp"
 #include "store/postgres/sql_text.hpp"
@@ -133,6 +135,15 @@ std::pair<std::string, std::string> split_key(std::string_view key) {
 // A phone cursor in the company phase: phones after it (text past a NUL cannot matter).
 std::string before_nul(std::string_view s) {
   return std::string(s.substr(0, s.find('\0')));
+}
+
+// A page of a query that read one row more than `limit` (newest first): that row's presence
+// says there is a next page, which starts before the last row kept.
+template <class T>
+std::optional<std::uint64_t> trim_page(std::vector<T>& rows, std::size_t limit) {
+  if (rows.size() <= limit) return std::nullopt;
+  rows.pop_back();
+  return rows.back().id;
 }
 
 }  // namespace
@@ -376,10 +387,7 @@ Result<InboxPage> PgStore::inbox_page(const InboxQuery& q) const {
   if (!messages) return fail(messages.error());
   InboxPage page;
   page.messages = std::move(*messages);
-  if (page.messages.size() > q.limit) {
-    page.messages.pop_back();
-    page.next_before = page.messages.back().id;
-  }
+  page.next_before = trim_page(page.messages, q.limit);
   return page;
 }
 
@@ -503,10 +511,7 @@ Result<AuditPage> PgStore::audit_page(const AuditQuery& q) const {
   if (!events) return fail(events.error());
   AuditPage page;
   page.events = std::move(*events);
-  if (page.events.size() > q.limit) {
-    page.events.pop_back();
-    page.next_before = page.events.back().id;
-  }
+  page.next_before = trim_page(page.events, q.limit);
   return page;
 }
 
@@ -524,10 +529,7 @@ Result<OutboxPage> PgStore::phone_outbox(std::string_view phone,
   if (!messages) return fail(messages.error());
   OutboxPage page;
   page.messages = std::move(*messages);
-  if (page.messages.size() > limit) {
-    page.messages.pop_back();
-    page.next_before = page.messages.back().id;
-  }
+  page.next_before = trim_page(page.messages, limit);
   return page;
 }
 
